@@ -1,0 +1,198 @@
+"""The demo newsroom: Buna Times's sections, journalists, sources and stories.
+
+``load_demo()`` only ever creates what is missing, so running it again changes
+nothing, and it never overwrites what an editor has changed since.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from authors.models import Author
+
+from ..ingest.importer import create_draft
+from ..ingest.plaintext import parse_plain_text
+from ..models import Article, Byline, Section, Source
+from .stories import STORIES
+
+SAMPLE_STORY = Path(__file__).with_name("buna-times-rutte-kyiv.txt")
+SAMPLE_TAGS = ["NATO", "Ukraine", "Russia", "Mark Rutte", "Volodymyr Zelensky"]
+
+# (name, slug, parent slug, description)
+SECTIONS = [
+    ("World", "world", None, "Reporting from our correspondents around the globe."),
+    ("Europe", "europe", "world", "The European Union, its neighbours and the war in Ukraine."),
+    ("Politics", "politics", None, "Parliament, parties, elections and the decisions that shape them."),
+    ("Business", "business", None, "Markets, companies, jobs and the economy."),
+    ("Science", "science", None, "Science, health and the environment."),
+    ("Culture", "culture", None, "Books, film, music, art and ideas."),
+    ("Sport", "sport", None, "Results, analysis and the people behind the game."),
+    ("Opinion", "opinion", None, "Columns and commentary. The views are the writers’ own."),
+]
+
+# (name, slug, role, bio); David Wyatt's bio comes from the sample story itself.
+AUTHORS = [
+    ("David Wyatt", "david-wyatt", "World correspondent", None),
+    ("Lena Hoffmann", "lena-hoffmann", "Europe correspondent",
+     "Lena Hoffmann reports on the European Union and its neighbours from Brussels and Berlin. "
+     "Before joining Buna Times she covered energy policy for a wire agency."),
+    ("Priya Raman", "priya-raman", "Political editor",
+     "Priya Raman leads our politics coverage. She has reported on four general elections and "
+     "writes a weekly column on how decisions are really made."),
+    ("Amara Okafor", "amara-okafor", "Business editor",
+     "Amara Okafor writes about markets, work and the companies that shape daily life. "
+     "She trained as an economist before moving into journalism."),
+    ("Tomás Rivera", "tomas-rivera", "Science and environment reporter",
+     "Tomás Rivera covers climate, health and research. He has a doctorate in marine biology "
+     "and a weakness for long field trips."),
+    ("Mei Lin Chen", "mei-lin-chen", "Culture writer",
+     "Mei Lin Chen reviews books, film and exhibitions, and interviews the people who make them."),
+    ("Jonas Berg", "jonas-berg", "Sports reporter",
+     "Jonas Berg has covered football, athletics and winter sports for a decade, from grassroots clubs "
+     "to world championships."),
+]  # fmt: skip
+
+SOURCES = [
+    ("korrespondent", "korrespondent", "https://korrespondent.net/", Source.Kind.PARTNER),
+    ("Buna Times", "buna-times", "", Source.Kind.OWN),
+    ("Meridian Wire", "meridian-wire", "", Source.Kind.WIRE),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    author_slug: str
+    role: str
+    permissions: tuple[str, ...]
+
+
+_NEWSROOM_MODELS = ("articles.article", "articles.section", "articles.source", "authors.author", "taggit.tag")
+DEMO_ACCOUNTS = [
+    DemoAccount(
+        "editor",
+        "editor-demo-password",
+        "priya-raman",
+        "editor",
+        tuple(f"{model}.{action}" for model in _NEWSROOM_MODELS for action in ("add", "change", "delete", "view")),
+    ),
+    DemoAccount(
+        "journalist",
+        "journalist-demo-password",
+        "david-wyatt",
+        "journalist",
+        ("articles.article.add", "articles.article.change", "articles.article.view", "articles.section.view",
+         "articles.source.view", "articles.source.add", "authors.author.view", "taggit.tag.view"),
+    ),
+]  # fmt: skip
+
+
+@dataclass
+class DemoReport:
+    created: list[str] = field(default_factory=list)
+    accounts: list[DemoAccount] = field(default_factory=list)
+
+
+@transaction.atomic
+def load_demo(*, with_accounts: bool) -> DemoReport:
+    report = DemoReport()
+    now = timezone.now()
+
+    sections = {}
+    for position, (name, slug, parent_slug, description) in enumerate(SECTIONS):
+        sections[slug], created = Section.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "description": description,
+                "parent": sections.get(parent_slug),
+                "position": position,
+            },
+        )
+        if created:
+            report.created.append(f"section {name}")
+
+    for name, slug, url, kind in SOURCES:
+        _, created = Source.objects.get_or_create(name=name, defaults={"slug": slug, "url": url, "kind": kind})
+        if created:
+            report.created.append(f"source {name}")
+
+    sample = parse_plain_text(SAMPLE_STORY.read_text(encoding="utf-8"))
+    if not Article.objects.filter(title=sample.title).exists():
+        # The sample arrives exactly as a correspondent would file it, through the importer.
+        article = create_draft(sample, section=sections["world"])
+        article.tags.set(SAMPLE_TAGS)
+        article.status = Article.Status.PUBLISHED
+        article.published_at = now - timedelta(minutes=45)
+        article.featured = True
+        article.save()
+        report.created.append(f"story “{article.title}”")
+
+    authors = {}
+    for name, slug, role, bio in AUTHORS:
+        author = Author.objects.filter(slug=slug).first() or Author.objects.filter(name__iexact=name).first()
+        if author is None:
+            author = Author.objects.create(name=name, slug=slug, role=role, bio=bio or "")
+            report.created.append(f"author {name}")
+        elif not author.role:
+            # The importer created David Wyatt from the sample; give him his desk.
+            author.role = role
+            author.save(update_fields=["role"])
+        authors[slug] = author
+
+    for story in STORIES:
+        if Article.objects.filter(title=story["title"]).exists():
+            continue
+        article = Article.objects.create(
+            title=story["title"],
+            kicker=story["kicker"],
+            standfirst=story["standfirst"],
+            body=story["body"],
+            section=sections[story["section"]],
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(hours=story["hours_ago"]),
+            featured=story["featured"],
+        )
+        Byline.objects.bulk_create(
+            Byline(article=article, author=authors[slug], position=position)
+            for position, slug in enumerate(story["authors"])
+        )
+        if story["source"]:
+            article.sources.set([Source.objects.get(name=story["source"])])
+        article.tags.set(story["tags"])
+        report.created.append(f"story “{article.title}”")
+
+    if with_accounts:
+        report.accounts = DEMO_ACCOUNTS
+        for account in DEMO_ACCOUNTS:
+            if _ensure_account(account, authors[account.author_slug]):
+                report.created.append(f"{account.role} account {account.username}")
+    return report
+
+
+def _ensure_account(account: DemoAccount, author: Author) -> bool:
+    user, created = get_user_model().objects.get_or_create(username=account.username, defaults={"is_staff": True})
+    if created:
+        user.set_password(account.password)
+        user.save()
+        user.user_permissions.set(_permissions(account.permissions))
+    if author.user_id is None:
+        author.user = user
+        author.save(update_fields=["user"])
+    return created
+
+
+def _permissions(names: tuple[str, ...]) -> list[Permission]:
+    """Permissions from ``app_label.model.action`` names."""
+    wanted = Q()
+    for name in names:
+        app_label, model, action = name.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=f"{action}_{model}")
+    return list(Permission.objects.filter(wanted))

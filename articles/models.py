@@ -1,0 +1,391 @@
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from newsroom.images import RandomImagePath, validate_image_file
+from newsroom.slugs import unique_slug, validate_section_slug
+
+from .rendering import render_markdown
+
+
+class SectionQuerySet(models.QuerySet):
+    def top_level(self) -> "SectionQuerySet":
+        return self.filter(parent__isnull=True)
+
+
+class Section(models.Model):
+    """A department of the paper (World, Business…), optionally inside another."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_section_slug],
+        help_text="The section's address: /slug/. Words used by other pages (admin, authors, tags…) are refused.",
+    )
+    description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Leave empty for a top-level section shown in the navigation.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Navigation order: lower comes first.")
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"section": self.slug})
+
+    def clean(self) -> None:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A section cannot sit inside itself or its own subsection."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    def with_descendant_ids(self) -> list[int]:
+        """This section's id and those of every section below it, at any depth."""
+        return SectionTree.load().family_ids(self)
+
+
+class SectionTree:
+    """Every section, loaded in one query, with each one's subsections at any depth."""
+
+    def __init__(self, sections: Iterable[Section]) -> None:
+        self.sections = list(sections)
+        self._children: dict[int | None, list[Section]] = {}
+        for section in self.sections:
+            self._children.setdefault(section.parent_id, []).append(section)
+
+    @classmethod
+    def load(cls) -> "SectionTree":
+        return cls(Section.objects.all())
+
+    def top_level(self) -> list[Section]:
+        return self._children.get(None, [])
+
+    def family_ids(self, section: Section) -> list[int]:
+        """``section``'s id followed by its descendants' ids."""
+        ids, frontier = [section.pk], [section.pk]
+        while frontier:
+            frontier = [child.pk for pk in frontier for child in self._children.get(pk, []) if child.pk not in ids]
+            ids.extend(frontier)
+        return ids
+
+
+class Source(models.Model):
+    """Where a story's material came from: an agency, a partner, a press release…"""
+
+    class Kind(models.TextChoices):
+        WIRE = "wire", "Wire agency"
+        PARTNER = "partner", "Partner outlet"
+        PRESS_RELEASE = "press_release", "Press release"
+        OWN = "own", "Own reporting"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+    url = models.URLField("URL", blank=True, help_text="If set, the attribution on stories links here.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Source, self.name)
+        super().save(*args, **kwargs)
+
+
+class TaggedArticle(TaggedItemBase):
+    """Typed tag link: a real foreign key joins faster than taggit's generic one."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = "tag on story"
+        verbose_name_plural = "tags on stories"
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at: datetime | None = None) -> "ArticleQuerySet":
+        """Stories readers may see: the single definition used by every public surface.
+
+        Published, with a publication time that has come. A story scheduled for
+        later is invisible until its time and then appears with no job to run.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def newest_first(self) -> "ArticleQuerySet":
+        return self.order_by("-published_at", "-pk")
+
+    def top_story(self) -> "Article | None":
+        """The newest featured story, else the newest story: what leads the front page."""
+        return self.for_listing().order_by("-featured", "-published_at", "-pk").first()
+
+    def in_section(self, section: Section) -> "ArticleQuerySet":
+        """Stories of ``section`` and of every section below it."""
+        return self.filter(section_id__in=section.with_descendant_ids())
+
+    def by_author(self, author: models.Model) -> "ArticleQuerySet":
+        return self.filter(bylines__author=author)
+
+    def tagged(self, tag: models.Model) -> "ArticleQuerySet":
+        return self.filter(tagged_items__tag=tag)
+
+    def newest_in_each(
+        self, sections: list[Section], tree: SectionTree, *, per_section: int
+    ) -> list[tuple[Section, list["Article"]]]:
+        """Each section (with its subsections) paired with its newest stories, for listing.
+
+        One small indexed query per section picks the ids, then one query (plus
+        prefetches) loads them all: the count grows with sections, never stories.
+        """
+        ids_by_section = {
+            section.pk: list(
+                self.filter(section_id__in=tree.family_ids(section))
+                .newest_first()
+                .values_list("pk", flat=True)[:per_section]
+            )
+            for section in sections
+        }
+        wanted = [pk for ids in ids_by_section.values() for pk in ids]
+        stories = {story.pk: story for story in self.filter(pk__in=wanted).for_listing()} if wanted else {}
+        return [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
+
+    def with_bylines(self) -> "ArticleQuerySet":
+        """Section and ordered bylines in a fixed number of queries, for any number of stories."""
+        return self.select_related("section", "section__parent").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
+        )
+
+    def for_listing(self) -> "ArticleQuerySet":
+        """What a list of stories shows (no bodies), with bylines prefetched."""
+        return self.with_bylines().defer("body", "body_html")
+
+
+class Article(models.Model):
+    """A story: the unit a journalist writes, an editor publishes and a reader reads."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField("headline", max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        help_text="The last part of the story's address. Filled from the headline; keep it once published.",
+    )
+    kicker = models.CharField(
+        max_length=60, blank=True, help_text="Optional label above the headline, e.g. “Analysis”."
+    )
+    standfirst = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="One or two sentences under the headline; used in lists, feeds and search results.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown: blank lines between paragraphs, “## ” for a subheading, “> ” for a quote.",
+    )
+    body_html = models.TextField(editable=False, default="")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(
+        "authors.Author", through="Byline", related_name="articles", blank=True, verbose_name="byline"
+    )
+    sources = models.ManyToManyField(Source, related_name="articles", blank=True)
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+
+    lead_image = models.ImageField(
+        upload_to=RandomImagePath("stories"),
+        blank=True,
+        validators=[validate_image_file],
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=200, blank=True, help_text="e.g. “Photo: Reuters”.")
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Readers see a published story from this time on; a future time schedules it.",
+    )
+    revised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last change to the text after publication."
+    )
+    featured = models.BooleanField(default=False, help_text="Lead the front page with this story.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_articles",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    # Fields whose change after publication is news to readers ("Updated …").
+    CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption"})
+
+    class Meta:
+        verbose_name = "story"
+        verbose_name_plural = "stories"
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+            models.Index(fields=["featured", "status", "-published_at"], name="article_featured_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="A published story needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="article_image_has_alt",
+                violation_error_message="A lead image needs alt text.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, max_length=255)
+        self.body_html = render_markdown(self.body)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:story",
+            kwargs={
+                "section": self.section.slug,
+                "year": when.year,
+                "month": f"{when.month:02d}",
+                "day": f"{when.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.lead_image and not self.lead_image_alt.strip():
+            errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self) -> bool:
+        """Whether readers can see the story now (the same rule as ``published()``)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def byline_authors(self) -> list:
+        """Authors in byline order; uses the prefetch from ``with_bylines()`` when present."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def description(self) -> str:
+        """A plain-text summary for lists, meta descriptions and feeds."""
+        if self.standfirst:
+            return self.standfirst
+        return Truncator(strip_tags(self.body_html)).words(40)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(len(self.body.split()) / 230))
+
+    def note_content_change(self, changed_fields: Iterable[str], *, at: datetime | None = None) -> None:
+        """Record an update readers should be told about when published text changes."""
+        if self.is_published and self.CONTENT_FIELDS.intersection(changed_fields):
+            self.revised_at = at or timezone.now()
+
+    def related(self, limit: int = 4) -> list["Article"]:
+        """Published stories sharing tags with this one, most shared first, else same section."""
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        candidates = Article.objects.published().exclude(pk=self.pk)
+        if tag_ids:
+            by_tags = (
+                candidates.filter(tagged_items__tag_id__in=tag_ids)
+                .annotate(shared=models.Count("tagged_items"))
+                .order_by("-shared", "-published_at")
+            )
+            ids = list(by_tags.values_list("pk", flat=True)[:limit])
+        else:
+            ids = []
+        if len(ids) < limit:
+            ids += list(
+                candidates.filter(section_id=self.section_id)
+                .exclude(pk__in=ids)
+                .newest_first()
+                .values_list("pk", flat=True)[: limit - len(ids)]
+            )
+        stories = {story.pk: story for story in Article.objects.filter(pk__in=ids).for_listing()}
+        return [stories[pk] for pk in ids if pk in stories]
+
+
+class Byline(models.Model):
+    """One author's credit on a story; ``position`` keeps co-bylines in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_author_per_article")]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on “{self.article}”"

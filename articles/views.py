@@ -1,0 +1,77 @@
+"""Reader pages: the front page, sections, stories and tags.
+
+Visibility is never decided here: every query starts from
+``Article.objects.published()``.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from .models import Article, Section, SectionTree
+
+FRONT_PAGE_STORIES_PER_SECTION = 4
+
+
+def front_page(request: HttpRequest) -> HttpResponse:
+    published = Article.objects.published()
+    top_story = published.top_story()
+    others = published.exclude(pk=top_story.pk) if top_story else published
+    tree = SectionTree.load()
+    section_blocks = others.newest_in_each(tree.top_level(), tree, per_section=FRONT_PAGE_STORIES_PER_SECTION)
+    return render(
+        request,
+        "articles/front_page.html",
+        {"top_story": top_story, "section_blocks": [block for block in section_blocks if block[1]]},
+    )
+
+
+class StoryListView(ListView):
+    """A paginated list of published stories; bad ``?page=`` values answer 404."""
+
+    paginate_by = settings.STORIES_PER_PAGE
+    context_object_name = "stories"
+
+    def stories(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.stories().newest_first().for_listing()
+
+
+class SectionView(StoryListView):
+    template_name = "articles/section.html"
+
+    def stories(self):
+        self.section = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["section"])
+        return Article.objects.published().in_section(self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, subsections=list(self.section.children.all()), **kwargs)
+
+
+class TagView(StoryListView):
+    template_name = "articles/tag.html"
+    # A tag used only on unpublished stories must not reveal that it exists.
+    allow_empty = False
+
+    def stories(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().tagged(self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+def story_detail(request: HttpRequest, section: str, year: int, month: int, day: int, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.published().with_bylines().prefetch_related("sources", "tags"), slug=slug
+    )
+    canonical = article.get_absolute_url()
+    if request.path != canonical:
+        # The section or date in the address is stale (the story moved, or a
+        # link was mistyped): send readers and search engines to the real one.
+        return HttpResponsePermanentRedirect(canonical)
+    return render(request, "articles/story.html", {"article": article, "related": article.related()})

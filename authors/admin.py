@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.db import models
+
+from .models import Author
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "role", "user", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["user"]
+    search_fields = ["name", "role", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "role", "bio", "photo", "is_active"]}),
+        (
+            "Contact and links",
+            {"fields": ["email", "website", "x_handle", "mastodon_url", "bluesky_url", "linkedin_url"]},
+        ),
+        ("Account", {"fields": ["user"]}),
+    ]

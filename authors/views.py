@@ -1,0 +1,28 @@
+"""Author pages: the staff list and each author's profile with their stories."""
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from articles.models import Article
+from articles.views import StoryListView
+
+from .models import Author
+
+
+class AuthorListView(ListView):
+    template_name = "authors/author_list.html"
+    context_object_name = "authors"
+
+    def get_queryset(self):
+        return Author.objects.on_staff_list()
+
+
+class AuthorDetailView(StoryListView):
+    template_name = "authors/author_detail.html"
+
+    def stories(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Article.objects.published().by_author(self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)

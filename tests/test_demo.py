@@ -1,0 +1,89 @@
+"""The demo newsroom: the sample story as readers see it, and a loader that is safe to rerun."""
+
+import html as html_lib
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles.models import Article, Section, Source
+from authors.models import Author
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE_HEADLINE = (
+    "Ukraine is closer to NATO membership “than ever,” new NATO Secretary General Mark Rutte said in Kyiv."
+)
+
+
+def load(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    return {
+        "articles": sorted(Article.objects.values_list("pk", "title", "updated_at", "status")),
+        "sections": Section.objects.count(),
+        "authors": sorted(Author.objects.values_list("pk", "bio", "role", "user_id")),
+        "sources": Source.objects.count(),
+        "users": sorted(get_user_model().objects.values_list("pk", "password")),
+    }
+
+
+def test_demo_front_page_and_sample_story(client):
+    load("--accounts")
+    front = html_lib.unescape(client.get("/").content.decode())
+    assert SAMPLE_HEADLINE in front
+
+    sample = Article.objects.get(title=SAMPLE_HEADLINE)
+    assert sample.section.slug == "world" and sample.is_published
+    response = client.get(sample.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    for subheading in ("What they talked about in Kyiv", "NATO membership", "Deep into the territory of Russia"):
+        assert f"<h2>{subheading}</h2>" in page
+    assert "“Our goal is Ukraine’s full membership in the Alliance" in page
+    assert '<a href="/authors/david-wyatt/" rel="author">David Wyatt</a>' in page
+    assert "I am David Wyatt, a professional writer and journalist for Buna Times." in page
+    assert 'Source:\n        <a href="https://korrespondent.net/" rel="noopener">korrespondent</a>' in page
+    # The bio and the attribution are not part of the story text itself.
+    assert "I am David Wyatt" not in sample.body and "Source:" not in sample.body
+
+
+def test_every_reader_page_has_content(client):
+    load()
+    for section in Section.objects.all():
+        assert Article.objects.published().in_section(section).exists(), section
+        assert client.get(section.get_absolute_url()).status_code == 200
+    for author in Author.objects.all():
+        assert Article.objects.published().by_author(author).exists(), author
+    assert client.get("/tags/nato/").status_code == 200
+    assert Article.objects.published().count() >= 13
+
+
+def test_loading_twice_changes_nothing(db):
+    first_output = load("--accounts")
+    before = snapshot()
+    second_output = load("--accounts")
+    assert snapshot() == before
+    assert "created story" in first_output
+    assert "nothing to change" in second_output
+
+
+def test_demo_accounts_are_printed_and_can_log_in(client):
+    output = load("--accounts")
+    assert "username: editor" in output and "username: journalist" in output
+    assert client.login(username="journalist", password="journalist-demo-password")
+    journalist = get_user_model().objects.get(username="journalist")
+    assert journalist.author.name == "David Wyatt"
+    assert journalist.has_perm("articles.add_article")
+
+
+def test_no_accounts_unless_asked_when_debug_is_off(settings):
+    settings.DEBUG = False
+    output = load()
+    assert not get_user_model().objects.exists()
+    assert "No demo logins created" in output

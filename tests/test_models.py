@@ -1,0 +1,139 @@
+"""The content model: the publication rule, constraints and validation."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Byline, Section, Source
+from authors.models import Author
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("status", "published_offset", "visible"),
+    [
+        (Article.Status.PUBLISHED, timedelta(hours=-1), True),
+        (Article.Status.PUBLISHED, timedelta(seconds=0), True),
+        (Article.Status.PUBLISHED, timedelta(minutes=1), False),
+        (Article.Status.DRAFT, timedelta(hours=-1), False),
+        (Article.Status.DRAFT, timedelta(hours=1), False),
+        (Article.Status.DRAFT, None, False),
+    ],
+)
+def test_published_is_status_published_and_time_come(world, time_machine, status, published_offset, visible):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    article = ArticleFactory(
+        section=world, status=status, published_at=None if published_offset is None else now + published_offset
+    )
+    assert (article in Article.objects.published()) is visible
+    assert article.is_published is visible
+
+
+def test_a_published_story_must_have_a_publication_time(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(section=world, status=Article.Status.PUBLISHED, published_at=None)
+
+
+def test_a_lead_image_requires_alt_text_in_the_form_and_the_database(world):
+    article = ArticleFactory.build(section=world, lead_image=image_file(), lead_image_alt=" ")
+    with pytest.raises(ValidationError) as error:
+        article.full_clean(exclude=["slug"])
+    assert "lead_image_alt" in error.value.message_dict
+    article.lead_image_alt = ""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        article.save()
+
+
+def test_slugs_are_generated_unique_and_keep_non_latin_text(world):
+    first = ArticleFactory(title="Kyiv talks", section=world)
+    second = ArticleFactory(title="Kyiv talks", section=world)
+    cyrillic = ArticleFactory(title="Україна ближче до НАТО", section=world)
+    assert (first.slug, second.slug) == ("kyiv-talks", "kyiv-talks-2")
+    assert cyrillic.slug == "україна-ближче-до-нато"
+
+
+def test_body_html_is_rendered_and_sanitized_on_save(world):
+    article = ArticleFactory(section=world, body="## Sub\n\n<script>alert(1)</script>[x](javascript:alert(1))")
+    assert "<h2>Sub</h2>" in article.body_html
+    assert "<script" not in article.body_html and "javascript:" not in article.body_html
+
+
+def test_bylines_keep_their_order(world):
+    first, second, third = AuthorFactory(name="Zed"), AuthorFactory(name="Amy"), AuthorFactory(name="Max")
+    article = ArticleFactory(section=world, authors=[first, second, third])
+    loaded = Article.objects.with_bylines().get(pk=article.pk)
+    assert loaded.byline_authors == [first, second, third]
+
+
+def test_an_author_is_credited_once_per_story(world, author):
+    article = ArticleFactory(section=world, authors=[author])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Byline.objects.create(article=article, author=author, position=1)
+
+
+@pytest.mark.parametrize("slug", ["admin", "authors", "tags", "search", "static", "media", "feeds", "Admin"])
+def test_section_slugs_that_collide_with_site_urls_are_refused(db, slug):
+    section = Section(name="Clash", slug=slug)
+    with pytest.raises(ValidationError) as error:
+        section.full_clean()
+    assert "is used by another part of the site" in error.value.message_dict["slug"][0]
+
+
+def test_ordinary_section_slugs_are_accepted(db):
+    Section(name="World", slug="world").full_clean()
+
+
+def test_a_section_cannot_be_its_own_ancestor(db):
+    world = SectionFactory(slug="world")
+    europe = SectionFactory(slug="europe", parent=world)
+    world.parent = europe
+    with pytest.raises(ValidationError) as error:
+        world.full_clean()
+    assert "parent" in error.value.message_dict
+
+
+def test_section_family_covers_every_depth(db):
+    world = SectionFactory(slug="world")
+    europe = SectionFactory(slug="europe", parent=world)
+    balkans = SectionFactory(slug="balkans", parent=europe)
+    SectionFactory(slug="sport")
+    assert sorted(world.with_descendant_ids()) == sorted([world.pk, europe.pk, balkans.pk])
+
+
+def test_sources_and_authors_get_slugs_from_their_names(db):
+    assert Source.objects.create(name="Meridian Wire").slug == "meridian-wire"
+    assert Author.objects.create(name="Tomás Rivera").slug == "tomás-rivera"
+
+
+def test_author_links_list_only_what_is_filled_in(db):
+    author = AuthorFactory(website="https://a.example/", x_handle="someone", linkedin_url="")
+    assert author.links == [("Website", "https://a.example/"), ("X", "https://x.com/someone")]
+
+
+def test_description_falls_back_to_the_body_when_there_is_no_standfirst(world):
+    article = ArticleFactory(section=world, standfirst="", body="Opening words of the story.")
+    assert article.description == "Opening words of the story."
+
+
+def test_content_changes_after_publication_are_recorded_as_updates(world):
+    published = ArticleFactory(section=world)
+    published.note_content_change(["featured"])
+    assert published.revised_at is None
+    published.note_content_change(["body"])
+    assert published.revised_at is not None
+    draft = ArticleFactory(section=world, draft=True)
+    draft.note_content_change(["body"])
+    assert draft.revised_at is None
+
+
+def test_uploaded_images_get_random_names_and_their_dimensions(world):
+    article = ArticleFactory(section=world, lead_image=image_file("secret-source-name.jpg"), lead_image_alt="A map")
+    assert "secret-source-name" not in article.lead_image.name
+    assert article.lead_image.name.startswith("stories/") and article.lead_image.name.endswith(".jpg")
+    assert (article.lead_image_width, article.lead_image_height) == (64, 48)
