@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Newsroom"
+
+    def ready(self) -> None:
+        from .roles import sync_roles
+
+        # After this app's permissions are created on every migrate or flush.
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="articles.sync_roles")

@@ -135,10 +135,16 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, *, at: datetime | None = None) -> "ArticleQuerySet":
         """Stories readers may see: the single definition used by every public surface.
 
-        Published, with a publication time that has come. A story scheduled for
-        later is invisible until its time and then appears with no job to run.
+        Published, with a publication time that has come and no embargo still
+        running. A story scheduled or embargoed for later is invisible until its
+        time and then appears with no job to run, because this compares with the clock.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+        now = at or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
 
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-pk")
@@ -183,6 +189,10 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
         )
 
+    def for_story_page(self) -> "ArticleQuerySet":
+        """Everything the story page shows, in a fixed number of queries."""
+        return self.with_bylines().prefetch_related("sources", "tags", "corrections")
+
     def for_listing(self) -> "ArticleQuerySet":
         """What a list of stories shows (no bodies), with bylines prefetched."""
         return self.with_bylines().defer("body", "body_html")
@@ -193,7 +203,10 @@ class Article(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SENT_BACK = "sent_back", "Sent back"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     title = models.CharField("headline", max_length=255)
     slug = models.SlugField(
@@ -246,6 +259,15 @@ class Article(models.Model):
         blank=True,
         help_text="Readers see a published story from this time on; a future time schedules it.",
     )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text="Hidden from every public page until this time, even once published. Only editors set or lift it.",
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the story last went into review."
+    )
     revised_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Last change to the text after publication."
     )
@@ -260,6 +282,17 @@ class Article(models.Model):
         editable=False,
         related_name="created_articles",
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Optimistic locking: every save bumps it; a form saved from an older
+    # version is refused instead of overwriting someone else's changes.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -270,7 +303,9 @@ class Article(models.Model):
         verbose_name = "story"
         verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish article")]
         indexes = [
+            models.Index(fields=["status", "submitted_at"], name="article_review_queue"),
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
             models.Index(fields=["featured", "status", "-published_at"], name="article_featured_published"),
@@ -295,8 +330,10 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, max_length=255)
         self.body_html = render_markdown(self.body)
+        if self.pk is not None:
+            self.version += 1
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -323,12 +360,32 @@ class Article(models.Model):
 
     @property
     def is_published(self) -> bool:
-        """Whether readers can see the story now (the same rule as ``published()``)."""
+        """Whether readers can see the story now: ``published()`` for one loaded story."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
         )
+
+    @property
+    def visible_from(self) -> datetime | None:
+        """When a published story becomes (or became) visible: its time, or its embargo's end."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return None
+        return max(filter(None, [self.published_at, self.embargo_until]))
+
+    @property
+    def state_label(self) -> str:
+        """The state as a newsroom says it: “Scheduled”, “Embargoed” and “Live” are published stories."""
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
+        if self.embargo_until and self.embargo_until > timezone.now():
+            return "Embargoed"
+        if self.published_at and self.published_at > timezone.now():
+            return "Scheduled"
+        return "Live"
 
     @property
     def byline_authors(self) -> list:
@@ -389,3 +446,124 @@ class Byline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on “{self.article}”"
+
+
+class Transition(models.Model):
+    """One step of a story through the workflow: who moved it, when, from where to where, and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    action = models.CharField(max_length=30)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["article", "at"], name="transition_article_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Revision(models.Model):
+    """A snapshot of a story's editable content, taken at every save; restoring one makes a new one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField(help_text="The story's content fields as they were saved.")
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of “{self.article}”"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self) -> "CorrectionQuerySet":
+        """Corrections readers may see: those on stories ``published()`` lets through."""
+        return self.filter(article__in=Article.objects.published())
+
+
+class Correction(models.Model):
+    """A note appended to a published story: a correction, a clarification or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(help_text="Plain text, shown to readers at the end of the story.")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at"], name="correction_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to “{self.article}”"
+
+
+class PreviewLink(models.Model):
+    """A secret link showing one unpublished story to someone without an account.
+
+    Only a hash of the token is stored: the link itself is shown once, when it
+    is made, so a copy of the database opens no previews.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(max_length=120, blank=True, help_text="Who it is for, e.g. “Lawyer, quote check”.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Preview of “{self.article}” for {self.label or 'someone'}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class PreviewLinkUse(models.Model):
+    """Every opening of a preview link, for the record."""
+
+    link = models.ForeignKey(PreviewLink, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    allowed = models.BooleanField(help_text="False when the link had expired or been revoked.")
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.link} opened {self.at:%Y-%m-%d %H:%M}"
+
+
+class StoryInReview(Article):
+    """The review queue: stories waiting for an editor, as their own admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "story in review"
+        verbose_name_plural = "review queue"

@@ -1,16 +1,20 @@
-"""Reader pages: the front page, sections, stories and tags.
+"""Reader pages: the front page, sections, stories, tags and corrections.
 
 Visibility is never decided here: every query starts from
-``Article.objects.published()``.
+``Article.objects.published()``. The one exception is a preview, which shows
+an unpublished story to a logged-in editor (see ``admin.py``) or to the holder
+of a valid secret link, marked never to be cached or indexed.
 """
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from .models import Article, Section, SectionTree
+from . import previews
+from .models import Article, Correction, Section, SectionTree
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
 
@@ -66,12 +70,48 @@ class TagView(StoryListView):
 
 
 def story_detail(request: HttpRequest, section: str, year: int, month: int, day: int, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        Article.objects.published().with_bylines().prefetch_related("sources", "tags"), slug=slug
-    )
+    article = get_object_or_404(Article.objects.published().for_story_page(), slug=slug)
     canonical = article.get_absolute_url()
     if request.path != canonical:
         # The section or date in the address is stale (the story moved, or a
         # link was mistyped): send readers and search engines to the real one.
         return HttpResponsePermanentRedirect(canonical)
-    return render(request, "articles/story.html", {"article": article, "related": article.related()})
+    return render_story(request, article)
+
+
+def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
+    """The story page. With ``preview`` (a banner text) it is marked never to be cached or indexed."""
+    response = render(
+        request,
+        "articles/story.html",
+        {"article": article, "related": article.related(), "corrections": article.corrections.all(),
+         "preview_banner": preview},
+    )  # fmt: skip
+    if preview:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def preview_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A story shown through a secret link: only while the link is valid, and every opening is logged."""
+    link = previews.open_link(token, request)
+    if link is None:
+        raise Http404("No such preview.")
+    if not link.is_active:
+        response = render(request, "articles/preview_expired.html", status=410)
+        add_never_cache_headers(response)
+        return response
+    article = Article.objects.for_story_page().get(pk=link.article_id)
+    return render_story(request, article, preview="Preview — not published. Please do not share this link.")
+
+
+class CorrectionsView(ListView):
+    """Recent corrections, clarifications and updates, newest first: the public record."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Correction.objects.public().select_related("article__section").order_by("-created_at", "-pk")

@@ -7,10 +7,6 @@ from .converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
 
-admin.site.site_header = f"{settings.SITE_NAME} newsroom"
-admin.site.site_title = f"{settings.SITE_NAME} newsroom"
-admin.site.index_title = "Newsroom"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),

@@ -86,3 +86,24 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def journalist(db):
+    from tests.factories import staff_user
+
+    return staff_user("journalist", "Journalist", author_name="David Wyatt")
+
+
+@pytest.fixture
+def other_journalist(db):
+    from tests.factories import staff_user
+
+    return staff_user("other", "Journalist", author_name="Lena Hoffmann")
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import staff_user
+
+    return staff_user("editor", "Editor", author_name="Priya Raman")

@@ -92,3 +92,15 @@ def image_file(name: str = "photo.jpg", *, size: tuple[int, int] = (64, 48), ima
     buffer = BytesIO()
     Image.new("RGB", size, (160, 40, 40)).save(buffer, image_format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+def staff_user(username: str, role: str | None, *, author_name: str | None = None, superuser: bool = False):
+    """A newsroom account in the Journalist or Editor group (created by a migration), with its byline."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, is_staff=True, is_superuser=superuser)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if author_name:
+        AuthorFactory(name=author_name, slug=username, user=user)
+    return user

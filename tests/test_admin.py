@@ -67,7 +67,6 @@ def _story_form(section, author, **overrides):
         "body": "Opening.\n\n## NATO membership\n\nMore.",
         "section": section.pk,
         "tags": "NATO, Ukraine",
-        "status": "draft",
         "lead_image_alt": "",
         "lead_image_caption": "",
         "lead_image_credit": "",

@@ -9,9 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from authors.models import Author
@@ -70,28 +69,13 @@ class DemoAccount:
     username: str
     password: str
     author_slug: str
-    role: str
-    permissions: tuple[str, ...]
+    role: str  # the name of the group created by migration 0003_editorial_roles
 
 
-_NEWSROOM_MODELS = ("articles.article", "articles.section", "articles.source", "authors.author", "taggit.tag")
 DEMO_ACCOUNTS = [
-    DemoAccount(
-        "editor",
-        "editor-demo-password",
-        "priya-raman",
-        "editor",
-        tuple(f"{model}.{action}" for model in _NEWSROOM_MODELS for action in ("add", "change", "delete", "view")),
-    ),
-    DemoAccount(
-        "journalist",
-        "journalist-demo-password",
-        "david-wyatt",
-        "journalist",
-        ("articles.article.add", "articles.article.change", "articles.article.view", "articles.section.view",
-         "articles.source.view", "articles.source.add", "authors.author.view", "taggit.tag.view"),
-    ),
-]  # fmt: skip
+    DemoAccount("editor", "editor-demo-password", "priya-raman", "Editor"),
+    DemoAccount("journalist", "journalist-demo-password", "david-wyatt", "Journalist"),
+]
 
 
 @dataclass
@@ -173,7 +157,7 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         report.accounts = DEMO_ACCOUNTS
         for account in DEMO_ACCOUNTS:
             if _ensure_account(account, authors[account.author_slug]):
-                report.created.append(f"{account.role} account {account.username}")
+                report.created.append(f"{account.role.lower()} account {account.username}")
     return report
 
 
@@ -182,17 +166,8 @@ def _ensure_account(account: DemoAccount, author: Author) -> bool:
     if created:
         user.set_password(account.password)
         user.save()
-        user.user_permissions.set(_permissions(account.permissions))
+        user.groups.add(Group.objects.get(name=account.role))
     if author.user_id is None:
         author.user = user
         author.save(update_fields=["user"])
     return created
-
-
-def _permissions(names: tuple[str, ...]) -> list[Permission]:
-    """Permissions from ``app_label.model.action`` names."""
-    wanted = Q()
-    for name in names:
-        app_label, model, action = name.split(".")
-        wanted |= Q(content_type__app_label=app_label, codename=f"{action}_{model}")
-    return list(Permission.objects.filter(wanted))

@@ -19,9 +19,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-accounts", dest="accounts", action="store_false")
 
-    def handle(self, *args, accounts: bool | None, **options) -> None:
+    def handle(self, *args, accounts: bool | None, verbosity: int, **options) -> None:
         with_accounts = settings.DEBUG if accounts is None else accounts
         report = load_demo(with_accounts=with_accounts)
+        if verbosity == 0:
+            return
         for item in report.created:
             self.stdout.write(f"  created {item}")
         if report.created:
@@ -31,6 +33,8 @@ class Command(BaseCommand):
         if report.accounts:
             self.stdout.write(f"\nDemo logins for {settings.SITE_URL}/admin/ (local use only):")
             for account in report.accounts:
-                self.stdout.write(f"  {account.role:<11} username: {account.username:<11} password: {account.password}")
+                self.stdout.write(
+                    f"  {account.role.lower():<11} username: {account.username:<11} password: {account.password}"
+                )
         elif not with_accounts:
             self.stdout.write("No demo logins created (DEBUG is off); pass --accounts to create them.")

@@ -1,0 +1,98 @@
+"""Back-office forms: the story form with its edit-conflict guard, and the workflow action forms."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Article, Correction
+from .previews import DEFAULT_LIFETIME, MAX_LIFETIME
+from .workflow import Action
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The story form. It carries the version it was opened at, so a stale save is refused."""
+
+    # Not named "version": the model field is not editable, and this is only the version the form was opened at.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Article
+        fields = [
+            "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "featured",
+            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "embargo_until",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+        self.fields["opened_version"].required = self.instance.pk is not None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None or "opened_version" in self.errors:
+            return cleaned
+        # Lock the row for the rest of the admin's save transaction: nobody can
+        # slip a save in between this check and ours.
+        current = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .only("version", "updated_at", "updated_by__username", "updated_by__first_name", "updated_by__last_name")
+            .get(pk=self.instance.pk)
+        )
+        if cleaned.get("opened_version") != current.version:
+            editor = current.updated_by
+            who = (editor.get_full_name() or editor.username) if editor else "Someone"
+            when = date_format(timezone.localtime(current.updated_at), "j F Y, H:i")
+            raise forms.ValidationError(
+                "%(who)s changed this story at %(when)s, after you opened it, so your changes were not saved. "
+                "Everything you typed is still below: copy what you need, open the story again to see the "
+                "latest version, and apply your changes there.",
+                code="edit_conflict",
+                params={"who": who, "when": when},
+            )
+        return cleaned
+
+
+class WorkflowActionForm(forms.Form):
+    """What an editor or journalist adds to a transition: a note, a time, a kind of correction."""
+
+    NOTE_REQUIRED = {Action.SEND_BACK: "What needs to change?", Action.UNPUBLISH: "Why is it being withdrawn?"}
+
+    def __init__(self, action: Action, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action == Action.SCHEDULE:
+            self.fields["publish_at"] = forms.SplitDateTimeField(
+                label="Publish at", widget=AdminSplitDateTime, help_text="In the newsroom's time zone."
+            )
+        if action == Action.CORRECT:
+            self.fields["kind"] = forms.ChoiceField(choices=Correction.Kind.choices, initial=Correction.Kind.CORRECTION)
+        if action == Action.PREVIEW_LINK:
+            self.fields["label"] = forms.CharField(
+                max_length=120, required=False, help_text="Who the link is for, e.g. “Lawyer, quote check”."
+            )
+            self.fields["hours"] = forms.IntegerField(
+                label="Valid for (hours)",
+                min_value=1,
+                max_value=int(MAX_LIFETIME.total_seconds() // 3600),
+                initial=int(DEFAULT_LIFETIME.total_seconds() // 3600),
+            )
+            return
+        required = action in self.NOTE_REQUIRED or action == Action.CORRECT
+        self.fields["note"] = forms.CharField(
+            label="Reason" if action == Action.UNPUBLISH else "Note",
+            required=required,
+            widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+            help_text=self.NOTE_REQUIRED.get(action, "Shown to readers." if action == Action.CORRECT else ""),
+        )
+
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data["publish_at"]
+        if publish_at <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future, or publish now instead.")
+        if publish_at > timezone.now() + timedelta(days=366):
+            raise forms.ValidationError("Schedule at most a year ahead.")
+        return publish_at

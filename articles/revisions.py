@@ -1,0 +1,133 @@
+"""Revisions: a snapshot at every save, readable differences, and restoring without losing anything."""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from authors.models import Author
+
+from .models import Article, Byline, Revision, Section, Source
+
+# Snapshot keys, in the order a diff lists them, with the labels editors know.
+FIELD_LABELS = {
+    "title": "Headline",
+    "kicker": "Kicker",
+    "standfirst": "Standfirst",
+    "body": "Body",
+    "section": "Section",
+    "authors": "Byline",
+    "sources": "Sources",
+    "tags": "Tags",
+    "lead_image": "Lead image",
+    "lead_image_alt": "Alt text",
+    "lead_image_caption": "Caption",
+    "lead_image_credit": "Credit",
+}
+TEXT_FIELDS = ("title", "kicker", "standfirst", "body", "lead_image", "lead_image_alt", "lead_image_caption",
+               "lead_image_credit")  # fmt: skip
+
+
+def snapshot(article: Article) -> dict:
+    """The story's content as plain JSON: ids to restore with, names to read in a diff."""
+    bylines = list(article.bylines.select_related("author").order_by("position", "pk"))
+    return {
+        **{field: str(getattr(article, field) or "") for field in TEXT_FIELDS},
+        "section": {"id": article.section_id, "name": article.section.name},
+        "authors": [{"id": b.author_id, "name": b.author.name} for b in bylines],
+        "sources": [{"id": s.pk, "name": s.name} for s in article.sources.order_by("name")],
+        "tags": sorted(article.tags.names(), key=str.lower),
+    }
+
+
+@transaction.atomic
+def record_revision(article: Article, user: AbstractBaseUser | None, *, note: str = "") -> Revision | None:
+    """Store the story's current content as its next revision, unless nothing changed since the last one."""
+    content = snapshot(article)
+    latest = article.revisions.order_by("-number").first()
+    if latest is not None and latest.content == content:
+        return None
+    number = (article.revisions.aggregate(Max("number"))["number__max"] or 0) + 1
+    return Revision.objects.create(article=article, number=number, content=content, note=note, created_by=user)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+    html: SafeString  # escaped text with <ins>/<del> marks; nothing from the story is ever raw
+
+
+def readable(content: dict, field: str) -> str:
+    value = content.get(field, "")
+    if isinstance(value, dict):
+        return value.get("name", "")
+    if isinstance(value, list):
+        return ", ".join(item["name"] if isinstance(item, dict) else str(item) for item in value)
+    return str(value)
+
+
+def compare(older: Revision, newer: Revision) -> list[FieldChange]:
+    """What changed between two revisions, field by field, as escaped word-level markup."""
+    changes = []
+    for field, label in FIELD_LABELS.items():
+        before, after = readable(older.content, field), readable(newer.content, field)
+        if before != after:
+            changes.append(FieldChange(label, before, after, diff_html(before, after)))
+    return changes
+
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def diff_html(before: str, after: str) -> SafeString:
+    """Word-level difference. Every piece of text is escaped before it is marked up."""
+    old, new = _TOKENS.findall(before), _TOKENS.findall(after)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
+        if tag == "equal":
+            parts.append(escape(removed))
+        if tag in ("delete", "replace"):
+            parts.append(format_html("<del>{}</del>", removed))
+        if tag in ("insert", "replace"):
+            parts.append(format_html("<ins>{}</ins>", added))
+    return mark_safe("".join(parts))
+
+
+@transaction.atomic
+def restore(revision: Revision, user: AbstractBaseUser) -> Revision:
+    """Put a revision's content back as the story's current content, recorded as a new revision.
+
+    Authors, sources or a section deleted since are skipped rather than recreated.
+    """
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    content = revision.content
+    changed = [field for field in TEXT_FIELDS if str(getattr(article, field) or "") != content.get(field, "")]
+    for field in TEXT_FIELDS:
+        setattr(article, field, content.get(field, ""))
+    section_id = content.get("section", {}).get("id")
+    if section_id and section_id != article.section_id and Section.objects.filter(pk=section_id).exists():
+        article.section_id = section_id
+        changed.append("section")
+    article.note_content_change(changed)
+    article.updated_by = user
+    article.save()
+
+    existing_authors = set(
+        Author.objects.filter(pk__in=[a["id"] for a in content.get("authors", [])]).values_list("pk", flat=True)
+    )
+    article.bylines.all().delete()
+    Byline.objects.bulk_create(
+        Byline(article=article, author_id=author["id"], position=position)
+        for position, author in enumerate(a for a in content.get("authors", []) if a["id"] in existing_authors)
+    )
+    article.sources.set(Source.objects.filter(pk__in=[s["id"] for s in content.get("sources", [])]))
+    article.tags.set(content.get("tags", []))
+    return record_revision(article, user, note=f"Restored from revision {revision.number}") or revision

@@ -1,0 +1,299 @@
+"""The editorial workflow: who may do what to a story, and the transitions themselves.
+
+Every rule lives here and only here. The admin's forms, buttons, bulk actions
+and permission hooks all ask ``can()``/``require()``; the transition functions
+check again before they change anything, so a forged request meets the same
+rule as a click.
+
+States::
+
+    draft ──submit──▶ in review ──publish/schedule──▶ published ──unpublish──▶ unpublished
+      ▲                 │    │                          (live, scheduled
+      └────withdraw─────┘    └──send back──▶ sent back    or embargoed)
+                                               └──submit──▶ in review
+
+A "scheduled" story is a published one whose time has not come; an "embargoed"
+one has an embargo time still ahead. ``Article.objects.published()`` hides both
+until their time, with no job to run.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article, Correction, Transition
+
+Status = Article.Status
+PUBLISH_PERMISSION = "articles.publish_article"
+
+# Journalists may only work on these; once filed, a story is the desk's.
+WRITABLE_BY_JOURNALIST = {Status.DRAFT, Status.SENT_BACK}
+# Nobody edits these in the story form; they change only through transitions.
+TRANSITION_FIELDS = frozenset({"status", "published_at"})
+# Only editors set these in the story form.
+EDITOR_FIELDS = frozenset({"featured", "embargo_until"})
+
+
+class Action(StrEnum):
+    ADD = "add"
+    VIEW = "view"
+    CHANGE = "change"
+    DELETE = "delete"
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    SEND_BACK = "send_back"
+    PUBLISH = "publish"
+    SCHEDULE = "schedule"
+    UNPUBLISH = "unpublish"
+    LIFT_EMBARGO = "lift_embargo"
+    CORRECT = "correct"
+    FEATURE = "feature"
+    RESTORE = "restore"
+    PREVIEW_LINK = "preview_link"
+
+
+class WorkflowError(PermissionDenied):
+    """A refused action; the message says why, for the person who tried it."""
+
+
+def is_editor(user: AbstractBaseUser) -> bool:
+    return bool(user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def is_staff_writer(user: AbstractBaseUser) -> bool:
+    return bool(user.is_active and user.is_staff and user.has_perm("articles.add_article"))
+
+
+def owns(user: AbstractBaseUser, article: Article) -> bool:
+    """A journalist's own story: one they created, or one carrying their byline."""
+    if article.pk is None:
+        return True
+    if article.created_by_id == user.pk:
+        return True
+    return any(getattr(author, "user_id", None) == user.pk for author in article.byline_authors)
+
+
+def can(user: AbstractBaseUser, action: Action, article: Article | None = None) -> bool:
+    """Whether ``user`` may take ``action`` on ``article`` in its current state."""
+    try:
+        require(user, action, article)
+    except WorkflowError:
+        return False
+    return True
+
+
+def require(user: AbstractBaseUser, action: Action, article: Article | None = None) -> None:
+    """Raise ``WorkflowError`` with a reason unless ``user`` may take ``action`` on ``article``."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise WorkflowError("Only newsroom staff can work on stories.")
+    editor = is_editor(user)
+    if action == Action.ADD:
+        if not (editor or is_staff_writer(user)):
+            raise WorkflowError("You do not have permission to write stories.")
+        return
+    if article is None:
+        if not editor:
+            raise WorkflowError("Only editors can do this.")
+        return
+
+    status = article.status
+    own = owns(user, article)
+    if action == Action.VIEW:
+        if editor or own or article.is_published:
+            return
+        raise WorkflowError("You can only see your own unpublished stories.")
+    if action in (Action.CHANGE, Action.DELETE):
+        if editor:
+            return
+        if not (is_staff_writer(user) and own):
+            raise WorkflowError("You can only change your own stories.")
+        if status not in WRITABLE_BY_JOURNALIST:
+            raise WorkflowError(
+                f"This story is {article.get_status_display().lower()}: only an editor can change it now."
+            )
+        return
+    if action == Action.SUBMIT:
+        if not (editor or own):
+            raise WorkflowError("You can only submit your own stories.")
+        if status not in WRITABLE_BY_JOURNALIST:
+            raise WorkflowError(f"A story that is {article.get_status_display().lower()} cannot be submitted.")
+        return
+    if action == Action.WITHDRAW:
+        if not (editor or own):
+            raise WorkflowError("You can only withdraw your own submissions.")
+        if status != Status.IN_REVIEW:
+            raise WorkflowError("Only a story in review can be withdrawn.")
+        return
+
+    # Everything below is the desk's decision.
+    if not editor:
+        raise WorkflowError("Only editors can do this.")
+    if action == Action.SEND_BACK and status != Status.IN_REVIEW:
+        raise WorkflowError("Only a story in review can be sent back.")
+    if action in (Action.PUBLISH, Action.SCHEDULE) and status == Status.PUBLISHED and article.is_published:
+        raise WorkflowError("This story is already live.")
+    if action == Action.UNPUBLISH and status != Status.PUBLISHED:
+        raise WorkflowError("Only a published or scheduled story can be unpublished.")
+    if action == Action.LIFT_EMBARGO and not (article.embargo_until and article.embargo_until > timezone.now()):
+        raise WorkflowError("This story has no embargo running.")
+    if action == Action.CORRECT and not article.is_published:
+        raise WorkflowError("Corrections are for stories readers can see; edit an unpublished story instead.")
+
+
+def locked_form_fields(user: AbstractBaseUser) -> frozenset[str]:
+    """Story-form fields ``user`` may not set directly; posting one of them is refused."""
+    return TRANSITION_FIELDS if is_editor(user) else TRANSITION_FIELDS | EDITOR_FIELDS
+
+
+def visible_to(user: AbstractBaseUser, stories):
+    """The stories ``user`` may see in the back office: editors all, journalists their own and live ones."""
+    from django.db.models import Q
+
+    if is_editor(user):
+        return stories
+    return stories.filter(
+        Q(created_by=user) | Q(bylines__author__user=user) | Q(pk__in=Article.objects.published())
+    ).distinct()
+
+
+# --- Transitions --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    article: Article
+    transition: Transition | None
+    message: str
+
+
+def _move(
+    article: Article, user: AbstractBaseUser, action: Action, to_status: str, *, note: str = "", **changes
+) -> Transition:
+    from_status = article.status
+    article.status = to_status
+    for field, value in changes.items():
+        setattr(article, field, value)
+    article.updated_by = user
+    article.save()
+    return Transition.objects.create(
+        article=article, from_status=from_status, to_status=to_status, action=action, note=note, actor=user
+    )
+
+
+def _locked(article: Article) -> Article:
+    """The story re-read under a row lock, so two editors cannot act on it at once."""
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+@transaction.atomic
+def submit(article: Article, user: AbstractBaseUser, *, note: str = "") -> Outcome:
+    article = _locked(article)
+    require(user, Action.SUBMIT, article)
+    transition = _move(article, user, Action.SUBMIT, Status.IN_REVIEW, note=note, submitted_at=timezone.now())
+    return Outcome(article, transition, "Submitted for review.")
+
+
+@transaction.atomic
+def withdraw(article: Article, user: AbstractBaseUser, *, note: str = "") -> Outcome:
+    article = _locked(article)
+    require(user, Action.WITHDRAW, article)
+    transition = _move(article, user, Action.WITHDRAW, Status.DRAFT, note=note, submitted_at=None)
+    return Outcome(article, transition, "Withdrawn from review; it is a draft again.")
+
+
+@transaction.atomic
+def send_back(article: Article, user: AbstractBaseUser, *, note: str) -> Outcome:
+    article = _locked(article)
+    require(user, Action.SEND_BACK, article)
+    if not note.strip():
+        raise WorkflowError("Say what needs to change: a note is required to send a story back.")
+    transition = _move(article, user, Action.SEND_BACK, Status.SENT_BACK, note=note.strip(), submitted_at=None)
+    return Outcome(article, transition, "Sent back to the writer with your note.")
+
+
+@transaction.atomic
+def publish(article: Article, user: AbstractBaseUser, *, at: datetime | None = None, note: str = "") -> Outcome:
+    """Approve and publish now, or at ``at`` (a future time schedules the story)."""
+    article = _locked(article)
+    now = timezone.now()
+    scheduled = at is not None and at > now
+    require(user, Action.SCHEDULE if scheduled else Action.PUBLISH, article)
+    when = at if scheduled else now
+    if article.embargo_until and article.embargo_until > when:
+        # Readers will only see it when the embargo ends; say so in its time.
+        when = article.embargo_until
+    transition = _move(
+        article,
+        user,
+        Action.SCHEDULE if when > now else Action.PUBLISH,
+        Status.PUBLISHED,
+        note=note,
+        published_at=when,
+        submitted_at=None,
+    )
+    if when > now:
+        message = f"Scheduled for {timezone.localtime(when):%d %b %Y, %H:%M}."
+    else:
+        message = "Published: readers can see it now."
+    return Outcome(article, transition, message)
+
+
+@transaction.atomic
+def unpublish(article: Article, user: AbstractBaseUser, *, reason: str) -> Outcome:
+    article = _locked(article)
+    require(user, Action.UNPUBLISH, article)
+    if not reason.strip():
+        raise WorkflowError("Give a reason: it is kept with the story's history.")
+    transition = _move(article, user, Action.UNPUBLISH, Status.UNPUBLISHED, note=reason.strip(), featured=False)
+    return Outcome(article, transition, "Unpublished: readers can no longer see it.")
+
+
+@transaction.atomic
+def lift_embargo(article: Article, user: AbstractBaseUser, *, note: str = "") -> Outcome:
+    article = _locked(article)
+    require(user, Action.LIFT_EMBARGO, article)
+    now = timezone.now()
+    changes = {"embargo_until": None}
+    if article.status == Status.PUBLISHED and article.published_at and article.published_at > now:
+        changes["published_at"] = now
+    transition = _move(article, user, Action.LIFT_EMBARGO, article.status, note=note or "Embargo lifted.", **changes)
+    return Outcome(article, transition, "Embargo lifted.")
+
+
+@transaction.atomic
+def set_featured(article: Article, user: AbstractBaseUser, *, featured: bool) -> Outcome:
+    article = _locked(article)
+    require(user, Action.FEATURE, article)
+    article.featured = featured
+    article.updated_by = user
+    article.save(update_fields=["featured", "updated_at", "updated_by"])
+    return Outcome(article, None, "Featured on the front page." if featured else "No longer featured.")
+
+
+@transaction.atomic
+def add_correction(article: Article, user: AbstractBaseUser, *, kind: str, note: str) -> Correction:
+    """Append a correction, clarification or update to a live story; readers see “Updated”."""
+    article = _locked(article)
+    require(user, Action.CORRECT, article)
+    if kind not in Correction.Kind.values:
+        raise WorkflowError("Choose correction, clarification or update.")
+    if not note.strip():
+        raise WorkflowError("Write the note readers will see.")
+    correction = Correction.objects.create(article=article, kind=kind, note=note.strip(), created_by=user)
+    article.revised_at = correction.created_at
+    article.updated_by = user
+    article.save(update_fields=["revised_at", "updated_at", "updated_by"])
+    Transition.objects.create(
+        article=article,
+        from_status=article.status,
+        to_status=article.status,
+        action=Action.CORRECT,
+        note=f"{correction.get_kind_display()}: {correction.note}",
+        actor=user,
+    )
+    return correction
