@@ -7,7 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
+        from newsroom.page_cache import connect_signals
+
         from .roles import sync_roles
 
+        connect_signals()
         # After this app's permissions are created on every migrate or flush.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="articles.sync_roles")

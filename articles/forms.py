@@ -24,6 +24,13 @@ class ArticleAdminForm(forms.ModelForm):
             "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "featured",
             "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "embargo_until",
         ]  # fmt: skip
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+            "standfirst": forms.Textarea(attrs={"rows": 3, "class": "newsroom-wide"}),
+            "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField newsroom-wide newsroom-body"}),
+            "lead_image_alt": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+            "lead_image_caption": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

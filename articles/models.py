@@ -146,6 +146,16 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
+    def next_visibility_change(self) -> datetime | None:
+        """The next moment a published story becomes visible: its scheduled time or its embargo's end."""
+        now = timezone.now()
+        published = self.filter(status=Article.Status.PUBLISHED)
+        upcoming = [
+            published.filter(published_at__gt=now).aggregate(next=models.Min("published_at"))["next"],
+            published.filter(embargo_until__gt=now).aggregate(next=models.Min("embargo_until"))["next"],
+        ]
+        return min(filter(None, upcoming), default=None)
+
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-pk")
 
@@ -306,6 +316,7 @@ class Article(models.Model):
         permissions = [("publish_article", "Can publish article")]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="article_review_queue"),
+            models.Index(fields=["embargo_until"], name="article_embargo_until"),
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
             models.Index(fields=["featured", "status", "-published_at"], name="article_featured_published"),

@@ -107,3 +107,13 @@ def editor(db):
     from tests.factories import staff_user
 
     return staff_user("editor", "Editor", author_name="Priya Raman")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """One process-wide cache outlives each test's database rollback: start every test without pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
