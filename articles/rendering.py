@@ -7,6 +7,7 @@ URLs never survive. Text is left as written: no "smart" quote substitution, so
 curly quotes and non-Latin scripts come out exactly as they went in.
 """
 
+import threading
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -55,10 +56,20 @@ def sanitize_html(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    # Building a converter costs more than converting a paragraph; each thread keeps
+    # one (they are not thread-safe) and resets it between documents.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=["sane_lists", "tables", _NewsroomExtension()], output_format="html"
+        )
+    return converter.reset()
+
+
 def render_markdown(source: str) -> str:
     """Render a story body to HTML that is safe to show to readers."""
-    converter = markdown.Markdown(
-        extensions=["sane_lists", "tables", _NewsroomExtension()],
-        output_format="html",
-    )
-    return sanitize_html(converter.convert(source))
+    return sanitize_html(_converter().convert(source))
