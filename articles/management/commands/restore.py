@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsroom.backup import BackupError, restore_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a newsroom from an archive made by `backup`, into an empty database migrated to the same "
+        "point (run `migrate` first) and an empty media folder."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The .tar.gz archive made by `backup`.")
+
+    def handle(self, *args, path: str, verbosity: int, **options) -> None:
+        self.stdout.write(f"Restoring from {path}…")
+        try:
+            report = restore_backup(Path(path), progress=self.stdout.write if verbosity else lambda message: None)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {sum(report.objects.values()):,} objects and {report.media_files:,} media files "
+                f"in {report.seconds:.1f}s."
+            )
+        )
