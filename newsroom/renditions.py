@@ -95,11 +95,19 @@ def ensure_renditions(storage: Storage, original_name: str, *, force: bool = Fal
         # 24-megapixel camera file. The header's size is before rotation.
         source.draft(None, target[::-1] if orientation(source) in QUARTER_TURNS else target)
         pixels = upright_pixels(source)
+    # Widest first, each made from the one before: every step is a small,
+    # properly filtered reduction, and the work shrinks with each width
+    # instead of starting again from the full picture.
+    larger = pixels
     try:
-        for rendition in missing:
-            _write(storage, rendition, pixels)
+        for size in sorted({(r.width, r.height) for r in missing}, reverse=True):
+            resized = larger.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            larger.close()
+            larger = resized
+            for rendition in (r for r in missing if (r.width, r.height) == size):
+                _write(storage, rendition, resized)
     finally:
-        pixels.close()
+        larger.close()
     logger.debug("Made %d renditions of %s", len(missing), original_name)
     return len(missing)
 
@@ -117,19 +125,15 @@ def delete_renditions(storage: Storage, original_name: str) -> int:
     return len(files)
 
 
-def _write(storage: Storage, rendition: Rendition, pixels: Image.Image) -> None:
+def _write(storage: Storage, rendition: Rendition, resized: Image.Image) -> None:
     image_format, _, options = FORMATS[rendition.extension]
-    resized = pixels.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    if image_format == "JPEG" and resized.mode == "RGBA":
-        flat = Image.new("RGB", resized.size, JPEG_BACKGROUND)
-        flat.paste(resized, mask=resized.getchannel("A"))
-        resized.close()
-        resized = flat
     buffer = BytesIO()
-    try:
+    if image_format == "JPEG" and resized.mode == "RGBA":
+        with Image.new("RGB", resized.size, JPEG_BACKGROUND) as flat:
+            flat.paste(resized, mask=resized.getchannel("A"))
+            flat.save(buffer, image_format, **options)
+    else:
         resized.save(buffer, image_format, **options)
-    finally:
-        resized.close()
     if storage.exists(rendition.name):
         storage.delete(rendition.name)
     saved = storage.save(rendition.name, ContentFile(buffer.getvalue()))

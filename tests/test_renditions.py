@@ -198,7 +198,7 @@ def test_a_large_jpeg_is_decoded_at_a_reduced_scale(world, committed, monkeypatc
 def test_renditions_are_made_once_and_reused(world, committed, monkeypatch):
     story = story_with(image_file(size=(700, 500)), committed, section=world)
     written = []
-    monkeypatch.setattr(renditions, "_write", lambda storage, rendition, pixels: written.append(rendition.name))
+    monkeypatch.setattr(renditions, "_write", lambda storage, rendition, resized: written.append(rendition.name))
 
     with committed():
         story.title = "A new headline"
