@@ -249,3 +249,19 @@ def test_a_failure_after_commit_is_logged_not_raised(world, committed, monkeypat
     story = story_with(image_file(), committed, section=world)
     assert Article.objects.filter(pk=story.pk).exists()
     assert "run `manage.py make_renditions`" in caplog.text
+
+
+def test_an_editor_upload_through_the_admin_is_cleaned_and_rendered(client, world, author, committed):
+    from django.contrib.auth import get_user_model
+
+    from tests.test_admin import _story_form
+
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "unused"))
+    form = _story_form(world, author, lead_image=camera_photo(), lead_image_alt="Rescuers at the dam")
+    with committed():
+        response = client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 302
+    story = Article.objects.get(slug="ukraine-closer-to-nato")
+    assert (story.lead_image_width, story.lead_image_height) == (800, 1200)
+    assert not opened(story.lead_image.name).getexif()
+    assert "800w.webp" in rendition_files(story.lead_image.name)
