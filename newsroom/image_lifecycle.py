@@ -40,8 +40,11 @@ class ManagedImage:
     def field(self) -> models.ImageField:
         return self.model._meta.get_field(self.field_name)
 
-    def rows_with_images(self) -> models.QuerySet:
-        return self.model._default_manager.exclude(**{self.field_name: ""}).order_by("pk")
+    def stored_names(self) -> list[str]:
+        """Each image file the model's rows point to, once (rows may share one)."""
+        name = self.field_name
+        rows = self.model._default_manager.exclude(**{name: ""})
+        return list(rows.order_by(name).values_list(name, flat=True).distinct())
 
 
 MANAGED_IMAGES: list[ManagedImage] = []

@@ -27,8 +27,8 @@ def test_make_renditions_makes_what_is_missing_and_reports(world, committed):
 
     output = make_renditions()
     assert "Stories: 1 image\n" in output and "Authors: 1 image\n" in output
-    assert f"[1/1] {story.lead_image.name}: 1 files written" in output
-    assert output.strip().endswith("2 images checked: 1 given renditions (1 files), 1 already complete, 0 failed.")
+    assert f"[1/1] {story.lead_image.name}: 1 file written" in output
+    assert output.strip().endswith("2 images checked: 1 given renditions (1 file), 1 already complete, 0 failed.")
     assert "320w.webp" in rendition_files(story.lead_image.name)
 
     assert make_renditions().strip().endswith("0 given renditions (0 files), 2 already complete, 0 failed.")
@@ -43,3 +43,9 @@ def test_make_renditions_reports_a_missing_original_and_carries_on(world, commit
     with pytest.raises(CommandError, match=r"1 given renditions .* 1 failed"):
         call_command("make_renditions", stdout=out, stderr=out)
     assert f"{broken.lead_image.name}: failed" in out.getvalue()
+
+
+def test_make_renditions_counts_a_file_shared_by_two_rows_once(world, committed):
+    story = story_with(image_file(), committed, section=world)
+    ArticleFactory(section=world, lead_image=story.lead_image.name, lead_image_alt="The same picture")
+    assert "Stories: 1 image\n" in make_renditions()

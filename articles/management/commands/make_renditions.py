@@ -19,9 +19,9 @@ class Command(BaseCommand):
         failed: list[str] = []
         for managed in MANAGED_IMAGES:
             storage = managed.field.storage
-            names = list(managed.rows_with_images().values_list(managed.field_name, flat=True).distinct())
+            names = managed.stored_names()
             label = managed.model._meta.verbose_name_plural
-            self.stdout.write(f"{label.capitalize()}: {len(names)} image{'s' if len(names) != 1 else ''}")
+            self.stdout.write(f"{label.capitalize()}: {_count(len(names), 'image')}")
             for position, name in enumerate(names, start=1):
                 checked += 1
                 try:
@@ -34,13 +34,17 @@ class Command(BaseCommand):
                 if written:
                     made += 1
                     files += written
-                    self.stdout.write(f"  [{position}/{len(names)}] {name}: {written} files written")
+                    self.stdout.write(f"  [{position}/{len(names)}] {name}: {_count(written, 'file')} written")
                 elif options["verbosity"] > 1:
                     self.stdout.write(f"  [{position}/{len(names)}] {name}: complete")
         summary = (
-            f"{checked} image{'s' if checked != 1 else ''} checked: {made} given renditions ({files} files), "
+            f"{_count(checked, 'image')} checked: {made} given renditions ({_count(files, 'file')}), "
             f"{checked - made - len(failed)} already complete, {len(failed)} failed."
         )
         if failed:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
