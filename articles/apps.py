@@ -7,10 +7,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
+        from newsroom.image_lifecycle import manage_image_field
         from newsroom.page_cache import connect_signals
 
+        from .models import Article
         from .roles import sync_roles
 
         connect_signals()
+        manage_image_field(Article, "lead_image")
         # After this app's permissions are created on every migrate or flush.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="articles.sync_roles")

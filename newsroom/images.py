@@ -1,16 +1,27 @@
-"""Uploaded images: where they are stored and which files are accepted.
+"""Uploaded images: where they are stored, which files are accepted, and what is kept of them.
 
 Stored names are random so that an upload's original name (which may carry a
 source's name or a story's headline before publication) never reaches a URL.
+
+What is kept is the picture, never the file's metadata: a camera's EXIF can hold
+the GPS position of a source's home, XMP and IPTC the photographer's notes. The
+stored original is stripped on upload (``clean_upload``) and every rendition is
+made from pixels only (``upright_pixels``).
 """
 
+import logging
 import secrets
+from io import BytesIO
 from pathlib import PurePath
+from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.deconstruct import deconstructible
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -81,3 +92,104 @@ def validate_image_file(file: UploadedFile) -> None:
         ) from None
     finally:
         file.seek(position)
+
+
+# Where Pillow puts metadata that can identify a person or a place: EXIF (with
+# GPS), XMP, IPTC (inside Photoshop blocks), comments, and ICC profiles, whose
+# descriptions can name a device. PNG text chunks are checked separately.
+METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "photoshop", "icc_profile", "comment"})
+
+# EXIF orientations that turn the picture a quarter: width and height swap.
+QUARTER_TURNS = frozenset({5, 6, 7, 8})
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def carries_metadata(image: Image.Image) -> bool:
+    """Whether ``image`` holds anything beyond its pixels that could travel with it."""
+    return bool(image.getexif()) or bool(METADATA_KEYS & image.info.keys()) or bool(getattr(image, "text", None))
+
+
+def orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 = upright), read from the header without decoding pixels."""
+    return image.getexif().get(ExifTags.Base.Orientation, 1)
+
+
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """(width, height) as readers see the picture, once the EXIF orientation is applied."""
+    width, height = image.size
+    return (height, width) if orientation(image) in QUARTER_TURNS else (width, height)
+
+
+def upright_pixels(image: Image.Image) -> Image.Image:
+    """A new image with only what readers should see of ``image``: its pixels.
+
+    The first frame (readers get a still of an animation), turned as the EXIF
+    orientation says, in sRGB, as RGBA when it has transparency and RGB
+    otherwise. Nothing of the source's ``info`` (EXIF, GPS, XMP, ICC, comments)
+    comes along. ``image`` itself is decoded and may be changed.
+    """
+    image.seek(0)
+    ImageOps.exif_transpose(image, in_place=True)
+    if image.mode.startswith("I"):
+        # 16-bit greys (scientific figures, scans): scale them to 8 bits, which
+        # convert() alone would not do, turning everything above 255 white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    has_alpha = image.mode in {"RGBA", "LA", "PA", "La", "RGBa"} or "transparency" in image.info
+    mode = "RGBA" if has_alpha else "RGB"
+    icc_profile = image.info.get("icc_profile")
+    pixels = image
+    if image.mode not in {"RGB", "RGBA", "CMYK", "L"} or (has_alpha and image.mode != "RGBA"):
+        # Palettes, grey with alpha, 16-bit…: into a mode colour management takes.
+        pixels = image.convert(mode)
+    if icc_profile:
+        # Wide-gamut (Display P3, Adobe RGB) and CMYK pictures would look dull or
+        # garish if their profile were just dropped: convert them to sRGB, which
+        # is what browsers assume for an image without one.
+        try:
+            source_profile = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+            pixels = ImageCms.profileToProfile(pixels, source_profile, _SRGB, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            logger.warning("Could not convert an image's colour profile to sRGB; using its colours as they are.")
+    # convert() always makes a new image, so the source's ``info`` and cached
+    # EXIF never reach it; ``info`` is emptied too, as some encoders read it.
+    clean = pixels.convert(mode)
+    clean.info = {}
+    return clean
+
+
+def clean_upload(file: IO[bytes]) -> ContentFile | None:
+    """``file`` re-encoded in its own format with its metadata removed and its orientation applied.
+
+    None when there is nothing to remove, so a clean upload is stored byte for
+    byte. An animated GIF or WebP that carries metadata keeps only its first
+    frame, which is all readers are shown anyway.
+    """
+    position = file.tell()
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            if not carries_metadata(image):
+                return None
+            image_format = image.format
+            options = _same_quality_options(image)
+            pixels = upright_pixels(image)
+    finally:
+        file.seek(position)
+    if image_format == "GIF":
+        pixels = pixels.convert("P", palette=Image.Palette.ADAPTIVE) if pixels.mode == "RGB" else pixels
+    buffer = BytesIO()
+    pixels.save(buffer, image_format, **options)
+    pixels.close()
+    return ContentFile(buffer.getvalue(), name=getattr(file, "name", None) or f"image{ALLOWED_FORMATS[image_format]}")
+
+
+def _same_quality_options(image: Image.Image) -> dict:
+    if image.format == "JPEG":
+        if image.mode == "RGB" and image.quantization:
+            # The upload's own tables: encoding again costs next to nothing in quality or size.
+            return {"qtables": image.quantization, "subsampling": JpegImagePlugin.get_sampling(image), "optimize": True}
+        return {"quality": 90, "optimize": True}
+    if image.format == "WEBP":
+        return {"quality": 90}
+    return {}

@@ -21,6 +21,16 @@ def story(world, author):
     return ArticleFactory(title="Rutte visits Kyiv", section=world, authors=[author], tags=["NATO", "Ukraine"])
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (test transactions never commit), as it would run in production."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a throwaway folder, never the project's media/."""

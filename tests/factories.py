@@ -104,3 +104,62 @@ def staff_user(username: str, role: str | None, *, author_name: str | None = Non
     if author_name:
         AuthorFactory(name=author_name, slug=username, user=user)
     return user
+
+
+def camera_photo(name: str = "IMG_0001.JPG", *, size: tuple[int, int] = (1200, 800), orientation: int = 6):
+    """A JPEG as a phone would save it: sideways pixels with an EXIF orientation, GPS, XMP, a comment, ICC.
+
+    The stored pixels are red on their left half and blue on their right, so once
+    orientation 6 (turn a quarter clockwise) is applied, red is on top.
+    """
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import ExifTags, Image, ImageCms, ImageDraw
+
+    image = Image.new("RGB", size, (200, 30, 30))
+    ImageDraw.Draw(image).rectangle((size[0] // 2, 0, size[0], size[1]), fill=(30, 30, 200))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Model] = "Pocket 12"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (50.0, 27.0, 1.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (30.0, 31.0, 24.0)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = BytesIO()
+    image.save(
+        buffer, "JPEG", quality=90, exif=exif, icc_profile=icc, comment=b"Source: Jane at 12 Secret Lane",
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>',
+    )  # fmt: skip
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def transparent_png(name: str = "logo.png", *, size: tuple[int, int] = (400, 200)):
+    """A palette PNG whose left half is fully transparent and right half green."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("P", size, 0)
+    image.putpalette([0, 0, 0, 0, 160, 60] + [0, 0, 0] * 254)
+    ImageDraw.Draw(image).rectangle((size[0] // 2, 0, size[0], size[1]), fill=1)
+    buffer = BytesIO()
+    image.save(buffer, "PNG", transparency=0)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def animated_gif(name: str = "loop.gif", *, size: tuple[int, int] = (300, 200)):
+    """Three frames: red, then green, then blue."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    frames = [Image.new("RGB", size, colour) for colour in ((220, 0, 0), (0, 220, 0), (0, 0, 220))]
+    buffer = BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/gif")

@@ -1,10 +1,13 @@
 """The demo newsroom: the sample story as readers see it, and a loader that is safe to rerun."""
 
 import html as html_lib
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from articles.models import Article, Section, Source
@@ -25,9 +28,9 @@ def load(*args: str) -> str:
 
 def snapshot() -> dict:
     return {
-        "articles": sorted(Article.objects.values_list("pk", "title", "updated_at", "status")),
+        "articles": sorted(Article.objects.values_list("pk", "title", "updated_at", "status", "lead_image")),
         "sections": Section.objects.count(),
-        "authors": sorted(Author.objects.values_list("pk", "bio", "role", "user_id")),
+        "authors": sorted(Author.objects.values_list("pk", "bio", "role", "user_id", "photo")),
         "sources": Source.objects.count(),
         "users": sorted(get_user_model().objects.values_list("pk", "password")),
     }
@@ -87,3 +90,49 @@ def test_no_accounts_unless_asked_when_debug_is_off(settings):
     output = load()
     assert not get_user_model().objects.exists()
     assert "No demo logins created" in output
+
+
+def media_files(settings) -> dict[str, float]:
+    root = Path(settings.MEDIA_ROOT)
+    return {str(path.relative_to(root)): path.stat().st_mtime for path in root.rglob("*") if path.is_file()}
+
+
+def test_demo_stories_and_journalists_have_illustrations_with_renditions(client, committed):
+    with committed():
+        load()
+    illustrated = Article.objects.exclude(lead_image="")
+    assert illustrated.count() >= 8
+    assert illustrated.filter(title=SAMPLE_HEADLINE).exists()
+    for article in illustrated:
+        assert re.fullmatch(r"Illustration: abstract \w+ [\w ]+", article.lead_image_alt), article.lead_image_alt
+        assert article.lead_image_credit == "Illustration: Buna Times"
+        assert article.lead_image_width and article.lead_image_height
+    assert Author.objects.exclude(photo="").count() >= 5
+
+    story = Article.objects.get(title=SAMPLE_HEADLINE)
+    for url in ("/", story.get_absolute_url(), "/authors/", "/authors/david-wyatt/", "/world/"):
+        page = client.get(url).content.decode()
+        media = set(re.findall(r"/media/([^\s\",]+)", page))
+        assert media, url
+        missing = [name for name in media if not default_storage.exists(name)]
+        assert not missing, (url, missing)
+    assert 'fetchpriority="high"' in client.get("/").content.decode()
+
+
+def test_loading_twice_writes_no_file(settings, committed):
+    with committed():
+        load()
+    before = media_files(settings)
+    assert any(name.startswith("renditions/") for name in before)
+    with committed():
+        load()
+    assert media_files(settings) == before
+
+
+def test_demo_illustrations_are_the_same_every_time():
+    from articles.demo.illustrations import illustration
+
+    assert illustration.__wrapped__("waves", "world", "A title") == illustration.__wrapped__(
+        "waves", "world", "A title"
+    )
+    assert illustration("waves", "world", "A title") != illustration("waves", "world", "Another title")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,10 +19,13 @@ from authors.models import Author
 from ..ingest.importer import create_draft
 from ..ingest.plaintext import parse_plain_text
 from ..models import Article, Byline, Section, Source
+from .illustrations import alt_text, illustration, portrait
 from .stories import STORIES
 
 SAMPLE_STORY = Path(__file__).with_name("buna-times-rutte-kyiv.txt")
 SAMPLE_TAGS = ["NATO", "Ukraine", "Russia", "Mark Rutte", "Volodymyr Zelensky"]
+SAMPLE_ILLUSTRATION = "circles"
+ILLUSTRATION_CREDIT = "Illustration: Buna Times"
 
 # (name, slug, parent slug, description)
 SECTIONS = [
@@ -56,6 +60,17 @@ AUTHORS = [
      "Jonas Berg has covered football, athletics and winter sports for a decade, from grassroots clubs "
      "to world championships."),
 ]  # fmt: skip
+
+# Each journalist's desk, whose colours their (monogram) portrait takes.
+PORTRAITS = {
+    "david-wyatt": "world",
+    "lena-hoffmann": "europe",
+    "priya-raman": "politics",
+    "amara-okafor": "business",
+    "tomas-rivera": "science",
+    "mei-lin-chen": "culture",
+    "jonas-berg": "sport",
+}
 
 SOURCES = [
     ("korrespondent", "korrespondent", "https://korrespondent.net/", Source.Kind.PARTNER),
@@ -113,6 +128,7 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         # The sample arrives exactly as a correspondent would file it, through the importer.
         article = create_draft(sample, section=sections["world"])
         article.tags.set(SAMPLE_TAGS)
+        _illustrate(article, SAMPLE_ILLUSTRATION)
         article.status = Article.Status.PUBLISHED
         article.published_at = now - timedelta(minutes=45)
         article.featured = True
@@ -123,18 +139,21 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
     for name, slug, role, bio in AUTHORS:
         author = Author.objects.filter(slug=slug).first() or Author.objects.filter(name__iexact=name).first()
         if author is None:
-            author = Author.objects.create(name=name, slug=slug, role=role, bio=bio or "")
+            author = Author(name=name, slug=slug, role=role, bio=bio or "")
+            _add_portrait(author, slug)
+            author.save()
             report.created.append(f"author {name}")
         elif not author.role:
-            # The importer created David Wyatt from the sample; give him his desk.
+            # The importer created David Wyatt from the sample; give him his desk and portrait.
             author.role = role
-            author.save(update_fields=["role"])
+            _add_portrait(author, slug)
+            author.save()
         authors[slug] = author
 
     for story in STORIES:
         if Article.objects.filter(title=story["title"]).exists():
             continue
-        article = Article.objects.create(
+        article = Article(
             title=story["title"],
             kicker=story["kicker"],
             standfirst=story["standfirst"],
@@ -144,6 +163,9 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
             published_at=now - timedelta(hours=story["hours_ago"]),
             featured=story["featured"],
         )
+        if story["illustration"]:
+            _illustrate(article, story["illustration"])
+        article.save()
         Byline.objects.bulk_create(
             Byline(article=article, author=authors[slug], position=position)
             for position, slug in enumerate(story["authors"])
@@ -159,6 +181,19 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
             if _ensure_account(account, authors[account.author_slug]):
                 report.created.append(f"{account.role.lower()} account {account.username}")
     return report
+
+
+def _illustrate(article: Article, motif: str) -> None:
+    """Give ``article`` (not yet saved) an abstract lead image in its section's colours."""
+    section = article.section.slug  # every demo section has its own palette
+    article.lead_image = ContentFile(illustration(motif, section, article.title), name="illustration.jpg")
+    article.lead_image_alt = alt_text(motif, section)
+    article.lead_image_credit = ILLUSTRATION_CREDIT
+
+
+def _add_portrait(author: Author, slug: str) -> None:
+    if slug in PORTRAITS and not author.photo:
+        author.photo = ContentFile(portrait(author.name, PORTRAITS[slug]), name="portrait.jpg")
 
 
 def _ensure_account(account: DemoAccount, author: Author) -> bool:

@@ -1,4 +1,7 @@
-"""Short demo stories for Buna Times, spread over every section, so each reader page has content."""
+"""Short demo stories for Buna Times, spread over every section, so each reader page has content.
+
+``illustration`` names the motif of the story's abstract lead image (see ``illustrations.py``), or None.
+"""
 
 STORIES = [
     {
@@ -28,6 +31,7 @@ Diplomats at the summit said the fund was the first of its kind in the region, a
         "source": "Buna Times",
         "hours_ago": 2,
         "featured": True,
+        "illustration": "waves",
     },
     {
         "title": "Low water in the Caldera Strait slows shipping and lifts freight costs",
@@ -52,6 +56,7 @@ Exporters of grain and fertiliser, whose bulk cargoes are among the heaviest to 
         "source": "Meridian Wire",
         "hours_ago": 30,
         "featured": False,
+        "illustration": "stripes",
     },
     {
         "title": "European ministers back night-train network linking twelve capitals",
@@ -83,6 +88,7 @@ Environmental groups welcomed the plan, noting that a night train emits a fracti
         "source": "Buna Times",
         "hours_ago": 9,
         "featured": False,
+        "illustration": "hills",
     },
     {
         "title": "Northern allies open joint training centre for air-defence crews",
@@ -107,6 +113,7 @@ Officials said the first course, for 40 trainees, would begin next month, and th
         "source": "Meridian Wire",
         "hours_ago": 52,
         "featured": False,
+        "illustration": "rings",
     },
     {
         "title": "Coalition seals budget deal after all-night talks, averting early election",
@@ -133,6 +140,7 @@ Opposition parties called the agreement a patch rather than a plan. Parliament i
         "source": "Buna Times",
         "hours_ago": 5,
         "featured": False,
+        "illustration": "circles",
     },
     {
         "title": "Electoral commission proposes lowering voting age to 16 for local elections",
@@ -157,6 +165,7 @@ Members of the public can respond through [the commission’s consultation page]
         "source": "Buna Times",
         "hours_ago": 74,
         "featured": False,
+        "illustration": "tiles",
     },
     {
         "title": "Central bank holds interest rates but signals cut as inflation eases",
@@ -185,6 +194,7 @@ Business groups urged the bank to move faster, saying that high borrowing costs 
         "source": "Buna Times",
         "hours_ago": 14,
         "featured": False,
+        "illustration": "columns",
     },
     {
         "title": "Harbour factory to build wind-turbine blades, bringing 900 jobs to Marrow Bay",
@@ -207,6 +217,7 @@ Environmental groups supported the project but asked the company to publish a pl
         "source": "Buna Times",
         "hours_ago": 97,
         "featured": False,
+        "illustration": "stripes",
     },
     {
         "title": "Survey finds surprising recovery on bleached southern reef",
@@ -235,6 +246,7 @@ The institute recommended extending protected areas and reducing farm run-off, m
         "source": "Buna Times",
         "hours_ago": 21,
         "featured": False,
+        "illustration": "waves",
     },
     {
         "title": "Hospital trial tests a faster, cheaper blood test for early sepsis",
@@ -261,6 +273,7 @@ The trial’s lead investigator, Dr Kwame Adjei, said the team would publish its
         "source": "Buna Times",
         "hours_ago": 188,
         "featured": False,
+        "illustration": "rings",
     },
     {
         "title": "A garden above the river: a Ukrainian novel finds its voice in translation",
@@ -287,6 +300,7 @@ If the middle section, set in the 1990s, drifts a little, it is a small complain
         "source": "Buna Times",
         "hours_ago": 45,
         "featured": False,
+        "illustration": "hills",
     },
     {
         "title": "Buna Rovers clinch promotion with stoppage-time winner",
@@ -313,6 +327,7 @@ Rovers were relegated six years ago amid financial trouble. Their final league g
         "source": "Buna Times",
         "hours_ago": 18,
         "featured": False,
+        "illustration": "stripes",
     },
     {
         "title": "Our towns need reliable buses, not another bypass",
@@ -335,5 +350,6 @@ A road is easy to cut a ribbon on. A decent bus service is harder to photograph,
         "source": None,
         "hours_ago": 160,
         "featured": False,
+        "illustration": None,
     },
 ]
