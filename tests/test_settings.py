@@ -44,7 +44,7 @@ def test_local_defaults_are_sqlite_and_buna_times():
 
 def test_environment_overrides_defaults():
     result = load_settings(
-        SECRET_KEY="x" * 60,
+        SECRET_KEY="a-long-random-production-secret-0123456789-abcdefghijkl",
         DATABASE_URL="postgres://user:pw@db.example:5432/news",
         SITE_NAME="Other Gazette",
         ALLOWED_HOSTS="news.example, www.news.example",
@@ -60,3 +60,10 @@ def test_a_malformed_boolean_is_refused_with_its_name(value):
     result = load_settings(DEBUG=value)
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.parametrize("weak", ["short", "x" * 60, "django-insecure-" + "abcdefghij" * 5])
+def test_a_weak_secret_key_with_debug_off_is_refused_at_startup(weak):
+    result = load_settings(SECRET_KEY=weak)
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
