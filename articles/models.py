@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -188,6 +189,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_bylines().defer("body", "body_html")
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The stored search vector is as large as the text itself and only
+        # search reads it (in SQL): never load it into Python by default.
+        return super().get_queryset().defer("search_vector")
+
+
 class Article(models.Model):
     """A story: the unit a journalist writes, an editor publishes and a reader reads."""
 
@@ -260,8 +268,13 @@ class Article(models.Model):
         editable=False,
         related_name="created_articles",
     )
+    # Headline, standfirst, body, tag and author names, weighted, for PostgreSQL
+    # full-text search; kept current by ``articles.signals``. Its GIN index is
+    # created by migration on PostgreSQL only (see 0002_article_search_vector);
+    # on SQLite the column exists but stays empty, and search reads the text.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     # Fields whose change after publication is news to readers ("Updated …").
     CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption"})

@@ -1,15 +1,18 @@
-"""Reader pages: the front page, sections, stories and tags.
+"""Reader pages: the front page, sections, stories, tags and search.
 
 Visibility is never decided here: every query starts from
 ``Article.objects.published()``.
 """
 
+import re
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from . import search
 from .models import Article, Section, SectionTree
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
@@ -75,3 +78,42 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
         # link was mistyped): send readers and search engines to the real one.
         return HttpResponsePermanentRedirect(canonical)
     return render(request, "articles/story.html", {"article": article, "related": article.related()})
+
+
+class SearchView(ListView):
+    """Search results; every kind of input answers with a page, never an error."""
+
+    template_name = "articles/search.html"
+    paginate_by = settings.STORIES_PER_PAGE
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.query = search.Query.parse(self.request.GET.get("q", ""))
+        self.section = self._section_filter()
+        return search.find_stories(self.query, section=self.section)
+
+    def _section_filter(self) -> Section | None:
+        slug = self.request.GET.get("section", "")
+        # Section slugs are ASCII; anything else cannot name one (and NUL bytes never reach the database).
+        if not re.fullmatch(r"[-\w]{1,80}", slug, flags=re.ASCII):
+            return None
+        return Section.objects.filter(slug=slug).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["stories"]:
+            article.search_snippet = search.snippet(article, self.query)
+        # Pagination links carry the cleaned query, not whatever arrived.
+        pagination_query = QueryDict(mutable=True)
+        pagination_query["q"] = self.query.text
+        if self.section:
+            pagination_query["section"] = self.section.slug
+        return {
+            **context,
+            "query": self.query,
+            "section": self.section,
+            "sections": Section.objects.select_related("parent"),
+            "pagination_query": pagination_query,
+            "max_query_length": search.MAX_QUERY_LENGTH,
+            "phrase_search": search.uses_full_text(),
+        }

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "taggit",
     "authors",
     "articles",
@@ -186,6 +187,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- Reader website ---------------------------------------------------------
 
 STORIES_PER_PAGE = env_int("STORIES_PER_PAGE", 20)
+# PostgreSQL text search configuration: the language whose stemming and stop words search uses.
+SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
 # --- Logging ----------------------------------------------------------------
 
