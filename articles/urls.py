@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.front_page, name="front_page"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/<feed_format:format>/", feeds.SiteFeed(), name="site_feed"),
+    path("feeds/sections/<slug:slug>/<feed_format:format>/", feeds.SectionFeed(), name="section_feed"),
+    path("feeds/authors/<uslug:slug>/<feed_format:format>/", feeds.AuthorFeed(), name="author_feed"),
+    path("feeds/tags/<uslug:slug>/<feed_format:format>/", feeds.TagFeed(), name="tag_feed"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("<slug:section>/", views.SectionView.as_view(), name="section"),
     path(

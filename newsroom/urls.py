@@ -3,9 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from .converters import UnicodeSlugConverter
+from .converters import FeedFormatConverter, UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(FeedFormatConverter, "feed_format")
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} newsroom"
