@@ -1,3 +1,4 @@
+import html
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -353,7 +354,8 @@ class Article(models.Model):
         """A plain-text summary for lists, meta descriptions and feeds."""
         if self.standfirst:
             return self.standfirst
-        return Truncator(strip_tags(self.body_html)).words(40)
+        # strip_tags leaves the HTML's entities (&amp;, &lt;) behind; plain text has none.
+        return Truncator(html.unescape(strip_tags(self.body_html))).words(40)
 
     @property
     def reading_minutes(self) -> int:
