@@ -15,6 +15,7 @@ from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from authors.models import Author
@@ -63,7 +64,9 @@ class StoryFeed(Feed):
         return article.title
 
     def item_description(self, article: Article) -> str:
-        return article.description
+        # Feed readers take descriptions as HTML (Atom's summary says type="html");
+        # the standfirst is plain text, so a "<" in it must stay a "<".
+        return escape(article.description)
 
     def item_author_name(self, article: Article) -> str | None:
         names = [author.name for author in article.byline_authors]

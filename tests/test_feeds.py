@@ -190,11 +190,15 @@ def test_non_latin_author_and_tag_feeds_work(client, world):
     assert len(atom_titles(client, "/feeds/authors/олена-коваль/atom/")) == 1
 
 
-def test_feeds_escape_what_they_carry(client, world):
+def test_feeds_carry_plain_text_that_readers_cannot_mistake_for_html(client, world):
     ArticleFactory(title="Tom & Jerry <script>alert(1)</script>", standfirst="“Quotes” & <b>tags</b>", section=world)
     item = rss(client, "/feeds/rss/").find("channel/item")
     assert item.findtext("title") == "Tom & Jerry <script>alert(1)</script>"
-    assert item.findtext("description") == "“Quotes” & <b>tags</b>"
+    # The description is HTML to feed readers: its text arrives escaped once more.
+    assert item.findtext("description") == "“Quotes” &amp; &lt;b&gt;tags&lt;/b&gt;"
+    summary = atom(client, "/feeds/atom/").find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "“Quotes” &amp; &lt;b&gt;tags&lt;/b&gt;"
 
 
 # the subject (+ "any published stories?" for a tag, + the section tree), stories, bylines, tags
