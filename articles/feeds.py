@@ -82,7 +82,7 @@ class StoryFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article: Article):
-        return article.revised_at or article.published_at
+        return article.last_changed_at
 
     def item_categories(self, article: Article) -> list[str]:
         return [tag.name for tag in article.tags.all()]

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -179,6 +180,14 @@ class ArticleQuerySet(models.QuerySet):
         stories = {story.pk: story for story in self.filter(pk__in=wanted).for_listing()} if wanted else {}
         return [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
 
+    def last_changed_by(self, field: str) -> dict:
+        """When each value of ``field`` (e.g. ``"section"``) last had one of these stories published or updated.
+
+        The same rule as ``Article.last_changed_at``, computed in one grouped query.
+        """
+        changed = Max(Coalesce("revised_at", "published_at"))
+        return dict(self.order_by().values_list(field).annotate(last_changed=changed))
+
     def with_bylines(self) -> "ArticleQuerySet":
         """Section and ordered bylines in a fixed number of queries, for any number of stories."""
         return self.select_related("section", "section__parent").prefetch_related(
@@ -343,6 +352,11 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def last_changed_at(self) -> datetime | None:
+        """When readers last saw the story change: its latest update, else its publication."""
+        return self.revised_at or self.published_at
 
     @property
     def byline_authors(self) -> list:
