@@ -14,6 +14,7 @@ from taggit.models import Tag
 
 from . import search
 from .models import Article, Section, SectionTree
+from .structured_data import news_article
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
 
@@ -42,6 +43,14 @@ class StoryListView(ListView):
 
     def get_queryset(self):
         return self.stories().newest_first().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if page is not None and page.number > 1:
+            # Each page of a list is its own page to search engines, not a copy of the first.
+            context["canonical_url"] = self.request.build_absolute_uri(f"{self.request.path}?page={page.number}")
+        return context
 
 
 class SectionView(StoryListView):
@@ -77,7 +86,11 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
         # The section or date in the address is stale (the story moved, or a
         # link was mistyped): send readers and search engines to the real one.
         return HttpResponsePermanentRedirect(canonical)
-    return render(request, "articles/story.html", {"article": article, "related": article.related()})
+    return render(
+        request,
+        "articles/story.html",
+        {"article": article, "related": article.related(), "structured_data": news_article(article, request)},
+    )
 
 
 class SearchView(ListView):
