@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from articles.sitemaps import SITEMAPS, news_sitemap
 
 from .converters import FeedFormatConverter, UnicodeSlugConverter
+from .health import healthz
 
 register_converter(UnicodeSlugConverter, "uslug")
 register_converter(FeedFormatConverter, "feed_format")
@@ -32,6 +33,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
+    path("healthz", healthz, name="healthz"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots_txt"),
     # Sections take any other first path segment, so this comes last.
     path("", include("articles.urls")),
