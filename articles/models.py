@@ -160,6 +160,17 @@ class ArticleQuerySet(models.QuerySet):
     def tagged(self, tag: models.Model) -> "ArticleQuerySet":
         return self.filter(tagged_items__tag=tag)
 
+    def dated(self, year: int, month: int | None = None) -> "ArticleQuerySet":
+        """Stories published in ``year``, or in that ``month`` of it, in the newsroom's time zone.
+
+        Raises ``ValueError`` for a date that does not exist (month 13, year 10000).
+        """
+        if month is None:
+            start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        else:
+            start, end = datetime(year, month, 1), datetime(year + month // 12, month % 12 + 1, 1)
+        return self.filter(published_at__gte=timezone.make_aware(start), published_at__lt=timezone.make_aware(end))
+
     def newest_in_each(
         self, sections: list[Section], tree: SectionTree, *, per_section: int
     ) -> list[tuple[Section, list["Article"]]]:
@@ -402,6 +413,12 @@ class Article(models.Model):
             )
         stories = {story.pk: story for story in Article.objects.filter(pk__in=ids).for_listing()}
         return [stories[pk] for pk in ids if pk in stories]
+
+    def more_from_section(self, *, exclude: Iterable["Article"] = (), limit: int = 4) -> list["Article"]:
+        """The newest other published stories of this story's section, leaving out ``exclude``."""
+        others = Article.objects.published().filter(section_id=self.section_id)
+        others = others.exclude(pk__in=[self.pk, *(story.pk for story in exclude)])
+        return list(others.newest_first().for_listing()[:limit])
 
 
 class Byline(models.Model):

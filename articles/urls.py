@@ -11,6 +11,9 @@ urlpatterns = [
     path("feeds/sections/<slug:slug>/<feed_format:format>/", feeds.SectionFeed(), name="section_feed"),
     path("feeds/authors/<uslug:slug>/<feed_format:format>/", feeds.AuthorFeed(), name="author_feed"),
     path("feeds/tags/<uslug:slug>/<feed_format:format>/", feeds.TagFeed(), name="tag_feed"),
+    path("archive/", views.archive_index, name="archive_index"),
+    path("archive/<year:year>/", views.ArchiveView.as_view(), name="archive_year"),
+    path("archive/<year:year>/<month:month>/", views.ArchiveView.as_view(), name="archive_month"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("<slug:section>/", views.SectionView.as_view(), name="section"),
     path(

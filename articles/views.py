@@ -5,9 +5,10 @@ Visibility is never decided here: every query starts from
 """
 
 import re
+from datetime import date
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -86,11 +87,42 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
         # The section or date in the address is stale (the story moved, or a
         # link was mistyped): send readers and search engines to the real one.
         return HttpResponsePermanentRedirect(canonical)
+    related = article.related()
     return render(
         request,
         "articles/story.html",
-        {"article": article, "related": article.related(), "structured_data": news_article(article, request)},
+        {
+            "article": article,
+            "related": related,
+            "more_from_section": article.more_from_section(exclude=related),
+            "structured_data": news_article(article, request),
+        },
     )
+
+
+def archive_index(request: HttpRequest) -> HttpResponse:
+    months = Article.objects.published().dates("published_at", "month", order="DESC")
+    return render(request, "articles/archive_index.html", {"months": months})
+
+
+class ArchiveView(StoryListView):
+    """A year's or a month's published stories; dates that do not exist, or hold no stories, are 404."""
+
+    template_name = "articles/archive.html"
+    allow_empty = False
+
+    def stories(self):
+        self.year, self.month = self.kwargs["year"], self.kwargs.get("month")
+        try:
+            return Article.objects.published().dated(self.year, self.month)
+        except ValueError:
+            raise Http404("No such date.") from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.month is None:
+            context["months"] = Article.objects.published().dated(self.year).dates("published_at", "month")
+        return {**context, "year": self.year, "month": date(self.year, self.month, 1) if self.month else None}
 
 
 class SearchView(ListView):

@@ -7,11 +7,13 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS, news_sitemap
 
-from .converters import FeedFormatConverter, UnicodeSlugConverter
+from .converters import FeedFormatConverter, MonthConverter, UnicodeSlugConverter, YearConverter
 from .health import healthz
 
 register_converter(UnicodeSlugConverter, "uslug")
 register_converter(FeedFormatConverter, "feed_format")
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} newsroom"
