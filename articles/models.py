@@ -191,13 +191,18 @@ class ArticleQuerySet(models.QuerySet):
         stories = {story.pk: story for story in self.filter(pk__in=wanted).for_listing()} if wanted else {}
         return [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
 
-    def last_changed_by(self, field: str) -> dict:
-        """When each value of ``field`` (e.g. ``"section"``) last had one of these stories published or updated.
+    def last_changed(self) -> datetime | None:
+        """When one of these stories was last published or updated."""
+        return self.aggregate(last_changed=self._latest_change())["last_changed"]
 
-        The same rule as ``Article.last_changed_at``, computed in one grouped query.
-        """
-        changed = Max(Coalesce("revised_at", "published_at"))
-        return dict(self.order_by().values_list(field).annotate(last_changed=changed))
+    def last_changed_by(self, field: str) -> dict:
+        """When each value of ``field`` (e.g. ``"section"``) last had one of these stories published or updated."""
+        return dict(self.order_by().values_list(field).annotate(last_changed=self._latest_change()))
+
+    @staticmethod
+    def _latest_change() -> Max:
+        # The same rule as Article.last_changed_at, in SQL.
+        return Max(Coalesce("revised_at", "published_at"))
 
     def with_bylines(self) -> "ArticleQuerySet":
         """Section and ordered bylines in a fixed number of queries, for any number of stories."""

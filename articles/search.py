@@ -159,26 +159,23 @@ def _word_matches(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
 
 def _document_vector() -> CombinedSearchVector:
     config = settings.SEARCH_CONFIG
-    tag_names = Subquery(
-        TaggedArticle.objects.filter(content_object=OuterRef("pk"))
-        .order_by()
-        .values("content_object")
-        .annotate(names=StringAgg("tag__name", " "))
-        .values("names")
-    )
-    author_names = Subquery(
-        Byline.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(names=StringAgg("author__name", " "))
-        .values("names")
-    )
     return (
         SearchVector("title", weight="A", config=config)
         + SearchVector("standfirst", weight="B", config=config)
-        + SearchVector(tag_names, weight="B", config=config)
+        + SearchVector(_names_of(TaggedArticle.objects, "content_object", "tag__name"), weight="B", config=config)
         + SearchVector("body", weight="C", config=config)
-        + SearchVector(author_names, weight="D", config=config)
+        + SearchVector(_names_of(Byline.objects, "article", "author__name"), weight="D", config=config)
+    )
+
+
+def _names_of(links: models.QuerySet, story_field: str, name_field: str) -> Subquery:
+    """The names (of tags, of authors) linked to the outer story, joined by spaces."""
+    return Subquery(
+        links.filter(**{story_field: OuterRef("pk")})
+        .order_by()
+        .values(story_field)
+        .annotate(names=StringAgg(name_field, " "))
+        .values("names")
     )
 
 

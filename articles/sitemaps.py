@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
-from django.db.models import Max
-from django.db.models.functions import Coalesce
+from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,13 +29,21 @@ NEWS_LIMIT = 1000
 
 
 class LastChangedSitemap(Sitemap):
-    """Items carry ``last_changed``: when a story on their page was last published or updated.
+    """Pages of things with published stories (authors, tags), each dated by its latest story.
 
-    Loaded once per instance, and the views make one instance per request.
+    Items are loaded once per instance, and the views make one instance per request.
     """
 
+    model: type[models.Model]
+    # The Article lookup that leads from a story to its items, e.g. "bylines__author".
+    stories_lookup: str
+
     def load(self) -> list:
-        raise NotImplementedError
+        last_changed = Article.objects.published().last_changed_by(self.stories_lookup)
+        items = list(self.model.objects.filter(pk__in=last_changed).order_by("pk"))
+        for item in items:
+            item.last_changed = last_changed[item.pk]
+        return items
 
     @cached_property
     def loaded(self) -> list:
@@ -53,6 +60,8 @@ class LastChangedSitemap(Sitemap):
 
 
 class SectionSitemap(LastChangedSitemap):
+    """Every section, even one without stories yet: its page exists."""
+
     def load(self) -> list[Section]:
         tree = SectionTree.load()
         last_changed = Article.objects.published().last_changed_by("section")
@@ -64,21 +73,13 @@ class SectionSitemap(LastChangedSitemap):
 
 
 class AuthorSitemap(LastChangedSitemap):
-    def load(self) -> list[Author]:
-        last_changed = Article.objects.published().last_changed_by("bylines__author")
-        authors = list(Author.objects.filter(pk__in=last_changed).order_by("pk"))
-        for author in authors:
-            author.last_changed = last_changed[author.pk]
-        return authors
+    model = Author
+    stories_lookup = "bylines__author"
 
 
 class TagSitemap(LastChangedSitemap):
-    def load(self) -> list[Tag]:
-        last_changed = Article.objects.published().last_changed_by("tagged_items__tag")
-        tags = list(Tag.objects.filter(pk__in=last_changed).order_by("pk"))
-        for tag in tags:
-            tag.last_changed = last_changed[tag.pk]
-        return tags
+    model = Tag
+    stories_lookup = "tagged_items__tag"
 
     def location(self, tag: Tag) -> str:
         return reverse("articles:tag", kwargs={"slug": tag.slug})
@@ -100,7 +101,7 @@ class StorySitemap(Sitemap):
         return article.last_changed_at
 
     def get_latest_lastmod(self) -> datetime | None:
-        return Article.objects.published().aggregate(latest=Max(Coalesce("revised_at", "published_at")))["latest"]
+        return Article.objects.published().last_changed()
 
 
 class NewsSitemap(Sitemap):

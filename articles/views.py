@@ -1,4 +1,4 @@
-"""Reader pages: the front page, sections, stories, tags and search.
+"""Reader pages: the front page, sections, stories, tags, date archives and search.
 
 Visibility is never decided here: every query starts from
 ``Article.objects.published()``.
