@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
         from newsroom.image_lifecycle import manage_image_field
         from newsroom.page_cache import connect_signals
 
+        from . import signals  # noqa: F401 (connects the search index receivers)
         from .models import Article
         from .roles import sync_roles
 

@@ -1,18 +1,22 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import to_locale
 
 from .models import Section
 
 
 def site(request: HttpRequest) -> dict:
-    """The site's name and its navigation, for ``base.html``.
+    """The site's name, its navigation and the page's canonical address, for ``base.html``.
 
     The section list is lazy: pages that do not render the navigation (feeds,
-    admin) never query it.
+    admin) never query it. The canonical address is the page's own, without
+    its query string; paginated lists add their page number (``StoryListView``).
     """
     return {
         "site_name": settings.SITE_NAME,
         "site_tagline": settings.SITE_TAGLINE,
+        "site_locale": to_locale(settings.LANGUAGE_CODE),
         "navigation_sections": SimpleLazyObject(lambda: list(Section.objects.top_level())),
+        "canonical_url": request.build_absolute_uri(request.path),
     }

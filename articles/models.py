@@ -1,10 +1,13 @@
+import html
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -173,6 +176,17 @@ class ArticleQuerySet(models.QuerySet):
     def tagged(self, tag: models.Model) -> "ArticleQuerySet":
         return self.filter(tagged_items__tag=tag)
 
+    def dated(self, year: int, month: int | None = None) -> "ArticleQuerySet":
+        """Stories published in ``year``, or in that ``month`` of it, in the newsroom's time zone.
+
+        Raises ``ValueError`` for a date that does not exist (month 13, year 10000).
+        """
+        if month is None:
+            start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        else:
+            start, end = datetime(year, month, 1), datetime(year + month // 12, month % 12 + 1, 1)
+        return self.filter(published_at__gte=timezone.make_aware(start), published_at__lt=timezone.make_aware(end))
+
     def newest_in_each(
         self, sections: list[Section], tree: SectionTree, *, per_section: int
     ) -> list[tuple[Section, list["Article"]]]:
@@ -193,6 +207,19 @@ class ArticleQuerySet(models.QuerySet):
         stories = {story.pk: story for story in self.filter(pk__in=wanted).for_listing()} if wanted else {}
         return [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
 
+    def last_changed(self) -> datetime | None:
+        """When one of these stories was last published or updated."""
+        return self.aggregate(last_changed=self._latest_change())["last_changed"]
+
+    def last_changed_by(self, field: str) -> dict:
+        """When each value of ``field`` (e.g. ``"section"``) last had one of these stories published or updated."""
+        return dict(self.order_by().values_list(field).annotate(last_changed=self._latest_change()))
+
+    @staticmethod
+    def _latest_change() -> Max:
+        # The same rule as Article.last_changed_at, in SQL.
+        return Max(Coalesce("revised_at", "published_at"))
+
     def with_bylines(self) -> "ArticleQuerySet":
         """Section and ordered bylines in a fixed number of queries, for any number of stories."""
         return self.select_related("section", "section__parent").prefetch_related(
@@ -206,6 +233,13 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> "ArticleQuerySet":
         """What a list of stories shows (no bodies), with bylines prefetched."""
         return self.with_bylines().defer("body", "body_html")
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The stored search vector is as large as the text itself and only
+        # search reads it (in SQL): never load it into Python by default.
+        return super().get_queryset().defer("search_vector")
 
 
 class Article(models.Model):
@@ -303,8 +337,13 @@ class Article(models.Model):
     # Optimistic locking: every save bumps it; a form saved from an older
     # version is refused instead of overwriting someone else's changes.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Headline, standfirst, body, tag and author names, weighted, for PostgreSQL
+    # full-text search; kept current by ``articles.signals``. Its GIN index is
+    # created by migration on PostgreSQL only (see 0002_article_search_vector);
+    # on SQLite the column exists but stays empty, and search reads the text.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     # Fields whose change after publication is news to readers ("Updated …").
     CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption"})
@@ -399,6 +438,11 @@ class Article(models.Model):
         return "Live"
 
     @property
+    def last_changed_at(self) -> datetime | None:
+        """When readers last saw the story change: its latest update, else its publication."""
+        return self.revised_at or self.published_at
+
+    @property
     def byline_authors(self) -> list:
         """Authors in byline order; uses the prefetch from ``with_bylines()`` when present."""
         return [byline.author for byline in self.bylines.all()]
@@ -408,7 +452,8 @@ class Article(models.Model):
         """A plain-text summary for lists, meta descriptions and feeds."""
         if self.standfirst:
             return self.standfirst
-        return Truncator(strip_tags(self.body_html)).words(40)
+        # strip_tags leaves the HTML's entities (&amp;, &lt;) behind; plain text has none.
+        return Truncator(html.unescape(strip_tags(self.body_html))).words(40)
 
     @property
     def reading_minutes(self) -> int:
@@ -441,6 +486,12 @@ class Article(models.Model):
             )
         stories = {story.pk: story for story in Article.objects.filter(pk__in=ids).for_listing()}
         return [stories[pk] for pk in ids if pk in stories]
+
+    def more_from_section(self, *, exclude: Iterable["Article"] = (), limit: int = 4) -> list["Article"]:
+        """The newest other published stories of this story's section, leaving out ``exclude``."""
+        others = Article.objects.published().filter(section_id=self.section_id)
+        others = others.exclude(pk__in=[self.pk, *(story.pk for story in exclude)])
+        return list(others.newest_first().for_listing()[:limit])
 
 
 class Byline(models.Model):

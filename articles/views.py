@@ -1,4 +1,4 @@
-"""Reader pages: the front page, sections, stories, tags and corrections.
+"""Reader pages: the front page, sections, stories, tags, date archives, search and corrections.
 
 Visibility is never decided here: every query starts from
 ``Article.objects.published()``. The one exception is a preview, which shows
@@ -6,15 +6,19 @@ an unpublished story to a logged-in editor (see ``admin.py``) or to the holder
 of a valid secret link, marked never to be cached or indexed.
 """
 
+import re
+from datetime import date
+
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from . import previews
+from . import previews, search
 from .models import Article, Correction, Section, SectionTree
+from .structured_data import news_article
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
 
@@ -43,6 +47,14 @@ class StoryListView(ListView):
 
     def get_queryset(self):
         return self.stories().newest_first().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if page is not None and page.number > 1:
+            # Each page of a list is its own page to search engines, not a copy of the first.
+            context["canonical_url"] = self.request.build_absolute_uri(f"{self.request.path}?page={page.number}")
+        return context
 
 
 class SectionView(StoryListView):
@@ -81,12 +93,19 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
 
 def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
     """The story page. With ``preview`` (a banner text) it is marked never to be cached or indexed."""
+    related = article.related()
     response = render(
         request,
         "articles/story.html",
-        {"article": article, "related": article.related(), "corrections": article.corrections.all(),
-         "preview_banner": preview},
-    )  # fmt: skip
+        {
+            "article": article,
+            "related": related,
+            "more_from_section": article.more_from_section(exclude=related),
+            "corrections": article.corrections.all(),
+            "structured_data": news_article(article, request),
+            "preview_banner": preview,
+        },
+    )
     if preview:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
@@ -115,3 +134,67 @@ class CorrectionsView(ListView):
 
     def get_queryset(self):
         return Correction.objects.public().select_related("article__section").order_by("-created_at", "-pk")
+
+
+def archive_index(request: HttpRequest) -> HttpResponse:
+    months = Article.objects.published().dates("published_at", "month", order="DESC")
+    return render(request, "articles/archive_index.html", {"months": months})
+
+
+class ArchiveView(StoryListView):
+    """A year's or a month's published stories; dates that do not exist, or hold no stories, are 404."""
+
+    template_name = "articles/archive.html"
+    allow_empty = False
+
+    def stories(self):
+        self.year, self.month = self.kwargs["year"], self.kwargs.get("month")
+        try:
+            return Article.objects.published().dated(self.year, self.month)
+        except ValueError:
+            raise Http404("No such date.") from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.month is None:
+            context["months"] = Article.objects.published().dated(self.year).dates("published_at", "month")
+        return {**context, "year": self.year, "month": date(self.year, self.month, 1) if self.month else None}
+
+
+class SearchView(ListView):
+    """Search results; every kind of input answers with a page, never an error."""
+
+    template_name = "articles/search.html"
+    paginate_by = settings.STORIES_PER_PAGE
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.query = search.Query.parse(self.request.GET.get("q", ""))
+        self.section = self._section_filter()
+        return search.find_stories(self.query, section=self.section)
+
+    def _section_filter(self) -> Section | None:
+        slug = self.request.GET.get("section", "")
+        # Section slugs are ASCII; anything else cannot name one (and NUL bytes never reach the database).
+        if not re.fullmatch(r"[-\w]{1,80}", slug, flags=re.ASCII):
+            return None
+        return Section.objects.filter(slug=slug).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["stories"]:
+            article.search_snippet = search.snippet(article, self.query)
+        # Pagination links carry the cleaned query, not whatever arrived.
+        pagination_query = QueryDict(mutable=True)
+        pagination_query["q"] = self.query.text
+        if self.section:
+            pagination_query["section"] = self.section.slug
+        return {
+            **context,
+            "query": self.query,
+            "section": self.section,
+            "sections": Section.objects.select_related("parent"),
+            "pagination_query": pagination_query,
+            "max_query_length": search.MAX_QUERY_LENGTH,
+            "phrase_search": search.uses_full_text(),
+        }

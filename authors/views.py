@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.models import Article
+from articles.structured_data import profile_page
 from articles.views import StoryListView
 
 from .models import Author
@@ -25,4 +26,6 @@ class AuthorDetailView(StoryListView):
         return Article.objects.published().by_author(self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(
+            author=self.author, structured_data=profile_page(self.author, self.request), **kwargs
+        )

@@ -15,7 +15,7 @@ ALWAYS_RESERVED = {
     "static", "media", "feeds", "feed", "rss", "api", "accounts", "login", "logout",
     "favicon.ico", "robots.txt", "sitemap.xml", "news-sitemap.xml", "humans.txt",
     "well-known", ".well-known", "healthz", "preview", "archive", "corrections", "search",
-    "tags", "authors", "admin",
+    "tags", "authors", "admin", "sitemaps",
 }  # fmt: skip
 
 

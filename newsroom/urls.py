@@ -1,15 +1,38 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
+from django.views.generic import TemplateView
 
-from .converters import UnicodeSlugConverter
+from articles.sitemaps import SITEMAPS, news_sitemap
+
+from .converters import FeedFormatConverter, MonthConverter, UnicodeSlugConverter, YearConverter
+from .health import healthz
 
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(FeedFormatConverter, "feed_format")
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemaps/<slug:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+    path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
+    path("healthz", healthz, name="healthz"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots_txt"),
     # Sections take any other first path segment, so this comes last.
     path("", include("articles.urls")),
 ]

@@ -56,6 +56,7 @@ def newsroom(world, journalist, editor):
     return story
 
 
+@pytest.mark.django_db(transaction=True)  # the test empties the database with `flush`, as on a new machine
 def test_a_populated_newsroom_round_trips_identically(newsroom, tmp_path):
     before, media_before = everything(), media_files()
     assert media_before  # images were stored

@@ -28,3 +28,17 @@ def test_skip_link_moves_focus_to_the_main_content(live_server, page):
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_reader_searches_from_the_masthead_and_opens_a_result(live_server, page):
+    call_command("load_demo", "--no-accounts", verbosity=0)
+    page.goto(live_server.url + "/world/")
+    page.get_by_role("searchbox", name="Search Buna Times").fill("Rutte Kyiv")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=Rutte+Kyiv")
+    assert page.get_by_role("searchbox", name="Words to look for").input_value() == "Rutte Kyiv"
+    assert "1 story matches “Rutte Kyiv”" in page.get_by_role("status").inner_text()
+
+    headline = "Ukraine is closer to NATO membership “than ever,” new NATO Secretary General Mark Rutte said in Kyiv."
+    page.get_by_role("link", name=headline).click()
+    assert page.get_by_role("heading", level=1).inner_text() == headline

@@ -121,6 +121,11 @@ def test_description_falls_back_to_the_body_when_there_is_no_standfirst(world):
     assert article.description == "Opening words of the story."
 
 
+def test_description_from_the_body_is_plain_text_without_entities(world):
+    article = ArticleFactory(section=world, standfirst="", body="Tom & Jerry: 5 < 6, **bold** <i>claims</i>.")
+    assert article.description == "Tom & Jerry: 5 < 6, bold claims."
+
+
 def test_content_changes_after_publication_are_recorded_as_updates(world):
     published = ArticleFactory(section=world)
     published.note_content_change(["featured"])

@@ -113,6 +113,46 @@ def test_story_page_lists_related_stories_by_shared_tags(client, world, story):
     assert unrelated not in response.context["related"]
 
 
+def test_story_page_shows_more_from_its_section_newest_first(client, world, story):
+    others = [
+        ArticleFactory(
+            title=f"World story {hours}", section=world, published_at=timezone.now() - timedelta(hours=hours)
+        )
+        for hours in range(2, 8)
+    ]
+    tagged = ArticleFactory(title="Tagged world story", section=world, tags=["NATO"])
+    ArticleFactory(title="Sport story", section=SectionFactory(slug="sport"))
+    ArticleFactory(title="Draft world story", section=world, draft=True)
+    response = client.get(story.get_absolute_url())
+    # "Related stories" takes the tagged one, then the newest of the section…
+    assert response.context["related"] == [tagged, *others[:3]]
+    # …and "More from" shows the next newest, without repeating them or the story itself.
+    assert response.context["more_from_section"] == others[3:]
+    html = response.content.decode()
+    assert '<h2 id="more-heading">More from <a href="/world/">World</a></h2>' in html
+    assert "Sport story" not in html and "Draft world story" not in html
+
+
+# The story, its bylines, sources, tags and corrections; related ids by shared tags; those stories and
+# their bylines; more from the section and their bylines; navigation. When too few stories share a tag,
+# one more query tops the related list up from the section.
+@pytest.mark.parametrize(("shared_tags", "expected"), [(True, 11), (False, 12)])
+def test_story_page_queries_do_not_grow_with_stories(
+    client, world, author, story, django_assert_num_queries, shared_tags, expected
+):
+    def add(count):
+        tags = ["NATO", "X"] if shared_tags else ["Elsewhere"]
+        ArticleFactory.create_batch(count, section=world, authors=[author, AuthorFactory()], tags=tags)
+        ArticleFactory.create_batch(count, section=world, authors=[author])
+
+    add(5)
+    with django_assert_num_queries(expected):
+        client.get(story.get_absolute_url())
+    add(25)
+    with django_assert_num_queries(expected):
+        client.get(story.get_absolute_url())
+
+
 @pytest.mark.parametrize("state", ["draft", "scheduled"])
 def test_unpublished_stories_are_404_and_on_no_list(client, world, author, state):
     hidden = ArticleFactory(

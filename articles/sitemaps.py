@@ -1,0 +1,137 @@
+"""What search engines are told to crawl: the sitemap index and the Google News sitemap.
+
+The index lists sitemaps of sections, stories (split into pages), authors with
+published stories and tags with published stories, each with the time a story
+on it was last published or updated. Everything starts from
+``Article.objects.published()``.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.db import models
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from taggit.models import Tag
+
+from authors.models import Author
+
+from .models import Article, ArticleQuerySet, Section, SectionTree
+
+# Google News reads stories published in the last two days, at most 1,000 of them.
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+class LastChangedSitemap(Sitemap):
+    """Pages of things with published stories (authors, tags), each dated by its latest story.
+
+    Items are loaded once per instance, and the views make one instance per request.
+    """
+
+    model: type[models.Model]
+    # The Article lookup that leads from a story to its items, e.g. "bylines__author".
+    stories_lookup: str
+
+    def load(self) -> list:
+        last_changed = Article.objects.published().last_changed_by(self.stories_lookup)
+        items = list(self.model.objects.filter(pk__in=last_changed).order_by("pk"))
+        for item in items:
+            item.last_changed = last_changed[item.pk]
+        return items
+
+    @cached_property
+    def loaded(self) -> list:
+        return self.load()
+
+    def items(self) -> list:
+        return self.loaded
+
+    def lastmod(self, item) -> datetime | None:
+        return item.last_changed
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return max((item.last_changed for item in self.items() if item.last_changed), default=None)
+
+
+class SectionSitemap(LastChangedSitemap):
+    """Every section, even one without stories yet: its page exists."""
+
+    def load(self) -> list[Section]:
+        tree = SectionTree.load()
+        last_changed = Article.objects.published().last_changed_by("section")
+        for section in tree.sections:
+            # A section page lists its subsections' stories too.
+            family = [last_changed[pk] for pk in tree.family_ids(section) if pk in last_changed]
+            section.last_changed = max(family, default=None)
+        return tree.sections
+
+
+class AuthorSitemap(LastChangedSitemap):
+    model = Author
+    stories_lookup = "bylines__author"
+
+
+class TagSitemap(LastChangedSitemap):
+    model = Tag
+    stories_lookup = "tagged_items__tag"
+
+    def location(self, tag: Tag) -> str:
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+
+class StorySitemap(Sitemap):
+    limit = 5000
+
+    def items(self) -> ArticleQuerySet:
+        # Oldest first, so a page keeps its stories as new ones are published.
+        return (
+            Article.objects.published()
+            .order_by("published_at", "pk")
+            .select_related("section")
+            .only("slug", "published_at", "revised_at", "created_at", "section__slug")
+        )
+
+    def lastmod(self, article: Article) -> datetime | None:
+        return article.last_changed_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return Article.objects.published().last_changed()
+
+
+class NewsSitemap(Sitemap):
+    limit = NEWS_LIMIT
+
+    def items(self) -> ArticleQuerySet:
+        recent = Article.objects.published().filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+        return (
+            recent.newest_first()
+            .select_related("section")
+            .only("title", "slug", "published_at", "created_at", "section__slug")[:NEWS_LIMIT]
+        )
+
+
+# Classes, not instances: the sitemap views make one per request, so nothing is shared between requests.
+SITEMAPS = {"sections": SectionSitemap, "stories": StorySitemap, "authors": AuthorSitemap, "tags": TagSitemap}
+
+
+def news_sitemap(request: HttpRequest) -> TemplateResponse:
+    """The Google News sitemap: the last two days' stories, with the publication's name and language."""
+    response = sitemap(request, {"news": NewsSitemap}, template_name="sitemaps/news.xml")
+    response.context_data["publication"] = {"name": settings.SITE_NAME, "language": news_language()}
+    return response
+
+
+def news_language(language_code: str | None = None) -> str:
+    """Google News's code for the site's language: ISO 639, except zh-cn and zh-tw for Chinese."""
+    code = (language_code or settings.LANGUAGE_CODE).lower()
+    if code in {"zh-hans", "zh-cn", "zh-sg"}:
+        return "zh-cn"
+    if code in {"zh-hant", "zh-tw", "zh-hk", "zh-mo"}:
+        return "zh-tw"
+    return code.split("-")[0]

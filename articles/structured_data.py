@@ -1,0 +1,87 @@
+"""Structured data for search engines: schema.org JSON-LD for story and author pages.
+
+Builders return plain dicts (absolute URLs from the request); the ``json_ld``
+template filter prints them inside ``<script type="application/ld+json">``.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.utils import timezone
+
+from authors.models import Author
+
+from .models import Article
+
+# The publisher's logo, in static files, and its size in pixels.
+LOGO = "img/logo.png"
+LOGO_SIZE = (512, 512)
+
+
+def news_article(article: Article, request: HttpRequest) -> dict:
+    """``NewsArticle`` for a story page (bylines, section and tags prefetched)."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title,
+        "description": article.description,
+        "datePublished": timezone.localtime(article.published_at).isoformat(),
+        "dateModified": timezone.localtime(article.last_changed_at).isoformat(),
+        "author": [person(author, request) for author in article.byline_authors],
+        "publisher": publisher(request),
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    if article.lead_image:
+        image = {"@type": "ImageObject", "url": request.build_absolute_uri(article.lead_image.url)}
+        if article.lead_image_width:
+            image.update(width=article.lead_image_width, height=article.lead_image_height)
+        data["image"] = [image]
+    # Corrections belong here, once the corrections model exists:
+    # data["correction"] = [{"@type": "CorrectionComment", "text": …, "datePublished": …}, …]
+    return data
+
+
+def profile_page(author: Author, request: HttpRequest) -> dict:
+    """``ProfilePage`` for an author page, with the author as its ``Person``."""
+    about = person(author, request)
+    if author.role:
+        about["jobTitle"] = author.role
+    if author.bio:
+        about["description"] = author.bio
+    if author.photo:
+        about["image"] = request.build_absolute_uri(author.photo.url)
+    if author.links:
+        about["sameAs"] = [url for _, url in author.links]
+    about["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": about["url"],
+        "dateCreated": timezone.localtime(author.created_at).isoformat(),
+        "dateModified": timezone.localtime(author.updated_at).isoformat(),
+        "mainEntity": about,
+    }
+
+
+def person(author: Author, request: HttpRequest) -> dict:
+    return {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+
+
+def publisher(request: HttpRequest) -> dict:
+    width, height = LOGO_SIZE
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(LOGO)),
+            "width": width,
+            "height": height,
+        },
+    }

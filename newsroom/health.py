@@ -1,0 +1,52 @@
+"""``/healthz``: whether this instance can serve readers, for load balancers and uptime checks.
+
+It checks the database and the cache, and answers 200 or 503 with a tiny JSON
+body naming what failed (the details go to the log, never to the caller).
+"""
+
+import logging
+import secrets
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def database_answers() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def cache_keeps_values() -> bool:
+    # A key of its own, so concurrent checks cannot read each other's token.
+    token = secrets.token_hex(8)
+    key = f"healthz:{token}"
+    cache.set(key, token, timeout=10)
+    try:
+        return cache.get(key) == token
+    finally:
+        cache.delete(key)
+
+
+CHECKS: dict[str, Callable[[], bool]] = {"database": database_answers, "cache": cache_keeps_values}
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            passed = check()
+        except Exception:
+            logger.exception("Health check %r raised", name)
+            passed = False
+        results[name] = "ok" if passed else "failing"
+    healthy = all(result == "ok" for result in results.values())
+    return JsonResponse({"status": "ok" if healthy else "failing", **results}, status=200 if healthy else 503)

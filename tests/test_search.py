@@ -1,0 +1,411 @@
+"""Search: what it finds, in what order, how it shows it, and that any input gets a page."""
+
+import random
+import time
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="the fallback search is SQLite's")
+
+SAMPLE_HEADLINE = (
+    "Ukraine is closer to NATO membership “than ever,” new NATO Secretary General Mark Rutte said in Kyiv."
+)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a block schedules for its commit, as a real commit would (here: search indexing)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def found(client, q: str, **params) -> list[Article]:
+    response = client.get("/search/", {"q": q, **params})
+    assert response.status_code == 200
+    return list(response.context["stories"])
+
+
+# --- What readers typed -----------------------------------------------------
+
+
+def test_query_is_cut_before_anything_else():
+    query = search.Query.parse("nato " * 20_000)
+    assert query.truncated
+    assert len(query.text) <= search.MAX_QUERY_LENGTH
+    assert query.words == ("nato",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "words"),
+    [
+        ("  Rutte   in\tKyiv ", "Rutte in Kyiv", ("Rutte", "in", "Kyiv")),
+        ("nato\x00kyiv", "nato kyiv", ("nato", "kyiv")),
+        ("\u202eשלום\u202c world", "שלום world", ("שלום", "world")),
+        ("\ud800nato\udfff", "nato", ("nato",)),
+        ("ＮＡＴＯ ﬁnance", "NATO finance", ("NATO", "finance")),
+        ("NATO nato Nato", "NATO nato Nato", ("NATO",)),
+        ("🙂 👩‍🚀", "🙂 👩🚀", ()),
+        ("?!… — «»", "?!... — «»", ()),
+    ],
+)
+def test_query_keeps_words_and_drops_control_and_invisible_characters(raw, text, words):
+    query = search.Query.parse(raw)
+    assert (query.text, query.words) == (text, words)
+
+
+# --- Any input answers with a page ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "",
+        "q=",
+        "q=%20%20%20",
+        "q=" + "nato%20" * 15_000,
+        "q=" + "x" * 100_000,
+        "q=!!!%20%3F%3F%3F%20---",
+        "q=%00",
+        "q=nato%00kyiv",
+        "q=%ED%A0%80",
+        "q=%ED%BF%BF%ED%A0%80nato",
+        "q=%FF%FE",
+        "q=%E2%80%AE%D7%A9%D7%9C%D7%95%D7%9D",
+        "q=%F0%9F%99%82%F0%9F%A7%91%E2%80%8D%F0%9F%9A%80",
+        "q=%22unclosed%20quote",
+        "q=-%20or%20%26%20%7C%20!%20(%20)%20%3A*",
+        "q=%27%3B%20DROP%20TABLE%20articles_article%3B--",
+        "q=nato&section=%00",
+        "q=nato&section=no-such-section",
+        "q=nato&section=" + "w" * 10_000,
+        "q=nato&page=%00",
+        "q=nato&q=kyiv",
+    ],
+)
+def test_any_input_answers_quickly_with_a_page(client, story, query_string):
+    started = time.monotonic()
+    response = client.get(f"/search/?{query_string}")
+    assert time.monotonic() - started < 2
+    assert response.status_code in (200, 404)  # 404 only for a page number that does not exist
+    if response.status_code == 200:
+        assert "<h1>Search</h1>" in response.content.decode()
+
+
+def test_empty_search_explains_itself_without_searching(client, story, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # navigation and the section filter; no search
+        html = client.get("/search/").content.decode()
+    assert "Type a word or two" in html
+
+
+def test_wordless_search_says_so(client, story):
+    html = client.get("/search/", {"q": "?!"}).content.decode()
+    assert "no letters or numbers" in html
+
+
+def test_long_search_says_it_was_cut(client, story):
+    response = client.get("/search/", {"q": "Rutte " + "x" * 1000})
+    assert "looked for its first 200 characters" in response.content.decode()
+    assert len(response.context["query"].text) == search.MAX_QUERY_LENGTH
+
+
+# --- What it finds ----------------------------------------------------------
+
+
+def test_searching_nato_finds_the_demo_sample_story(client, committed):
+    with committed():
+        call_command("load_demo", "--no-accounts", stdout=StringIO())
+    titles = [story.title for story in found(client, "NATO")]
+    assert SAMPLE_HEADLINE in titles
+    assert titles == [story.title for story in found(client, "nato")]
+
+
+def test_finds_words_in_headline_standfirst_body_tags_and_author_names(client, world, committed):
+    with committed():
+        by_headline = ArticleFactory(title="Harbour reopens", section=world)
+        by_standfirst = ArticleFactory(standfirst="The harbour is busy again.", section=world)
+        by_body = ArticleFactory(body="Ships return to the harbour.", section=world)
+        by_tag = ArticleFactory(section=world, tags=["Harbour"])
+        by_author = ArticleFactory(section=world, authors=[AuthorFactory(name="Ana Harbour")])
+        ArticleFactory(title="Nothing to see", section=world)
+    assert set(found(client, "harbour")) == {by_headline, by_standfirst, by_body, by_tag, by_author}
+
+
+def test_every_word_must_match(client, world, committed):
+    with committed():
+        both = ArticleFactory(title="Rutte arrives in Kyiv", section=world)
+        ArticleFactory(title="Rutte arrives in Brussels", section=world)
+    assert found(client, "rutte kyiv") == [both]
+
+
+@pytest.mark.parametrize("state", ["draft", "scheduled"])
+def test_only_published_stories_are_found(client, world, committed, state):
+    with committed():
+        ArticleFactory(title="Secret zeppelin plans", section=world, **{state: True})
+        visible = ArticleFactory(title="Public zeppelin plans", section=world)
+    assert found(client, "zeppelin") == [visible]
+    assert "Secret zeppelin" not in client.get("/search/", {"q": "secret zeppelin"}).content.decode()
+
+
+def test_headline_matches_rank_above_body_matches_and_newer_wins_ties(client, world, committed):
+    hour = timedelta(hours=1)
+    with committed():
+        in_body = ArticleFactory(body="A word on glaciers.", section=world, published_at=timezone.now() - hour)
+        older_in_headline = ArticleFactory(
+            title="Glaciers retreat", section=world, published_at=timezone.now() - 3 * hour
+        )
+        newer_in_headline = ArticleFactory(
+            title="Glaciers advance", section=world, published_at=timezone.now() - 2 * hour
+        )
+    assert found(client, "glaciers") == [newer_in_headline, older_in_headline, in_body]
+
+
+def test_section_filter_includes_subsections(client, world, committed):
+    europe = SectionFactory(name="Europe", slug="europe", parent=world)
+    with committed():
+        in_world = ArticleFactory(title="Ferry strike", section=world)
+        in_europe = ArticleFactory(title="Ferry strike spreads", section=europe)
+        in_sport = ArticleFactory(title="Ferry strike hits the cup final", section=SectionFactory(slug="sport"))
+    assert set(found(client, "ferry", section="world")) == {in_world, in_europe}
+    assert found(client, "ferry", section="europe") == [in_europe]
+    assert set(found(client, "ferry", section="nowhere")) == {in_world, in_europe, in_sport}
+
+
+def test_results_are_paginated_and_links_keep_the_search(client, world, committed, settings):
+    with committed():
+        ArticleFactory.create_batch(settings.STORIES_PER_PAGE + 3, title="Election night", section=world)
+    response = client.get("/search/", {"q": "election\x00", "section": "world"})
+    assert len(response.context["stories"]) == settings.STORIES_PER_PAGE
+    assert 'rel="next" href="?q=election&amp;section=world&amp;page=2"' in response.content.decode()
+    assert len(found(client, "election", section="world", page=2)) == 3
+
+
+@on_postgresql
+def test_postgresql_search_stems_words_with_the_configured_language(client, world, committed, settings):
+    with committed():
+        visits = ArticleFactory(title="Minister visits the front", section=world)
+    assert found(client, "visiting") == [visits]
+    settings.SEARCH_CONFIG = "simple"
+    search.refresh_search_vectors(Article.objects.all())
+    assert found(client, "visiting") == []
+    assert found(client, "visits") == [visits]
+
+
+@on_postgresql
+def test_postgresql_search_understands_phrases_and_exclusions(client, world, committed):
+    with committed():
+        phrase = ArticleFactory(title="Prime minister resigns", section=world)
+        apart = ArticleFactory(title="Minister is prime suspect", section=world)
+    assert set(found(client, "prime minister")) == {phrase, apart}
+    assert found(client, '"prime minister"') == [phrase]
+    assert found(client, "minister -suspect") == [phrase]
+
+
+# --- How it shows what it found ---------------------------------------------
+
+
+def test_results_show_a_highlighted_snippet_of_the_body(client, world, committed):
+    with committed():
+        ArticleFactory(title="Budget", body="The finance minister presented the budget on Tuesday.", section=world)
+    html = client.get("/search/", {"q": "minister"}).content.decode()
+    assert '<p class="card__snippet">' in html
+    assert "<mark>minister</mark>" in html
+
+
+def test_story_text_in_a_snippet_stays_inert(client, world, committed):
+    with committed():
+        ArticleFactory(
+            title="Injected",
+            body='Harmless <script>alert("x")</script> <b onmouseover="alert(1)">words</b> & more on pelicans \ue000.',
+            section=world,
+        )
+    html = client.get("/search/", {"q": "pelicans"}).content.decode()
+    assert "<script" not in html
+    assert "<b " not in html
+    assert "<mark>pelicans</mark>" in html
+    assert "&amp; more" in html
+
+
+def test_only_balanced_highlight_markers_become_mark_tags():
+    marked = "a <script>\ue000b&c\ue001 \ue001 d\ue000 <em>e</em>"
+    assert str(search._render_marks(marked)) == "a &lt;script&gt;<mark>b&amp;c</mark>  d &lt;em&gt;e&lt;/em&gt;"
+
+
+def test_the_query_is_escaped_where_it_is_shown(client, story):
+    html = client.get("/search/", {"q": '"><script>alert(1)</script>'}).content.decode()
+    assert "<script" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_search_page_is_not_indexed_but_is_linked_from_every_page(client, story):
+    assert '<meta name="robots" content="noindex, follow">' in client.get("/search/?q=x").content.decode()
+    assert 'role="search" action="/search/"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("query_string", ["q=nato", "q=nato&section=world"])
+def test_search_queries_do_not_grow_with_results(client, world, committed, query_string, django_assert_num_queries):
+    def add(count):
+        with committed():
+            ArticleFactory.create_batch(count, section=world, authors=[AuthorFactory(), AuthorFactory()], tags=["NATO"])
+
+    # navigation, the section filter's choices, count, stories, bylines (+ the section and its tree)
+    expected = 5 if "section" not in query_string else 7
+    add(3)
+    with django_assert_num_queries(expected):
+        client.get(f"/search/?{query_string}")
+    add(27)
+    with django_assert_num_queries(expected):
+        client.get(f"/search/?{query_string}")
+
+
+# --- Keeping the stored vectors current (PostgreSQL) ------------------------
+
+
+def vector(article: Article) -> str:
+    return str(Article.objects.filter(pk=article.pk).values_list("search_vector", flat=True).get())
+
+
+@on_postgresql
+def test_saving_a_story_refreshes_its_vector_when_the_transaction_commits(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        article = ArticleFactory(title="Volcano erupts", section=world, tags=["Iceland"])
+    assert vector(article) == "None"  # nothing happens before the commit
+    for callback in callbacks:
+        callback()
+    assert "'volcano':1A" in vector(article)
+    assert "'iceland'" in vector(article)
+
+    article.body = "Lava reached the sea."
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert "'lava'" in vector(article)
+
+
+@on_postgresql
+def test_tag_byline_and_name_changes_refresh_the_vector(world, committed):
+    author = AuthorFactory(name="Olga Brandt")
+    with committed():
+        article = ArticleFactory(title="Floods", section=world, authors=[author])
+    assert "'brandt'" in vector(article)
+
+    with committed():
+        article.tags.add("Delta")
+    assert "'delta'" in vector(article)
+    with committed():
+        article.tags.remove("Delta")
+    assert "'delta'" not in vector(article)
+
+    with committed():
+        article.tags.add("Rain")
+        tag = article.tags.get()
+        tag.name = "Monsoon"
+        tag.save()
+    assert "'monsoon'" in vector(article)
+
+    with committed():
+        author.name = "Olga Kowalski"
+        author.save()
+    assert "'kowalski'" in vector(article) and "'brandt'" not in vector(article)
+
+    with committed():
+        article.bylines.all().delete()
+    assert "'kowalski'" not in vector(article)
+
+
+@on_postgresql
+def test_unrelated_field_changes_do_not_rebuild_the_vector(story, django_capture_on_commit_callbacks):
+    from articles.search import refresh_search_vectors
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        story.featured = True
+        story.save(update_fields=["featured"])
+    assert not [callback for callback in callbacks if getattr(callback, "func", None) is refresh_search_vectors]
+
+
+@on_sqlite
+def test_sqlite_schedules_no_indexing_work(world, django_capture_on_commit_callbacks):
+    from articles.search import refresh_search_vectors
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        ArticleFactory(section=world, tags=["NATO"])
+    assert not [callback for callback in callbacks if getattr(callback, "func", None) is refresh_search_vectors]
+
+
+def test_update_search_index_rebuilds_every_vector_in_batches(world):
+    ArticleFactory.create_batch(5, title="Comet sighted", section=world)
+    ArticleFactory(title="Comet draft", section=world, draft=True)
+    Article.objects.update(search_vector=None)
+    out = StringIO()
+    call_command("update_search_index", "--batch-size", "2", stdout=out)
+    output = out.getvalue()
+    if connection.vendor == "postgresql":
+        assert "2 of 6 stories indexed" in output and "6 of 6 stories indexed" in output
+        assert "Search index rebuilt: 6 stories" in output
+        assert not Article.objects.filter(search_vector=None).exists()
+    else:
+        assert "nothing to index" in output
+
+
+def test_update_search_index_refuses_a_useless_batch_size(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("update_search_index", "--batch-size", "0", stdout=StringIO())
+
+
+def search_index() -> dict | None:
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, Article._meta.db_table).get("article_search_vector")
+
+
+@on_postgresql
+def test_postgresql_has_a_gin_index_on_the_vector(db):
+    index = search_index()
+    assert index is not None
+    assert (index["type"], index["columns"]) == ("gin", ["search_vector"])
+
+
+@on_sqlite
+def test_sqlite_migrates_without_the_gin_index(db):
+    assert search_index() is None
+
+
+@on_postgresql
+def test_postgresql_search_uses_the_gin_index_over_many_stories(world):
+    words = ["election", "budget", "minister", "harbour", "ferry", "glacier", "council", "strike", "market", "river"]
+    rng = random.Random(7)
+    now = timezone.now()
+    Article.objects.bulk_create(
+        [
+            Article(
+                title=f"Story {number}",
+                slug=f"story-{number}",
+                body=" ".join(rng.choices(words, k=30)) + (" zanzibar" if number % 1000 == 0 else ""),
+                section=world,
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(minutes=number),
+            )
+            for number in range(10_000)
+        ],
+        batch_size=1000,
+    )
+    search.refresh_search_vectors(Article.objects.all())
+    with connection.cursor() as cursor:
+        # What autovacuum does in production: move the freshly written index
+        # entries out of GIN's pending list, and gather the planner's statistics.
+        cursor.execute("SELECT gin_clean_pending_list('article_search_vector')")
+        cursor.execute(f"ANALYZE {Article._meta.db_table}")
+    stories = search.find_stories(search.Query.parse("zanzibar"))
+    assert stories.count() == 10
+    plan = stories.explain()
+    assert "Bitmap Index Scan on article_search_vector" in plan, plan
