@@ -19,7 +19,7 @@ LOGO_SIZE = (512, 512)
 
 
 def news_article(article: Article, request: HttpRequest) -> dict:
-    """``NewsArticle`` for a story page (bylines, section and tags prefetched)."""
+    """``NewsArticle`` for a story page (bylines, section, tags and corrections prefetched)."""
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -41,8 +41,16 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         if article.lead_image_width:
             image.update(width=article.lead_image_width, height=article.lead_image_height)
         data["image"] = [image]
-    # Corrections belong here, once the corrections model exists:
-    # data["correction"] = [{"@type": "CorrectionComment", "text": …, "datePublished": …}, …]
+    corrections = article.corrections.all()  # prefetched for the story page
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{correction.get_kind_display()}: {correction.note}",
+                "datePublished": timezone.localtime(correction.created_at).isoformat(),
+            }
+            for correction in corrections
+        ]
     return data
 
 

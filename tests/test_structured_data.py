@@ -238,3 +238,19 @@ def test_the_logo_is_a_real_image_of_the_size_json_ld_gives():
     with Image.open(path) as logo:
         assert logo.format == "PNG"
         assert logo.size == LOGO_SIZE
+
+
+def test_corrections_appear_in_the_json_ld_escaped(client, story, editor):
+    from articles import workflow
+
+    workflow.add_correction(story, editor, kind="correction", note="</script><script>alert(1)</script> was wrong.")
+    assert "<script>alert(1)" not in client.get(story.get_absolute_url()).content.decode()
+    (data,) = head(client, story.get_absolute_url()).json_ld
+    assert data["correction"] == [
+        {
+            "@type": "CorrectionComment",
+            "text": "Correction: </script><script>alert(1)</script> was wrong.",
+            "datePublished": data["correction"][0]["datePublished"],
+        }
+    ]
+    assert data["dateModified"] >= data["datePublished"]
