@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The suite runs on every core; PYTEST_ARGS="-n 0 -x" runs it in one process, stopping at the first failure.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test install install-dev lint format check clean
 
