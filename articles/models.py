@@ -356,8 +356,10 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="article_review_queue"),
             models.Index(fields=["embargo_until"], name="article_embargo_until"),
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
-            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+            # Story lists order by (published_at, id) descending: with id in the index, a page's ids
+            # come from the index alone, however deep the page.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published"),
+            models.Index(fields=["section", "status", "-published_at", "-id"], name="article_section_published"),
             models.Index(fields=["featured", "status", "-published_at"], name="article_featured_published"),
         ]
         constraints = [

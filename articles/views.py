@@ -18,6 +18,7 @@ from taggit.models import Tag
 
 from . import previews, search
 from .models import Article, Correction, Section, SectionTree
+from .pagination import StoryPaginator
 from .structured_data import news_article
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
@@ -40,13 +41,24 @@ class StoryListView(ListView):
     """A paginated list of published stories; bad ``?page=`` values answer 404."""
 
     paginate_by = settings.STORIES_PER_PAGE
+    paginator_class = StoryPaginator
     context_object_name = "stories"
 
     def stories(self):
         raise NotImplementedError
 
+    def count_key(self) -> str | None:
+        """Names this list for caching its length; None counts on every request."""
+        return None
+
     def get_queryset(self):
-        return self.stories().newest_first().for_listing()
+        return self.stories().newest_first()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return StoryPaginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+            load=lambda stories: stories.for_listing(), count_key=self.count_key(),
+        )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -64,6 +76,9 @@ class SectionView(StoryListView):
         self.section = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["section"])
         return Article.objects.published().in_section(self.section)
 
+    def count_key(self) -> str:
+        return f"section:{self.section.pk}"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, subsections=list(self.section.children.all()), **kwargs)
 
@@ -76,6 +91,9 @@ class TagView(StoryListView):
     def stories(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return Article.objects.published().tagged(self.tag)
+
+    def count_key(self) -> str:
+        return f"tag:{self.tag.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -153,6 +171,9 @@ class ArchiveView(StoryListView):
             return Article.objects.published().dated(self.year, self.month)
         except ValueError:
             raise Http404("No such date.") from None
+
+    def count_key(self) -> str:
+        return f"archive:{self.year}:{self.month}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

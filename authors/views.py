@@ -25,6 +25,9 @@ class AuthorDetailView(StoryListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return Article.objects.published().by_author(self.author)
 
+    def count_key(self) -> str:
+        return f"author:{self.author.pk}"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             author=self.author, structured_data=profile_page(self.author, self.request), **kwargs

@@ -34,11 +34,17 @@ GENERATION_KEY = "page-cache:generation"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary")
 
 
-def _current_generation() -> dict:
+def current_generation() -> dict:
+    """The generation pages are cached under now, starting a new one if a scheduled story has gone live."""
     generation = cache.get(GENERATION_KEY)
     if generation is None or (generation["next_change_at"] and generation["next_change_at"] <= time.time()):
         generation = start_new_generation()
     return generation
+
+
+def current_generation_id() -> str:
+    """Part of a cache key for anything derived from what readers can see (pages, counts)."""
+    return current_generation()["id"]
 
 
 def start_new_generation() -> dict:
@@ -96,7 +102,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        generation = _current_generation()
+        generation = current_generation()
         key = self._key(request, generation["id"])
         stored = cache.get(key)
         if stored is not None:

@@ -1,0 +1,55 @@
+"""Paginating long story lists so that page 500 costs about what page 1 does.
+
+Two things make deep pages cheap:
+
+- the page's ids are found first, from the index alone (``ORDER BY published_at
+  DESC, id DESC`` matches the story indexes, so the database walks the index and
+  never reads the rows it skips), and only those stories are then loaded in full;
+- the total, which every page needs for "page 3 of 1,500", is counted once per
+  content generation (see ``newsroom.page_cache``) rather than on every request.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+from newsroom.page_cache import current_generation_id
+
+
+class StoryPaginator(Paginator):
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        load: Callable[[QuerySet], QuerySet] = lambda stories: stories,
+        count_key: str | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.load = load
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return super().count
+        key = f"story-count:{current_generation_id()}:{self.count_key}"
+        count = cache.get(key)
+        if count is None:
+            count = self.object_list.count()
+            cache.set(key, count, timeout=3600)
+        return count
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        stories = {story.pk: story for story in self.load(self.object_list.filter(pk__in=ids))}
+        return self._get_page([stories[pk] for pk in ids if pk in stories], number, self)
