@@ -142,6 +142,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's connection pool: each server process keeps up to DATABASE_POOL_SIZE connections
+    # open and lends one to each request, instead of connecting for every request.
+    pool_size = env_int("DATABASE_POOL_SIZE", 0)
+    if pool_size > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool manages connection lifetime
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": pool_size}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------
