@@ -16,8 +16,20 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from . import previews, revisions, workflow
-from .forms import ArticleAdminForm, WorkflowActionForm
-from .models import Article, Byline, Correction, PreviewLink, Revision, Section, Source, StoryInReview, Transition
+from .forms import ArticleAdminForm, ImportStoriesForm, WorkflowActionForm
+from .ingest.importer import Format, Importer, Outcome
+from .models import (
+    Article,
+    Byline,
+    Correction,
+    ImportedItem,
+    PreviewLink,
+    Revision,
+    Section,
+    Source,
+    StoryInReview,
+    Transition,
+)
 from .views import render_story
 from .workflow import Action, WorkflowError
 
@@ -235,6 +247,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         view = self.admin_site.admin_view
         return [
+            path("import/", view(self.import_view), name="articles_article_import"),
             path("<int:pk>/workflow/<str:action>/", view(self.workflow_view), name="articles_article_workflow"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
             path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
@@ -280,6 +293,8 @@ class ArticleAdmin(admin.ModelAdmin):
             action = Action(action)
         except ValueError:
             raise Http404("No such workflow action.") from None
+        if action == Action.IMPORT:
+            raise Http404("Importing has its own page.")
         article = self._story_for(request, pk)
         if action == Action.FEATURE:
             if request.method != "POST":
@@ -391,6 +406,37 @@ class ArticleAdmin(admin.ModelAdmin):
         new = revisions.restore(revision, request.user)
         return self._done(request, article, f"Restored revision {number} as revision {new.number}.")
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_import": workflow.can(request.user, Action.IMPORT)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Editors upload stories (plain text, ninjs, feeds); each item is reported, with a link to its story."""
+        workflow.require(request.user, Action.IMPORT)
+        form = ImportStoriesForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            importer = Importer(
+                section=form.cleaned_data["section"], user=request.user, fmt=Format(form.cleaned_data["format"])
+            )
+            for upload in form.cleaned_data["files"]:
+                importer.import_upload(upload)
+            report = importer.report
+            for result in report.results:
+                if result.outcome == Outcome.CREATED:
+                    self.log_addition(request, result.article, f"Imported from {result.label}.")
+                elif result.outcome == Outcome.UPDATED:
+                    self.log_change(request, result.article, f"Updated from {result.label}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import stories",
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
+
     def revoke_link_view(self, request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
         if request.method != "POST":
             raise PermissionDenied
@@ -500,3 +546,44 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "url"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ImportedItem)
+class ImportedItemAdmin(admin.ModelAdmin):
+    """The record of imported copy, for editors: what came from where, and which story it became."""
+
+    list_display = ["identity", "origin", "story", "original", "source_published_at", "created_at", "updated_at"]
+    list_filter = ["origin", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["identity", "original_url", "article__title"]
+    readonly_fields = [
+        "article", "origin", "identity", "content_hash", "original_url", "source_published_at", "created_at",
+        "updated_at",
+    ]  # fmt: skip
+
+    @admin.display(description="Story", ordering="article__title")
+    def story(self, item: ImportedItem) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[item.article_id]), item.article.title
+        )
+
+    @admin.display(description="Original link")
+    def original(self, item: ImportedItem) -> str:
+        if not item.original_url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', item.original_url, item.original_url)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return workflow.is_editor(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return workflow.is_editor(request.user)

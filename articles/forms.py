@@ -1,4 +1,4 @@
-"""Back-office forms: the story form with its edit-conflict guard, and the workflow action forms."""
+"""Back-office forms: the story form with its edit-conflict guard, the workflow action forms, the import form."""
 
 from datetime import timedelta
 
@@ -7,7 +7,8 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Article, Correction
+from .ingest.importer import Format
+from .models import Article, Correction, Section
 from .previews import DEFAULT_LIFETIME, MAX_LIFETIME
 from .workflow import Action
 
@@ -103,3 +104,43 @@ class WorkflowActionForm(forms.Form):
         if publish_at > timezone.now() + timedelta(days=366):
             raise forms.ValidationError("Schedule at most a year ahead.")
         return publish_at
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked like a single file, and the field cleans to a list.
+
+    Empty files are let through: the importer refuses them item by item, with its own message.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data] or [single(None, initial)]
+        return [single(data, initial)]
+
+
+class ImportStoriesForm(forms.Form):
+    files = MultipleFileField(
+        label="Files",
+        help_text="Plain-text stories (.txt), IPTC ninjs (.json) or RSS/Atom feeds (.xml); several at once. "
+        "At most 2 MB each.",
+    )
+    section = forms.ModelChoiceField(queryset=Section.objects.all(), help_text="Where the stories will go.")
+    format = forms.ChoiceField(
+        choices=[
+            (Format.AUTO, "Recognise from each file"),
+            (Format.TEXT, "Plain text"),
+            (Format.NINJS, "IPTC ninjs"),
+            (Format.FEED, "RSS or Atom feed"),
+        ],
+        initial=Format.AUTO,
+    )

@@ -44,11 +44,15 @@ class _NewsroomExtension(Extension):
         md.treeprocessors.register(_DemoteTitleHeadings(md), "demote_title_headings", 5)
 
 
-def sanitize_html(html: str) -> str:
-    """Keep only the allow-listed tags, attributes and URL schemes."""
+def sanitize_html(html: str, *, extra_tags: frozenset[str] = frozenset()) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes.
+
+    ``extra_tags`` keeps more tags without attributes, e.g. layout tags such as
+    ``div`` whose boundaries the importer needs to see; never behaviour.
+    """
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | extra_tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",

@@ -55,6 +55,7 @@ class Action(StrEnum):
     FEATURE = "feature"
     RESTORE = "restore"
     PREVIEW_LINK = "preview_link"
+    IMPORT = "import"  # bring outside copy in as stories for review: editors only
 
 
 class WorkflowError(PermissionDenied):
@@ -95,6 +96,10 @@ def require(user: AbstractBaseUser, action: Action, article: Article | None = No
     if action == Action.ADD:
         if not (editor or is_staff_writer(user)):
             raise WorkflowError("You do not have permission to write stories.")
+        return
+    if action == Action.IMPORT:
+        if not editor:
+            raise WorkflowError("Only editors can import stories.")
         return
     if article is None:
         if not editor:

@@ -60,14 +60,43 @@ def start_new_generation() -> dict:
     return generation
 
 
-def content_changed(**kwargs) -> None:
+def content_changed(sender=None, instance=None, **kwargs) -> None:
     """Signal receiver: something readers may see has changed.
 
-    Pages are invalidated now and again once the transaction commits, so a page
-    rendered from the old data in between is not kept.
+    Pages are invalidated at once, without a query (a story saved with a future
+    time brings the next go-live forward), and again, fully, when the
+    transaction commits, so a page rendered from the old data in between is not
+    kept. One save sends several signals; the commit-time work is queued once.
     """
-    start_new_generation()
-    transaction.on_commit(start_new_generation)
+    previous = cache.get(GENERATION_KEY) or {}
+    upcoming = [previous.get("next_change_at"), *_go_live_times(instance)]
+    cache.set(
+        GENERATION_KEY,
+        {
+            "id": f"{time.time_ns():x}",
+            "started_at": time.time(),
+            # Full knowledge of the schedule comes back with the recount at commit.
+            "next_change_at": min(filter(None, upcoming), default=None),
+        },
+        timeout=None,
+    )
+    connection = transaction.get_connection()
+    queued = connection.in_atomic_block and any(
+        callback is start_new_generation for _, callback, _ in connection.run_on_commit
+    )
+    if not queued:
+        transaction.on_commit(start_new_generation)
+
+
+def _go_live_times(instance) -> list[float]:
+    """When a just-saved published story will become visible, if that is still ahead."""
+    from articles.models import Article
+
+    if not isinstance(instance, Article) or instance.status != Article.Status.PUBLISHED:
+        return []
+    now = time.time()
+    times = [_timestamp(instance.published_at), _timestamp(instance.embargo_until)]
+    return [moment for moment in times if moment and moment > now]
 
 
 def _timestamp(moment: datetime | None) -> float | None:

@@ -15,8 +15,12 @@ escaped on its way into Markdown so that nothing in it (``<script>``, ``# ``,
 ``[x](…)``) turns into markup.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import IngestError
 
 # A subheading is a short line: at most this many words…
 SUBHEADING_MAX_WORDS = 12
@@ -34,7 +38,7 @@ _SELF_INTRODUCTION = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z\u00C0-\u024F\u0400-\u04FF0-9])")
 
 
-class PlainTextError(ValueError):
+class PlainTextError(IngestError):
     """The file cannot be read as a story; the message says why, for the person importing it."""
 
 
@@ -42,6 +46,7 @@ class PlainTextError(ValueError):
 class ParsedSource:
     name: str
     url: str = ""
+    kind: str = ""  # a ``Source.Kind`` value for a source created by the import; empty means “other”
 
 
 @dataclass
@@ -52,7 +57,13 @@ class ParsedAuthor:
 
 @dataclass
 class ParsedStory:
-    """A story read from outside copy, before it touches the database."""
+    """A story read from outside copy, before it touches the database.
+
+    Every format (plain text, ninjs, feeds) produces one of these, so the
+    importer has a single path. ``identity`` is what makes a second import of
+    the same item recognisable: ``text:<sha256>``, ``ninjs:<uri>`` or
+    ``feed:<feed>#<item>``.
+    """
 
     title: str
     body: str
@@ -61,6 +72,11 @@ class ParsedStory:
     tags: list[str] = field(default_factory=list)
     sources: list[ParsedSource] = field(default_factory=list)
     authors: list[ParsedAuthor] = field(default_factory=list)
+    origin: str = "text"  # an ``ImportedItem.Origin`` value
+    identity: str = ""
+    original_url: str = ""  # the item's own page at the source, when it has one
+    published_at: datetime | None = None  # when the source published it
+    embargo_until: datetime | None = None  # the source's embargo, if any
 
 
 def parse_plain_text(text: str) -> ParsedStory:
@@ -69,6 +85,8 @@ def parse_plain_text(text: str) -> ParsedStory:
     lines = [line for line in lines if line]
     if not lines:
         raise PlainTextError("The file is empty: there is no headline or text in it.")
+    # The same words in the same lines are the same story, whatever the line endings, BOM or blank lines.
+    identity = "text:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
     title, rest = lines[0], lines[1:]
     if _FIELD_LINE.match(title):
@@ -77,7 +95,7 @@ def parse_plain_text(text: str) -> ParsedStory:
     if len(title) > 255:
         raise PlainTextError("The first line is too long to be a headline (over 255 characters).")
 
-    story = ParsedStory(title=title, body="")
+    story = ParsedStory(title=title, body="", identity=identity)
     paragraphs: list[str] = []
     for line in rest:
         field_line = _FIELD_LINE.match(line)
@@ -104,6 +122,12 @@ def parse_plain_text(text: str) -> ParsedStory:
         first_paragraph = next((p for p in paragraphs if not _looks_like_subheading(p)), "")
         story.standfirst = derive_standfirst(first_paragraph)
     return story
+
+
+def paragraphs_to_markdown(text: str) -> str:
+    """Plain text with one paragraph per line (blank lines ignored) as an escaped Markdown body."""
+    lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n\n".join(escape_markdown(line) for line in lines if line)
 
 
 def _apply_field(story: ParsedStory, name: str, value: str) -> None:
