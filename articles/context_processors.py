@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import to_locale
 
-from .models import Section
+from .models import SectionTree
 
 
 def site(request: HttpRequest) -> dict:
@@ -17,6 +17,6 @@ def site(request: HttpRequest) -> dict:
         "site_name": settings.SITE_NAME,
         "site_tagline": settings.SITE_TAGLINE,
         "site_locale": to_locale(settings.LANGUAGE_CODE),
-        "navigation_sections": SimpleLazyObject(lambda: list(Section.objects.top_level())),
+        "navigation_sections": SimpleLazyObject(lambda: SectionTree.load().top_level()),
         "canonical_url": request.build_absolute_uri(request.path),
     }

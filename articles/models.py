@@ -1,15 +1,18 @@
 import html
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Max, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
@@ -19,6 +22,13 @@ from newsroom.images import RandomImagePath, validate_image_file
 from newsroom.slugs import unique_slug, validate_section_slug
 
 from .rendering import render_markdown
+
+
+@lru_cache(maxsize=1024)
+def section_url(slug: str) -> str:
+    """A section page's address. Reversing costs more than the rest of a story card, and a page
+    links to dozens of stories in a handful of sections, so each section's is worked out once."""
+    return reverse("articles:section", kwargs={"section": slug})
 
 
 class SectionQuerySet(models.QuerySet):
@@ -56,7 +66,7 @@ class Section(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"section": self.slug})
+        return section_url(self.slug)
 
     def clean(self) -> None:
         ancestor, seen = self.parent, set()
@@ -72,20 +82,40 @@ class Section(models.Model):
 
 
 class SectionTree:
-    """Every section, loaded in one query, with each one's subsections at any depth."""
+    """Every section, loaded in one query, with each one's subsections at any depth.
+
+    Sections change rarely and every page needs them (navigation, section
+    families), so each server process keeps the tree until the content
+    generation moves on (see ``newsroom.page_cache``): any section change does that.
+    """
+
+    _loaded: tuple[str, "SectionTree"] | None = None
 
     def __init__(self, sections: Iterable[Section]) -> None:
         self.sections = list(sections)
         self._children: dict[int | None, list[Section]] = {}
+        self._by_slug = {section.slug: section for section in self.sections}
         for section in self.sections:
             self._children.setdefault(section.parent_id, []).append(section)
 
     @classmethod
     def load(cls) -> "SectionTree":
-        return cls(Section.objects.all())
+        from newsroom.page_cache import current_generation_id
+
+        generation = current_generation_id()
+        loaded = cls._loaded
+        if loaded is None or loaded[0] != generation:
+            loaded = cls._loaded = (generation, cls(Section.objects.select_related("parent")))
+        return loaded[1]
 
     def top_level(self) -> list[Section]:
         return self._children.get(None, [])
+
+    def children(self, section: Section) -> list[Section]:
+        return self._children.get(section.pk, [])
+
+    def get(self, slug: str) -> Section | None:
+        return self._by_slug.get(slug)
 
     def family_ids(self, section: Section) -> list[int]:
         """``section``'s id followed by its descendants' ids."""
@@ -132,6 +162,8 @@ class TaggedArticle(TaggedItemBase):
         verbose_name = "tag on story"
         verbose_name_plural = "tags on stories"
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article")]
+        # A tag's newest stories, read from the index alone.
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_newest_per_tag")]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -192,19 +224,28 @@ class ArticleQuerySet(models.QuerySet):
     ) -> list[tuple[Section, list["Article"]]]:
         """Each section (with its subsections) paired with its newest stories, for listing.
 
-        One small indexed query per section picks the ids, then one query (plus
-        prefetches) loads them all: the count grows with sections, never stories.
+        A small indexed query per section picks the ids (sent as one UNION ALL where the
+        database allows it, as PostgreSQL does), then one query loads them all, with byline
+        names: the count grows with sections, never with stories.
         """
-        ids_by_section = {
-            section.pk: list(
-                self.filter(section_id__in=tree.family_ids(section))
-                .newest_first()
-                .values_list("pk", flat=True)[:per_section]
-            )
+        per_family = [
+            self.filter(section_id__in=tree.family_ids(section))
+            .newest_first()
+            .values_list("section_id", "pk")[:per_section]
             for section in sections
-        }
+        ]
+        if not per_family:
+            return []
+        if connection.features.supports_slicing_ordering_in_compound and len(per_family) > 1:
+            rows = list(per_family[0].union(*per_family[1:], all=True))
+        else:
+            rows = [row for query in per_family for row in query]
+        family_of = {member: section.pk for section in sections for member in tree.family_ids(section)}
+        ids_by_section: dict[int, list[int]] = {section.pk: [] for section in sections}
+        for section_id, pk in rows:
+            ids_by_section[family_of[section_id]].append(pk)
         wanted = [pk for ids in ids_by_section.values() for pk in ids]
-        stories = {story.pk: story for story in self.filter(pk__in=wanted).for_listing()} if wanted else {}
+        stories = {story.pk: story for story in Article.objects.filter(pk__in=wanted).for_listing()} if wanted else {}
         return [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
 
     def last_changed(self) -> datetime | None:
@@ -227,12 +268,39 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_story_page(self) -> "ArticleQuerySet":
-        """Everything the story page shows, in a fixed number of queries."""
-        return self.with_bylines().prefetch_related("sources", "tags", "corrections")
+        """Everything the story page shows, in a fixed number of queries (corrections: see ``corrections_shown``)."""
+        return self.with_bylines().prefetch_related("sources", "tags")
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What a list of stories shows (no bodies), with bylines prefetched."""
-        return self.with_bylines().defer("body", "body_html")
+        """Just what a story card shows (no bodies), with its section and byline names, in 2 queries."""
+        stories = self.select_related("section").only(*Article.CARD_FIELDS)
+        stories._iterable_class = _CardIterable
+        return stories
+
+
+class _CardIterable(models.query.ModelIterable):
+    """Stories for cards, each given its byline names from one query of names (no author objects)."""
+
+    def __iter__(self):
+        stories = list(super().__iter__())
+        if stories:
+            names: dict[int, list[str]] = {}
+            bylines = Byline.objects.filter(article_id__in=[story.pk for story in stories]).order_by("position", "pk")
+            for article_id, name in bylines.values_list("article_id", "author__name"):
+                names.setdefault(article_id, []).append(name)
+            for story in stories:
+                story.__dict__["byline_names"] = joined_names(names.get(story.pk, []))
+        yield from stories
+
+
+def joined_names(names: list[str]) -> str:
+    """“Ann”, “Ann and Bo”, “Ann, Bo and Cy”."""
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+# Related stories are chosen among each tag's newest stories (see Article.neighbours).
+RELATED_TAGS_CONSIDERED = 5
+RELATED_CANDIDATES_PER_TAG = 200
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -345,6 +413,13 @@ class Article(models.Model):
 
     objects = ArticleManager()
 
+    # What a story card in a list needs (see for_listing()).
+    CARD_FIELDS = (
+        "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "lead_image",
+        "lead_image_width", "lead_image_height", "lead_image_alt", "status", "published_at", "embargo_until",
+        "created_at", "revised_at", "featured",
+    )  # fmt: skip
+
     # Fields whose change after publication is news to readers ("Updated …").
     CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption"})
 
@@ -356,11 +431,23 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="article_review_queue"),
             models.Index(fields=["embargo_until"], name="article_embargo_until"),
-            # Story lists order by (published_at, id) descending: with id in the index, a page's ids
-            # come from the index alone, however deep the page.
-            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published"),
-            models.Index(fields=["section", "status", "-published_at", "-id"], name="article_section_published"),
-            models.Index(fields=["featured", "status", "-published_at"], name="article_featured_published"),
+            # Story lists order by (published_at, id) descending: with id in the index (and the embargo
+            # that published() also checks carried along on PostgreSQL), a page's ids come from the
+            # index alone, however deep the page.
+            models.Index(
+                fields=["status", "-published_at", "-id"], include=["embargo_until"], name="article_status_published"
+            ),
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"],
+                include=["embargo_until"],
+                name="article_section_published",
+            ),
+            # The front page's top story: the newest featured one, else the newest (see top_story()).
+            models.Index(
+                fields=["status", "-featured", "-published_at", "-id"],
+                include=["embargo_until"],
+                name="article_featured_published",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -389,17 +476,10 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        # The story's address is its section's followed by its date and slug (see articles/urls.py;
+        # a test checks this against reverse()).
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "articles:story",
-            kwargs={
-                "section": self.section.slug,
-                "year": when.year,
-                "month": f"{when.month:02d}",
-                "day": f"{when.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return f"{section_url(self.section.slug)}{when.year}/{when.month:02d}/{when.day:02d}/{self.slug}/"
 
     def clean(self) -> None:
         errors = {}
@@ -444,10 +524,20 @@ class Article(models.Model):
         """When readers last saw the story change: its latest update, else its publication."""
         return self.revised_at or self.published_at
 
-    @property
+    @cached_property
     def byline_authors(self) -> list:
         """Authors in byline order; uses the prefetch from ``with_bylines()`` when present."""
         return [byline.author for byline in self.bylines.all()]
+
+    @cached_property
+    def corrections_shown(self) -> list:
+        """The story's corrections, newest first. A story never revised has none: no query then."""
+        return list(self.corrections.all()) if self.revised_at else []
+
+    @cached_property
+    def byline_names(self) -> str:
+        """The byline as plain text; stories loaded ``for_listing()`` come with it."""
+        return joined_names([author.name for author in self.byline_authors])
 
     @property
     def description(self) -> str:
@@ -466,34 +556,38 @@ class Article(models.Model):
         if self.is_published and self.CONTENT_FIELDS.intersection(changed_fields):
             self.revised_at = at or timezone.now()
 
-    def related(self, limit: int = 4) -> list["Article"]:
-        """Published stories sharing tags with this one, most shared first, else same section."""
-        tag_ids = [tag.pk for tag in self.tags.all()]
-        candidates = Article.objects.published().exclude(pk=self.pk)
-        if tag_ids:
-            by_tags = (
-                candidates.filter(tagged_items__tag_id__in=tag_ids)
-                .annotate(shared=models.Count("tagged_items"))
-                .order_by("-shared", "-published_at")
-            )
-            ids = list(by_tags.values_list("pk", flat=True)[:limit])
-        else:
-            ids = []
-        if len(ids) < limit:
-            ids += list(
-                candidates.filter(section_id=self.section_id)
-                .exclude(pk__in=ids)
-                .newest_first()
-                .values_list("pk", flat=True)[: limit - len(ids)]
-            )
-        stories = {story.pk: story for story in Article.objects.filter(pk__in=ids).for_listing()}
-        return [stories[pk] for pk in ids if pk in stories]
+    def neighbours(self, limit: int = 4) -> tuple[list["Article"], list["Article"]]:
+        """Related stories (sharing the most tags, topped up from the section) and more from the section.
 
-    def more_from_section(self, *, exclude: Iterable["Article"] = (), limit: int = 4) -> list["Article"]:
-        """The newest other published stories of this story's section, leaving out ``exclude``."""
-        others = Article.objects.published().filter(section_id=self.section_id)
-        others = others.exclude(pk__in=[self.pk, *(story.pk for story in exclude)])
-        return list(others.newest_first().for_listing()[:limit])
+        A small indexed query per tag (at most ``RELATED_TAGS_CONSIDERED``) and two id queries
+        choose them; one query and its byline names load them all.
+        """
+        # For each tag, its newest stories from the index alone: a popular tag may be on tens of
+        # thousands of stories, and counting shared tags across all of them is the slow way.
+        shared: Counter[int] = Counter()
+        for tag_id in sorted(tag.pk for tag in self.tags.all())[:RELATED_TAGS_CONSIDERED]:
+            shared.update(
+                TaggedArticle.objects.filter(tag_id=tag_id)
+                .exclude(content_object_id=self.pk)
+                .order_by("-content_object_id")
+                .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+            )
+        ranked = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 4]
+        candidates = Article.objects.published().exclude(pk=self.pk)
+        visible = set(candidates.filter(pk__in=ranked).values_list("pk", flat=True)) if ranked else set()
+        related_ids = [pk for pk in ranked if pk in visible][:limit]
+        # The section's newest: first to top up the related list, then as "more from this section".
+        wanted = limit - len(related_ids) + limit
+        section_ids = list(
+            candidates.filter(section_id=self.section_id)
+            .exclude(pk__in=related_ids)
+            .newest_first()
+            .values_list("pk", flat=True)[:wanted]
+        )
+        related_ids += section_ids[: limit - len(related_ids)]
+        more_ids = [pk for pk in section_ids if pk not in related_ids][:limit]
+        stories = {story.pk: story for story in Article.objects.filter(pk__in=related_ids + more_ids).for_listing()}
+        return [stories[pk] for pk in related_ids if pk in stories], [stories[pk] for pk in more_ids if pk in stories]
 
 
 class Byline(models.Model):

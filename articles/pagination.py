@@ -51,5 +51,7 @@ class StoryPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        stories = {story.pk: story for story in self.load(self.object_list.filter(pk__in=ids))}
+        # By primary key alone: the ids were just chosen by the list's own filters, and repeating
+        # them here can lead the planner to walk the list's index instead of fetching 20 rows.
+        stories = {story.pk: story for story in self.load(self.object_list.model._default_manager.filter(pk__in=ids))}
         return self._get_page([stories[pk] for pk in ids if pk in stories], number, self)

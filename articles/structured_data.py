@@ -19,7 +19,7 @@ LOGO_SIZE = (512, 512)
 
 
 def news_article(article: Article, request: HttpRequest) -> dict:
-    """``NewsArticle`` for a story page (bylines, section, tags and corrections prefetched)."""
+    """``NewsArticle`` for a story page (bylines, section and tags prefetched)."""
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -41,7 +41,7 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         if article.lead_image_width:
             image.update(width=article.lead_image_width, height=article.lead_image_height)
         data["image"] = [image]
-    corrections = article.corrections.all()  # prefetched for the story page
+    corrections = article.corrections_shown
     if corrections:
         data["correction"] = [
             {

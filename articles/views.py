@@ -73,14 +73,17 @@ class SectionView(StoryListView):
     template_name = "articles/section.html"
 
     def stories(self):
-        self.section = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["section"])
-        return Article.objects.published().in_section(self.section)
+        self.tree = SectionTree.load()
+        self.section = self.tree.get(self.kwargs["section"])
+        if self.section is None:
+            raise Http404("No such section.")
+        return Article.objects.published().filter(section_id__in=self.tree.family_ids(self.section))
 
     def count_key(self) -> str:
         return f"section:{self.section.pk}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, subsections=list(self.section.children.all()), **kwargs)
+        return super().get_context_data(section=self.section, subsections=self.tree.children(self.section), **kwargs)
 
 
 class TagView(StoryListView):
@@ -111,15 +114,15 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
 
 def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
     """The story page. With ``preview`` (a banner text) it is marked never to be cached or indexed."""
-    related = article.related()
+    related, more_from_section = article.neighbours()
     response = render(
         request,
         "articles/story.html",
         {
             "article": article,
             "related": related,
-            "more_from_section": article.more_from_section(exclude=related),
-            "corrections": article.corrections.all(),
+            "more_from_section": more_from_section,
+            "corrections": article.corrections_shown,
             "structured_data": news_article(article, request),
             "preview_banner": preview,
         },

@@ -116,7 +116,10 @@ def test_list_pages_with_images_make_no_more_queries(client, world, author, comm
         author.save()
         for _ in range(3):
             story_with(image_file(), committed, section=world, authors=[author], tags=["NATO"])
+    from articles.models import SectionTree
+
     for url, expected in LIST_PAGES.items():
+        SectionTree._loaded = None  # each page counted as the first of its content generation
         with django_assert_num_queries(expected):
             html = client.get(url).content.decode()
         assert "<picture>" in html, url

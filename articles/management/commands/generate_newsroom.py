@@ -1,6 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
+from taggit.models import Tag
 
 from articles.demo.archive import generate_archive
+from articles.models import Article, Byline, TaggedArticle
+from authors.models import Author
+from newsroom.database import refresh_planner_statistics
 from newsroom.page_cache import start_new_generation
 
 
@@ -34,6 +38,7 @@ class Command(BaseCommand):
             batch_size=batch_size, progress=progress,
         )  # fmt: skip
         start_new_generation()  # bulk inserts send no signals: invalidate cached pages here
+        refresh_planner_statistics(Article, Byline, TaggedArticle, Author, Tag)
         states = ", ".join(f"{count:,} {status}" for status, count in sorted(report.by_status.items()))
         self.stdout.write(
             self.style.SUCCESS(

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from articles.models import Article
 from articles.search import refresh_search_vectors, uses_full_text
+from newsroom.database import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -37,4 +38,5 @@ class Command(BaseCommand):
             last_pk = batch[-1]
             if options["verbosity"] >= 1:
                 self.stdout.write(f"  {done} of {total} stories indexed")
+        refresh_planner_statistics(Article)  # every row was rewritten
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {done} stories in {monotonic() - started:.1f}s."))

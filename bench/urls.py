@@ -1,0 +1,81 @@
+# Run by bench/run.py through `manage.py shell -c` (so it gets the benchmark's settings): fills the
+# archive if it is short of TARGET_STORIES, picks the URLs to drive, counts each one's SQL queries
+# and renders the story page used as the static reference. Prints one JSON line at the end.
+import json
+import random
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
+
+from articles.models import Article, Section
+from articles.sitemaps import StorySitemap
+from authors.models import Author
+
+target = TARGET_STORIES  # noqa: F821 - replaced by bench/run.py
+missing = target - Article.objects.count()
+if missing > 0:
+    call_command("generate_newsroom", stories=missing, authors=300, sections=12, tags=2000, verbosity=1)
+    call_command("update_search_index", verbosity=1)
+
+published = Article.objects.published()
+rng = random.Random(1)
+biggest = max(Section.objects.all(), key=lambda section: published.in_section(section).count())
+story_ids = list(published.values_list("pk", flat=True))
+sample = [Article.objects.select_related("section").get(pk=pk) for pk in rng.sample(story_ids, 500)]
+author = Author.objects.annotate(stories=Count("bylines")).order_by("-stories").first()
+tags_by_use = list(Tag.objects.annotate(uses=Count("articles_taggedarticle_items")).order_by("-uses")[:20])
+tag = tags_by_use[10] if len(tags_by_use) > 10 else tags_by_use[0]
+deep_page = min(500, max(1, published.in_section(biggest).count() // settings.STORIES_PER_PAGE))
+sitemap_page = min(3, max(1, -(-published.count() // StorySitemap.limit)))
+
+pages = {
+    "front page": ["/"],
+    f"section, page 1 (/{biggest.slug}/)": [f"/{biggest.slug}/"],
+    f"section, page {deep_page}": [f"/{biggest.slug}/?page={deep_page}"],
+    "story (500 random)": [story.get_absolute_url() for story in sample],
+    "author page": [author.get_absolute_url()],
+    "tag page": [f"/tags/{tag.slug}/"],
+    "search": ["/search/?q=climate+energy", "/search/?q=floods", "/search/?q=harbour+council+budget"],
+    "RSS feed": ["/feeds/rss/"],
+    "sitemap index": ["/sitemap.xml"],
+    f"sitemap page (stories, p. {sitemap_page})": [f"/sitemaps/stories.xml?p={sitemap_page}"],
+}
+
+client = Client(HTTP_HOST="127.0.0.1")
+queries = {}
+with override_settings(PAGE_CACHE_SECONDS=0):
+    for name, paths in pages.items():
+        counts = []
+        for path in paths[:3]:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            counts.append(len(captured))
+        queries[name] = max(counts)
+    static_copy = client.get(sample[0].get_absolute_url()).content.decode()
+
+connection.ensure_connection()
+if connection.vendor == "postgresql":
+    database = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+else:
+    import sqlite3
+
+    database = f"SQLite {sqlite3.sqlite_version}"
+
+print(
+    json.dumps(
+        {
+            "database": database,
+            "stories": Article.objects.count(),
+            "published": published.count(),
+            "pages": pages,
+            "queries": queries,
+            "static_copy_html": static_copy,
+        }
+    )
+)
