@@ -52,6 +52,11 @@ class StoryFeed(Feed):
     def link(self, subject) -> str:
         return subject.get_absolute_url()
 
+    def description(self, subject) -> str:
+        # Feed readers show a channel's description (Atom's subtitle) as HTML, like an item's:
+        # a section description or a tag name with "<script>" in it must stay text.
+        return escape(self.plain_description(subject))
+
     def subtitle(self, subject) -> str:
         return self.description(subject)
 
@@ -115,7 +120,7 @@ class SiteFeed(StoryFeed):
     def link(self, subject: None) -> str:
         return "/"
 
-    def description(self, subject: None) -> str:
+    def plain_description(self, subject: None) -> str:
         return settings.SITE_TAGLINE
 
 
@@ -129,7 +134,7 @@ class SectionFeed(StoryFeed):
     def subject_title(self, section: Section) -> str:
         return section.name
 
-    def description(self, section: Section) -> str:
+    def plain_description(self, section: Section) -> str:
         return section.description or f"The latest {section.name} stories from {settings.SITE_NAME}."
 
 
@@ -143,7 +148,7 @@ class AuthorFeed(StoryFeed):
     def subject_title(self, author: Author) -> str:
         return author.name
 
-    def description(self, author: Author) -> str:
+    def plain_description(self, author: Author) -> str:
         return f"The latest stories by {author.name} for {settings.SITE_NAME}."
 
 
@@ -164,5 +169,5 @@ class TagFeed(StoryFeed):
     def link(self, tag: Tag) -> str:
         return reverse("articles:tag", kwargs={"slug": tag.slug})
 
-    def description(self, tag: Tag) -> str:
+    def plain_description(self, tag: Tag) -> str:
         return f"The latest stories about {tag.name} from {settings.SITE_NAME}."

@@ -19,18 +19,11 @@ from django.utils.functional import cached_property
 from newsroom.page_cache import current_generation_id
 
 
-class StoryPaginator(Paginator):
-    def __init__(
-        self,
-        object_list: QuerySet,
-        per_page: int,
-        *,
-        load: Callable[[QuerySet], QuerySet] = lambda stories: stories,
-        count_key: str | None = None,
-        **kwargs,
-    ) -> None:
+class CountCachingPaginator(Paginator):
+    """A paginator that counts its list once per content generation (when given a ``count_key``)."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, count_key: str | None = None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
-        self.load = load
         self.count_key = count_key
 
     @cached_property
@@ -43,6 +36,16 @@ class StoryPaginator(Paginator):
             count = self.object_list.count()
             cache.set(key, count, timeout=3600)
         return count
+
+
+class StoryPaginator(CountCachingPaginator):
+    """Pages found as ids from the index, then loaded by ``load`` (e.g. ``for_listing``)."""
+
+    def __init__(
+        self, object_list: QuerySet, per_page: int, *, load: Callable[[QuerySet], QuerySet] = lambda s: s, **kwargs
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.load = load
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

@@ -4,8 +4,10 @@ On PostgreSQL, search is full-text over each story's stored ``search_vector``:
 headline (weight A), standfirst and tag names (B), body (C) and author names (D),
 stemmed with the ``SEARCH_CONFIG`` text search configuration, ranked by
 relevance with the newest first among equals, and shown with ``ts_headline``
-snippets. Readers may use quotes for a phrase, ``-word`` to leave a word out and
-``or`` between alternatives (PostgreSQL's ``websearch_to_tsquery``).
+snippets. So that a common word costs no more than a rare one, the newest
+``MAX_RANKED`` matching stories are the ones ranked. Readers may use quotes for
+a phrase, ``-word`` to leave a word out and ``or`` between alternatives
+(PostgreSQL's ``websearch_to_tsquery``).
 
 Elsewhere (SQLite, in development) every word must appear, case-insensitively,
 in the headline, standfirst, body, a tag name or an author name.
@@ -37,6 +39,8 @@ from .models import Article, ArticleQuerySet, Byline, Section, TaggedArticle
 # Longer input is cut before any other work: nobody types more, and a huge
 # query must cost no more than a short one.
 MAX_QUERY_LENGTH = 200
+# How many of the newest matching stories PostgreSQL ranks by relevance (see _full_text_matches).
+MAX_RANKED = 300
 # Distinct words the SQLite fallback matches; each adds five LIKE conditions.
 MAX_FALLBACK_WORDS = 12
 # Fields of Article whose change alters its search vector.
@@ -122,7 +126,10 @@ def refresh_search_vectors(stories: models.QuerySet) -> int:
 def _full_text_matches(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
     config = settings.SEARCH_CONFIG
     ts_query = SearchQuery(query.text, search_type="websearch", config=config)
-    return stories.filter(search_vector=ts_query).annotate(
+    # Ranking reads every match's whole vector; a common word matches thousands of stories. The
+    # newest matches, found from the GIN index and each row's date alone, are the ones ranked.
+    newest = stories.filter(search_vector=ts_query).order_by("-published_at", "-pk").values("pk")[:MAX_RANKED]
+    return stories.filter(pk__in=Subquery(newest)).annotate(
         rank=SearchRank(F("search_vector"), ts_query),
         marked_excerpt=SearchHeadline(
             "body",

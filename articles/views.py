@@ -6,6 +6,7 @@ an unpublished story to a logged-in editor (see ``admin.py``) or to the holder
 of a valid secret link, marked never to be cached or indexed.
 """
 
+import hashlib
 import re
 from datetime import date
 
@@ -18,7 +19,7 @@ from taggit.models import Tag
 
 from . import previews, search
 from .models import Article, Correction, Section, SectionTree
-from .pagination import StoryPaginator
+from .pagination import CountCachingPaginator, StoryPaginator
 from .structured_data import news_article
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
@@ -191,6 +192,14 @@ class SearchView(ListView):
     template_name = "articles/search.html"
     paginate_by = settings.STORIES_PER_PAGE
     context_object_name = "stories"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # Ranked results keep their ranking annotations, so pages are sliced, not reloaded by id;
+        # the total is counted once per query and content generation.
+        count_key = f"search:{hashlib.sha256(self.query.text.encode()).hexdigest()}:{getattr(self.section, 'pk', '')}"
+        return CountCachingPaginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, count_key=count_key
+        )
 
     def get_queryset(self):
         self.query = search.Query.parse(self.request.GET.get("q", ""))

@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from newsroom.images import RandomImagePath, validate_image_file
+from newsroom.images import PictureField, RandomImagePath, validate_image_file
 from newsroom.slugs import unique_slug
 
 
@@ -23,7 +23,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
     role = models.CharField(max_length=120, blank=True, help_text="Shown under the name, e.g. “World correspondent”.")
     bio = models.TextField(blank=True, help_text="Plain text, shown in “About the author” boxes.")
-    photo = models.ImageField(
+    photo = PictureField(
         upload_to=RandomImagePath("authors"),
         blank=True,
         validators=[validate_image_file],

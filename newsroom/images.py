@@ -10,14 +10,17 @@ made from pixels only (``upright_pixels``).
 """
 
 import logging
+import re
 import secrets
 from io import BytesIO
 from pathlib import PurePath
 from typing import IO
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from PIL import ExifTags, Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
@@ -83,15 +86,43 @@ def validate_image_file(file: UploadedFile) -> None:
             # Decode every pixel so a truncated or corrupt file is caught now,
             # not when a reader's page asks for a rendition.
             image.load()
+        file.seek(0)
+        if not is_only_a_picture(file.read(), image_format):
+            raise ValidationError(
+                "This file holds more than a picture (markup, or data after the image ends), which is how files "
+                "that are both an image and a web page are made. Export the picture again and upload that.",
+                code="image_polyglot",
+            )
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError:
+        # So many pixels that Pillow refuses even to open it: decoding it would take gigabytes.
+        raise ValidationError(
+            "This image has far more pixels than the limit of 40 megapixels.", code="image_dimensions"
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             "This file is not a readable JPEG, PNG, WebP or GIF image (it may be damaged or of another type).",
             code="image_invalid",
         ) from None
     finally:
         file.seek(position)
+
+
+_MARKUP = re.compile(rb"<\s*(script|html|body|svg|iframe|object|embed|\?php|!doctype)\b", re.IGNORECASE)
+# How each format's data ends; anything after that is not part of the picture.
+_ENDINGS = {"JPEG": (b"\xff\xd9",), "PNG": (b"IEND\xaeB`\x82",), "GIF": (b";",)}
+
+
+def is_only_a_picture(data: bytes, image_format: str) -> bool:
+    """False for a polyglot: a file that also parses as HTML or script, or carries data after its image."""
+    if _MARKUP.search(data):
+        return False
+    if image_format == "WEBP":
+        # A RIFF container states its own length.
+        return len(data) >= 8 and int.from_bytes(data[4:8], "little") + 8 == len(data)
+    endings = _ENDINGS.get(image_format)
+    return endings is None or data.rstrip(b"\x00").endswith(endings)
 
 
 # Where Pillow puts metadata that can identify a person or a place: EXIF (with
@@ -193,3 +224,22 @@ def _same_quality_options(image: Image.Image) -> dict:
     if image.format == "WEBP":
         return {"quality": 90}
     return {}
+
+
+class PictureFormField(forms.ImageField):
+    """Django's image form field, giving our own reasons first (size, format, pixels, polyglot).
+
+    Django's field would otherwise refuse every bad file with one generic message.
+    """
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "read"):
+            validate_image_file(data)
+        return super().to_python(data)
+
+
+class PictureField(models.ImageField):
+    """An ``ImageField`` whose forms explain exactly why an upload was refused."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PictureFormField, **kwargs})

@@ -269,5 +269,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Lockouts are logged as warnings; the routine bookkeeping of every login is not news.
+        "axes": {"level": "WARNING"},
     },
 }

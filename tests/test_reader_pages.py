@@ -255,8 +255,9 @@ LIST_PAGES = {
     "/": 7 if not connection.features.supports_slicing_ordering_in_compound else 6,
     # the section tree, count, the page's ids, stories + byline names
     "/world/": 5,
-    # author, count, the section tree, the page's ids, stories + byline names
-    "/authors/david-wyatt/": 6,
+    # author, the author's story ids (from the byline index), count, the section tree, the page's ids,
+    # stories + byline names
+    "/authors/david-wyatt/": 7,
     # tag, "any stories at all?", count, the section tree, the page's ids, stories + byline names
     "/tags/nato/": 7,
 }
