@@ -11,12 +11,11 @@ Two things make deep pages cheap:
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from newsroom.page_cache import current_generation_id
+from newsroom.page_cache import remember
 
 
 class CountCachingPaginator(Paginator):
@@ -30,12 +29,7 @@ class CountCachingPaginator(Paginator):
     def count(self) -> int:
         if self.count_key is None:
             return super().count
-        key = f"story-count:{current_generation_id()}:{self.count_key}"
-        count = cache.get(key)
-        if count is None:
-            count = self.object_list.count()
-            cache.set(key, count, timeout=3600)
-        return count
+        return remember(f"count:{self.count_key}", self.object_list.count)
 
 
 class StoryPaginator(CountCachingPaginator):

@@ -47,6 +47,20 @@ def current_generation_id() -> str:
     return current_generation()["id"]
 
 
+def remember(key: str, compute: Callable[[], object], *, timeout: int = 3600):
+    """``compute()``'s value, worked out once per content generation and shared by every process.
+
+    For figures derived from all published stories (list lengths, sitemap dates) that
+    would otherwise be recomputed on every request although they only change with content.
+    """
+    full_key = f"derived:{current_generation_id()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
+
+
 def start_new_generation() -> dict:
     """Invalidate every cached page at once, and note when the next scheduled story goes live."""
     from articles.models import Article
