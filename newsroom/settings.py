@@ -128,11 +128,20 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 
+
+def database_from_url(url: str) -> dict:
+    try:
+        return dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+    except ValueError as error:  # UnknownSchemeError is a ValueError
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL Django can use ({error}); "
+            "expected e.g. postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite3."
+        ) from None
+
+
+# An empty DATABASE_URL (e.g. `DATABASE_URL= make test`) means "not set".
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'newsroom.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
-    )
+    "default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'newsroom.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while an editor saves; the busy timeout makes a

@@ -33,8 +33,16 @@ def all_markers() -> list[str]:
 
 
 @pytest.fixture
-def newsroom(world, editor, journalist):
-    """One visible story, and one story in every hidden state sharing its section, author and tag."""
+def newsroom(world, editor, journalist, committed):
+    """One visible story, and one story in every hidden state sharing its section, author and tag.
+
+    Built as committed work, so on PostgreSQL every story is in the search index too.
+    """
+    with committed():
+        return _build_newsroom(world, editor, journalist)
+
+
+def _build_newsroom(world, editor, journalist):
     europe = SectionFactory(name="Europe", slug="europe", parent=world)
     author = AuthorFactory(name="Shared Author", slug="shared-author")
     visible = ArticleFactory(

@@ -55,6 +55,19 @@ def test_environment_overrides_defaults():
     assert hosts == "['news.example', 'www.news.example']"
 
 
+def test_an_empty_database_url_means_the_sqlite_default():
+    result = load_settings(DEBUG="1", DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("|")[1] == "django.db.backends.sqlite3"
+
+
+@pytest.mark.parametrize("url", ["mysq://user@host/db", "not a url"])
+def test_a_malformed_database_url_is_a_clear_startup_error(url):
+    result = load_settings(DEBUG="1", DATABASE_URL=url)
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a database URL" in result.stderr
+
+
 @pytest.mark.parametrize("value", ["maybe", "2"])
 def test_a_malformed_boolean_is_refused_with_its_name(value):
     result = load_settings(DEBUG=value)
