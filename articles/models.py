@@ -7,7 +7,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Max, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -561,19 +561,19 @@ class Article(models.Model):
     def neighbours(self, limit: int = 4) -> tuple[list["Article"], list["Article"]]:
         """Related stories (sharing the most tags, topped up from the section) and more from the section.
 
-        A small indexed query per tag (at most ``RELATED_TAGS_CONSIDERED``) and two id queries
-        choose them; one query and its byline names load them all.
+        One query of small indexed parts, one per tag (at most ``RELATED_TAGS_CONSIDERED``), and
+        two id queries choose them; one query and its byline names load them all.
         """
         # For each tag, its newest stories from the index alone: a popular tag may be on tens of
         # thousands of stories, and counting shared tags across all of them is the slow way.
-        shared: Counter[int] = Counter()
-        for tag_id in sorted(tag.pk for tag in self.tags.all())[:RELATED_TAGS_CONSIDERED]:
-            shared.update(
-                TaggedArticle.objects.filter(tag_id=tag_id)
-                .exclude(content_object_id=self.pk)
-                .order_by("-content_object_id")
-                .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
-            )
+        per_tag = [
+            TaggedArticle.objects.filter(tag_id=tag_id)
+            .exclude(content_object_id=self.pk)
+            .order_by("-content_object_id")
+            .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+            for tag_id in sorted(tag.pk for tag in self.tags.all())[:RELATED_TAGS_CONSIDERED]
+        ]
+        shared: Counter[int] = Counter(_union_all_values(per_tag))
         ranked = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 4]
         candidates = Article.objects.published().exclude(pk=self.pk)
         visible = set(candidates.filter(pk__in=ranked).values_list("pk", flat=True)) if ranked else set()
@@ -590,6 +590,22 @@ class Article(models.Model):
         more_ids = [pk for pk in section_ids if pk not in related_ids][:limit]
         stories = {story.pk: story for story in Article.objects.filter(pk__in=related_ids + more_ids).for_listing()}
         return [stories[pk] for pk in related_ids if pk in stories], [stories[pk] for pk in more_ids if pk in stories]
+
+
+def _union_all_values(querysets: list[models.QuerySet]) -> list:
+    """The single values of several sliced ``values_list(flat=True)`` querysets, in one query.
+
+    ``QuerySet.union()`` refuses sliced parts on SQLite; a sliced part wrapped as a
+    derived table is valid SQL on SQLite and PostgreSQL alike.
+    """
+    if not querysets:
+        return []
+    using = querysets[0].db
+    compiled = [queryset.query.get_compiler(using=using).as_sql() for queryset in querysets]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS part_{n}" for n, (part, _) in enumerate(compiled))
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [param for _, params in compiled for param in params])
+        return [value for (value,) in cursor.fetchall()]
 
 
 class Byline(models.Model):

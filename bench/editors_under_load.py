@@ -17,6 +17,7 @@ left its token anywhere, and prints the rates held.
 """
 
 import argparse
+import ast
 import html
 import http.cookiejar
 import os
@@ -191,7 +192,7 @@ print("IDS", ",".join(map(str, ids)))
     finally:
         server.stop()
 
-    bodies = {int(pk): eval(body) for pk, body in re.findall(r"BODY (\d+) (.*)", final)}
+    bodies = {int(pk): ast.literal_eval(body) for pk, body in re.findall(r"BODY (\d+) (.*)", final)}
     counts = Counter(token for body in bodies.values() for token in re.findall(r"edit-editor\d+-[0-9a-f]{8}", body))
     lost = [token for _, token in results["saved"] if counts[token] != 1]
     leaked = [token for _, token in results["refused"] if counts[token]]
