@@ -10,7 +10,8 @@ What it does, in one run:
    ``update_search_index``), and collects static files into a temporary folder;
 2. renders one story page and saves it as a static file, served by the same gunicorn through
    WhiteNoise: the physical reference for "as fast as this machine serves a page";
-3. counts the SQL queries each URL issues (in-process, page cache off);
+3. counts the SQL queries each URL issues (in-process, page cache off) and EXPLAINs each one on
+   PostgreSQL, reporting any sequential scan of the stories table;
 4. starts gunicorn (``--workers`` = cores, sync workers, DEBUG off, cached template loader, psycopg's
    connection pool on PostgreSQL) once with the page cache off and once with it on, and for each
    URL sends a fixed number of requests at a fixed concurrency, reading the workers' CPU time
@@ -44,6 +45,7 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from load import drive  # noqa: E402 - after making bench/ importable
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+ANALYSIS_MARKER = "<!-- Analysis: written by hand; bench/run.py keeps everything from this line on. -->"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -217,6 +219,13 @@ def table(results: list[Result], static: dict[str, Result]) -> str:
     return "\n".join(rows)
 
 
+def seq_scan_summary(info: dict) -> str:
+    if not info["database"].startswith("PostgreSQL"):
+        return "not checked (PostgreSQL only)"
+    found = {name: count for name, count in info["seq_scans"].items() if count}
+    return "none" if not found else ", ".join(f"{name}: {count}" for name, count in found.items())
+
+
 def write_report(path: Path, *, command: str, info: dict, results: list[Result], memory: dict, args) -> str:
     static = {result.mode: result for result in results if result.name == "static copy of a story"}
     body = f"""# Performance
@@ -236,6 +245,7 @@ Latest figures from `bench/run.py`. Reproduce with:
 - *uncached*: page cache off (`PAGE_CACHE_SECONDS=0`); *cached*: page cache on (in-process memory)
 - CPU ms/request: the gunicorn workers' CPU time (user + system, from /proc) divided by requests served
 - SQL queries: per request, counted in-process with the page cache off
+- Sequential scans of the stories table in the plans (`EXPLAIN`) of those queries: {seq_scan_summary(info)}
 
 {table(results, static)}
 
@@ -248,7 +258,11 @@ Latest figures from `bench/run.py`. Reproduce with:
         for index, (before, after) in enumerate(zip(memory["before"], memory["after"], strict=False))
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body + "\n" + info.get("notes", ""))
+    # The analysis below the marker is written by hand, from the figures and profiles: keep it.
+    analysis = ""
+    if path.exists() and ANALYSIS_MARKER in (previous := path.read_text()):
+        analysis = "\n" + previous[previous.index(ANALYSIS_MARKER) :]
+    path.write_text(body + "\n" + analysis)
     return body
 
 

@@ -47,16 +47,28 @@ pages = {
 }
 
 client = Client(HTTP_HOST="127.0.0.1")
-queries = {}
+
+
+def sequential_scans(sql: str) -> int:
+    """How often PostgreSQL's plan for ``sql`` reads the whole stories table."""
+    if connection.vendor != "postgresql" or "articles_article" not in sql:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return sum("Seq Scan on articles_article " in row[0] + " " for row in cursor.fetchall())
+
+
+queries, seq_scans = {}, {}
 with override_settings(PAGE_CACHE_SECONDS=0):
     for name, paths in pages.items():
-        counts = []
+        counts, scans = [], 0
         for path in paths[:3]:
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
             counts.append(len(captured))
-        queries[name] = max(counts)
+            scans += sum(sequential_scans(query["sql"]) for query in captured.captured_queries)
+        queries[name], seq_scans[name] = max(counts), scans
     static_copy = client.get(sample[0].get_absolute_url()).content.decode()
 
 connection.ensure_connection()
@@ -75,6 +87,7 @@ print(
             "published": published.count(),
             "pages": pages,
             "queries": queries,
+            "seq_scans": seq_scans,
             "static_copy_html": static_copy,
         }
     )
