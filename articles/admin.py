@@ -301,7 +301,15 @@ class ArticleAdmin(admin.ModelAdmin):
                 raise PermissionDenied
             outcome = workflow.set_featured(article, request.user, featured=request.POST.get("featured") == "1")
             return self._done(request, article, outcome.message)
-        workflow.require(request.user, action, article)
+        try:
+            workflow.require(request.user, action, article)
+        except WorkflowError as error:
+            if not workflow.is_editor(request.user):
+                raise
+            # An editor may do anything a story's state allows, so this is a race (another editor
+            # unpublished it first) or a stale page: say why, on the story, rather than "Forbidden".
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         form = WorkflowActionForm(action, request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -67,18 +67,18 @@ class Editor:
 def form_fields(page: str) -> dict:
     """The story form as the browser would send it back (text inputs, textareas, selects, inline rows)."""
     fields = {}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
+    for name, value in re.findall(r'<input[^>]*?\sname="([^"]+)"[^>]*?\svalue="([^"]*)"', page):
         if name not in {"csrfmiddlewaretoken"} and "__prefix__" not in name:
             fields[name] = html.unescape(value)
-    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, flags=re.S):
+    for name, value in re.findall(r'<textarea[^>]*?\sname="([^"]+)"[^>]*>(.*?)</textarea>', page, flags=re.S):
         fields[name] = html.unescape(value).lstrip("\n")
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, flags=re.S):
+    for name, options in re.findall(r'<select[^>]*?\sname="([^"]+)"[^>]*>(.*?)</select>', page, flags=re.S):
         if "__prefix__" in name:
             continue
         chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', options)
         fields[name] = chosen if name == "sources" else (chosen[0] if chosen else "")
     for checkbox in re.findall(r"<input[^>]*type=\"checkbox\"[^>]*>", page):
-        name = re.search(r'name="([^"]+)"', checkbox)
+        name = re.search(r'\sname="([^"]+)"', checkbox)
         if name and " checked" in checkbox and "__prefix__" not in name.group(1):
             fields[name.group(1)] = "on"
         elif name:
@@ -105,7 +105,9 @@ def editor_loop(base, username, story_ids, toggle_ids, until, results, lock) -> 
                 elif status in (200, 302) and "errornote" not in answer:
                     results["saved"].append((story, token))
                 else:
-                    results["errors"].append(f"{username} save {story}: {status}")
+                    reasons = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', answer, flags=re.S)
+                    reasons = [html.unescape(re.sub(r"<[^>]+>", " ", reason)).strip() for reason in reasons]
+                    results["errors"].append(f"{username} save {story}: {status} {'; '.join(reasons)[:300]}")
         else:
             story = rng.choice(toggle_ids)
             page = editor.get(f"/admin/articles/article/{story}/change/")
@@ -117,6 +119,8 @@ def editor_loop(base, username, story_ids, toggle_ids, until, results, lock) -> 
             with lock:
                 if status >= 500:
                     results["errors"].append(f"{username} {action} {story}: {status}")
+                elif '<li class="error">' in answer:  # another editor got there first: told why, nothing done
+                    results["workflow_refused"].append(story)
                 else:
                     results[action].append(story)
 
@@ -152,6 +156,7 @@ for n in range({args.editors}):
     user.set_password({PASSWORD!r}); user.save(); user.groups.add(Group.objects.get(name="Editor"))
 ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
 print("IDS", ",".join(map(str, ids)))
+print("TOGGLED", " ".join(Article.objects.get(pk=pk).get_absolute_url() for pk in ids[3:6]))
 """
     output = manage(env, "shell", capture=True, stdin=script)
     ids = [int(pk) for pk in output.split("IDS ", 1)[1].split()[0].split(",")]
@@ -159,13 +164,15 @@ print("IDS", ",".join(map(str, ids)))
     reader_paths = ["/", "/world/", "/business/", "/search/?q=nato", *[f"/archive/{time.gmtime().tm_year}/"]]
 
     server = Server({**env, "PAGE_CACHE_SECONDS": "600"}, workers=os.cpu_count() or 2)
-    results = {"saved": [], "refused": [], "errors": [], "publish": [], "unpublish": []}
+    results = {"saved": [], "refused": [], "errors": [], "publish": [], "unpublish": [], "workflow_refused": []}
     lock = threading.Lock()
     try:
         story_urls = re.findall(
             r'href="(/[a-z-]+/\d{4}/\d{2}/\d{2}/[^"]+/)"', urllib.request.urlopen(server.url).read().decode()
         )
-        reader_paths += story_urls[:10]
+        # Stories the editors publish and unpublish answer 404 while unpublished, rightly: readers skip them.
+        toggled_urls = set(output.split("TOGGLED ", 1)[1].split())
+        reader_paths += [url for url in story_urls if url not in toggled_urls][:10]
         until = time.monotonic() + args.seconds
         editors = [
             threading.Thread(target=editor_loop, args=(server.url, f"editor{n}", edited, toggled, until, results, lock))
@@ -200,7 +207,8 @@ print("IDS", ",".join(map(str, ids)))
     rate = reader_requests / reader_seconds
     print(f"\nReaders: {reader_requests:,} requests in {reader_seconds:.0f}s ({rate:.1f}/s), {reader_errors} errors")
     print(f"Editors: {saves} saves accepted ({saves / args.seconds:.2f}/s), {refusals} stale saves refused, "
-          f"{len(results['publish'])} publishes, {len(results['unpublish'])} unpublishes, "
+          f"{len(results['publish'])} publishes, {len(results['unpublish'])} unpublishes "
+          f"({len(results['workflow_refused'])} more refused: another editor had just done it), "
           f"{len(results['errors'])} errors")  # fmt: skip
     print(f"Every accepted edit in the body exactly once: {'yes' if not lost else f'NO, {len(lost)} lost'}; "
           f"refused edits absent: {'yes' if not leaked else f'NO, {len(leaked)} present'}")  # fmt: skip

@@ -110,19 +110,21 @@ class Server:
     def __init__(self, env: dict, workers: int) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(workers),
-             "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--access-logfile", "-",
-             "--error-logfile", "-", "--log-level", "warning"],
-            env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        # The server's errors go to a file: an unread pipe fills up and blocks the workers.
+        self.log = Path(tempfile.mkstemp(prefix="newsroom-bench-gunicorn-", suffix=".log")[1])
+        with self.log.open("w") as log_file:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(workers),
+                 "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--log-level", "warning"],
+                env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=log_file, text=True,
+            )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if len(self.worker_pids()) == workers and self._answers():
                 return
             time.sleep(0.2)
         self.stop()
-        raise SystemExit("gunicorn did not start: " + (self.process.stderr.read() if self.process.stderr else ""))
+        raise SystemExit("gunicorn did not start:\n" + self.errors())
 
     def _answers(self) -> bool:
         try:
@@ -151,12 +153,19 @@ class Server:
             for pid in self.worker_pids()
         ]
 
+    def errors(self) -> str:
+        """What the server logged (warnings and errors, with tracebacks)."""
+        return self.log.read_text()
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        logged = self.errors().strip()
+        if logged:
+            log(f"  server log ({self.log}):\n" + "\n".join(logged.splitlines()[-40:]))
 
 
 def measure(server: Server, name: str, mode: str, paths: list[str], args, queries: int | None) -> Result:

@@ -58,6 +58,10 @@ def validate_image_file(file: UploadedFile) -> None:
     from the header before the pixels are decoded, so a decompression bomb never
     allocates its memory.
     """
+    if getattr(file, "_committed", False):
+        # A file already in storage (the form kept the current picture) passed this check when it was
+        # uploaded; opening it again from storage on every save would be wasted work.
+        return
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationError(

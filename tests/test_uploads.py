@@ -8,8 +8,9 @@ from PIL import Image
 
 from articles.models import Article
 from newsroom.images import MAX_UPLOAD_BYTES, is_only_a_picture
-from tests.factories import image_file
+from tests.factories import ArticleFactory, image_file
 from tests.test_admin import _story_form
+from tests.test_permissions import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,16 @@ def test_well_formed_pictures_are_only_pictures(image_format):
     assert is_only_a_picture(data, image_format)
     assert not is_only_a_picture(data + b"<script>alert(1)</script>", image_format)
     assert not is_only_a_picture(data + b"trailing bytes", image_format)
+
+
+def test_editing_a_story_that_has_a_lead_image_saves_and_keeps_it(client, editor, world):
+    """The stored picture is not an upload to check again (this was a 500 before)."""
+    story = ArticleFactory(section=world, lead_image=image_file(), lead_image_alt="A picture")
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/articles/article/{story.pk}/change/",
+        change_form_data(story, title="New headline", lead_image_alt="A picture"),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    saved = Article.objects.get(pk=story.pk)
+    assert saved.title == "New headline" and saved.lead_image.name == story.lead_image.name

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles import previews, revisions, workflow
@@ -77,6 +78,22 @@ def test_the_story_page_in_the_admin_shows_the_timeline_and_the_editors_note(cli
     assert "State: <span" in html and "Sent back" in html
     assert "Please &lt;b&gt;check&lt;/b&gt; the quote" in html  # the note, escaped
     assert 'id="timeline-heading"' in html and "In review → Sent back" in html
+
+
+def test_the_timeline_and_revisions_still_show_after_their_people_left(client, draft, journalist, editor):
+    """Transitions, notes and revisions outlive the accounts that made them (their actor becomes empty)."""
+    workflow.submit(draft, journalist)
+    workflow.send_back(draft, editor, note="Needs a second source")
+    draft.save()  # a revision by nobody in particular, as an import or a script makes
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.com", "pw"))
+    editor.delete()
+    journalist.delete()
+    change = client.get(f"/admin/articles/article/{draft.pk}/change/")
+    assert change.status_code == 200
+    html = change.content.decode()
+    assert "Latest note from the desk" in html and "Needs a second source" in html
+    assert "<strong>someone</strong>" in html
+    assert client.get(f"/admin/articles/article/{draft.pk}/revisions/").status_code == 200
 
 
 def test_journalists_see_where_their_stories_stand_with_the_latest_note(client, draft, journalist, editor):
@@ -340,3 +357,17 @@ def test_unknown_preview_tokens_are_404(client, db):
 def test_preview_link_tokens_are_stored_only_as_hashes(draft, editor):
     link, token = previews.create_link(draft, editor)
     assert token not in link.token_hash and len(link.token_hash) == 64
+
+
+def test_an_editor_racing_another_gets_the_reason_on_the_story_not_forbidden(client, draft, journalist, editor):
+    """Two editors unpublish the same story: the second is told why, and nothing changes twice."""
+    workflow.submit(draft, journalist)
+    workflow.publish(draft, editor)
+    workflow.unpublish(draft, editor, reason="First editor")
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/articles/article/{draft.pk}/workflow/unpublish/", {"note": "Second editor"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/admin/articles/article/{draft.pk}/change/"
+    assert "Only a published or scheduled story can be unpublished." in response.content.decode()
+    assert draft.transitions.filter(action="unpublish").count() == 1
