@@ -561,8 +561,9 @@ class Article(models.Model):
     def neighbours(self, limit: int = 4) -> tuple[list["Article"], list["Article"]]:
         """Related stories (sharing the most tags, topped up from the section) and more from the section.
 
-        One query of small indexed parts, one per tag (at most ``RELATED_TAGS_CONSIDERED``), and
-        two id queries choose them; one query and its byline names load them all.
+        One query of small indexed parts, one per tag (at most ``RELATED_TAGS_CONSIDERED``), finds
+        the candidates; one query of two parts tells which readers may see and finds the section's
+        newest; one query and its byline names load them all.
         """
         # For each tag, its newest stories from the index alone: a popular tag may be on tens of
         # thousands of stories, and counting shared tags across all of them is the slow way.
@@ -573,39 +574,44 @@ class Article(models.Model):
             .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
             for tag_id in sorted(tag.pk for tag in self.tags.all())[:RELATED_TAGS_CONSIDERED]
         ]
-        shared: Counter[int] = Counter(_union_all_values(per_tag))
+        shared: Counter[int] = Counter(value for _, (value,) in _union_all_rows(per_tag))
         ranked = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 4]
         candidates = Article.objects.published().exclude(pk=self.pk)
-        visible = set(candidates.filter(pk__in=ranked).values_list("pk", flat=True)) if ranked else set()
+        # The section's newest, enough to top up the related list and then fill "more from this section"
+        # even if the related stories are among them: part 0. Which ranked stories are visible: part 1.
+        section_newest = candidates.filter(section_id=self.section_id).newest_first()
+        parts = [section_newest.values_list("pk", "published_at")[: limit * 3]]
+        if ranked:
+            parts.append(candidates.filter(pk__in=ranked).values_list("pk", "published_at"))
+        rows = _union_all_rows(parts)
+        visible = {pk for part, (pk, _) in rows if part == 1}
         related_ids = [pk for pk in ranked if pk in visible][:limit]
-        # The section's newest: first to top up the related list, then as "more from this section".
-        wanted = limit - len(related_ids) + limit
-        section_ids = list(
-            candidates.filter(section_id=self.section_id)
-            .exclude(pk__in=related_ids)
-            .newest_first()
-            .values_list("pk", flat=True)[:wanted]
-        )
+        # Each part's order is its own: sort the section's newest again, as newest_first() does.
+        newest = sorted(((published_at, pk) for part, (pk, published_at) in rows if part == 0), reverse=True)
+        section_ids = [pk for _, pk in newest if pk not in related_ids]
         related_ids += section_ids[: limit - len(related_ids)]
         more_ids = [pk for pk in section_ids if pk not in related_ids][:limit]
         stories = {story.pk: story for story in Article.objects.filter(pk__in=related_ids + more_ids).for_listing()}
         return [stories[pk] for pk in related_ids if pk in stories], [stories[pk] for pk in more_ids if pk in stories]
 
 
-def _union_all_values(querysets: list[models.QuerySet]) -> list:
-    """The single values of several sliced ``values_list(flat=True)`` querysets, in one query.
+def _union_all_rows(querysets: list[models.QuerySet]) -> list[tuple[int, tuple]]:
+    """The rows of several (sliced) ``values_list()`` querysets in one query, as (part number, row).
 
     ``QuerySet.union()`` refuses sliced parts on SQLite; a sliced part wrapped as a
-    derived table is valid SQL on SQLite and PostgreSQL alike.
+    derived table is valid SQL on SQLite and PostgreSQL alike. Values come back as
+    the database driver gives them (no field conversions), so keep to ids and dates.
     """
     if not querysets:
         return []
     using = querysets[0].db
     compiled = [queryset.query.get_compiler(using=using).as_sql() for queryset in querysets]
-    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS part_{n}" for n, (part, _) in enumerate(compiled))
+    sql = " UNION ALL ".join(
+        f"SELECT {number}, part_{number}.* FROM ({part}) AS part_{number}" for number, (part, _) in enumerate(compiled)
+    )
     with connections[using].cursor() as cursor:
         cursor.execute(sql, [param for _, params in compiled for param in params])
-        return [value for (value,) in cursor.fetchall()]
+        return [(row[0], row[1:]) for row in cursor.fetchall()]
 
 
 class Byline(models.Model):

@@ -9,6 +9,7 @@ Restoring goes into an empty database (migrated to the same point) and an
 empty media folder, so it can never mix two newsrooms.
 """
 
+import datetime
 import io
 import json
 import tarfile
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -31,6 +33,15 @@ FORMAT_VERSION = 1
 EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 # Content that must be absent before a restore.
 CONTENT_MODELS = ["articles.article", "articles.section", "authors.author", "articles.source", "taggit.tag"]
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Times with every microsecond: Django's encoder cuts them to milliseconds, a backup must not."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 class BackupError(Exception):
@@ -72,7 +83,12 @@ def create_backup(path: Path, *, progress: Callable[[str], None] = lambda messag
                 for chunk_start in range(0, queryset.count(), 2000):
                     objects = list(queryset[chunk_start : chunk_start + 2000])
                     serializers.serialize(
-                        "jsonl", objects, stream=stream, use_natural_foreign_keys=True, use_natural_primary_keys=False
+                        "jsonl",
+                        objects,
+                        stream=stream,
+                        cls=ExactJSONEncoder,
+                        use_natural_foreign_keys=True,
+                        use_natural_primary_keys=False,
                     )
                     count += len(objects)
                 report.objects[model._meta.label] = count

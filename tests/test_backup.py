@@ -11,17 +11,21 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 
 from articles import previews, revisions, workflow
-from newsroom.backup import _models_to_copy
+from newsroom.backup import ExactJSONEncoder, _models_to_copy
 from tests.factories import ArticleFactory, AuthorFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
 
 def everything() -> dict:
-    """Every row of every copied model, as natural-key JSON, in a comparable form."""
+    """Every row of every copied model, as natural-key JSON with times to the microsecond."""
     return {
         model._meta.label: serializers.serialize(
-            "json", model._default_manager.order_by("pk"), use_natural_foreign_keys=True, indent=None
+            "json",
+            model._default_manager.order_by("pk"),
+            cls=ExactJSONEncoder,
+            use_natural_foreign_keys=True,
+            indent=None,
         )
         for model in _models_to_copy()
     }
