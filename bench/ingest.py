@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import sys
 import tempfile
 import time
@@ -152,7 +153,7 @@ def main() -> None:
             os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
         # Production-like settings: no debug (so no query log growing in memory), a throwaway key.
         os.environ["DEBUG"] = "0"
-        os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
         os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
 
         print(f"Generating {args.items:,} plain-text stories and {args.items:,} ninjs items…", flush=True)
