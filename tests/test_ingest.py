@@ -15,6 +15,7 @@ from articles.ingest.importer import Format, Importer, Outcome, detect_format
 from articles.models import Article, ImportedItem, Revision, Source, Transition
 from authors.models import Author
 from tests.factories import ArticleFactory, AuthorFactory, SourceFactory
+from tests.test_ingest_text import RUSSIAN, UKRAINIAN
 
 pytestmark = pytest.mark.django_db
 
@@ -302,9 +303,6 @@ def test_a_missing_path_is_refused_and_a_folder_is_read_with_its_subfolders(worl
 
 
 # --- Encodings, line endings, and text that looks like markup ----------------------
-
-UKRAINIAN = "Рютте прибув до Києва\nНовий генсек НАТО відвідав Київ.\nВізит тривав один день — «історичний»."
-RUSSIAN = "Рютте прибыл в Киев\nНовый генсек НАТО посетил Киев."
 
 
 @pytest.mark.parametrize(
