@@ -454,8 +454,24 @@ class ArticleAdmin(admin.ModelAdmin):
         return self._done(request, article, "Preview link revoked.")
 
 
+class EditorsRecordAdmin(admin.ModelAdmin):
+    """A list for editors to read, made by the newsroom's own actions: nobody adds, changes or deletes."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return workflow.is_editor(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(StoryInReview)
-class ReviewQueueAdmin(admin.ModelAdmin):
+class ReviewQueueAdmin(EditorsRecordAdmin):
     """Stories waiting for an editor, oldest first."""
 
     list_display = ["story", "writer", "section", "submitted_at", "waiting"]
@@ -470,18 +486,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return workflow.is_editor(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return workflow.is_editor(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="Story")
     def story(self, article: Article) -> str:
@@ -557,7 +561,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportedItem)
-class ImportedItemAdmin(admin.ModelAdmin):
+class ImportedItemAdmin(EditorsRecordAdmin):
     """The record of imported copy, for editors: what came from where, and which story it became."""
 
     list_display = ["identity", "origin", "story", "original", "source_published_at", "created_at", "updated_at"]
@@ -580,18 +584,6 @@ class ImportedItemAdmin(admin.ModelAdmin):
         if not item.original_url:
             return "—"
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', item.original_url, item.original_url)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return workflow.is_editor(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return workflow.is_editor(request.user)
