@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an unknown Host gets the 400 page before any other code reads the header.
+    "newsroom.security.HostValidationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Header-setting middleware sits outside the page cache, so cached pages get the headers too.
@@ -274,10 +276,17 @@ SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # An unknown Host (scanners, probes by IP address) is answered 400 and noted in one warning
+        # line by newsroom.security; Django would also log an ERROR with a traceback here, for every
+        # such request. Silenced as Django's documentation shows.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
         # Lockouts are logged as warnings; the routine bookkeeping of every login is not news.
         "axes": {"level": "WARNING"},
     },
