@@ -140,7 +140,13 @@ TEMPLATES = [
 
 def database_from_url(url: str) -> dict:
     try:
-        return dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+        return dj_database_url.parse(
+            url,
+            conn_max_age=env_int("CONN_MAX_AGE", 0),
+            # A connection kept from an earlier request (CONN_MAX_AGE, or the pool) is checked before
+            # it is used, so after a database restart the broken ones are replaced, not handed out.
+            conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
+        )
     except ValueError as error:  # UnknownSchemeError is a ValueError
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database URL Django can use ({error}); "
@@ -165,12 +171,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # development database needs, and would otherwise warn about it at every migrate.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # How long connecting may take before the request gives up and its reader gets the "back in a
+    # moment" page (newsroom/outages.py): without it, an unreachable host (packets dropped, not
+    # refused) would hold a worker past gunicorn's timeout, and the reader would get no answer at all.
+    # libpq's minimum is 2 seconds. A connect_timeout in DATABASE_URL's query string wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2))
     # psycopg's connection pool: each server process keeps up to DATABASE_POOL_SIZE connections
     # open and lends one to each request, instead of connecting for every request.
     pool_size = env_int("DATABASE_POOL_SIZE", 0)
     if pool_size > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool manages connection lifetime
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": pool_size}
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            # A sync worker never waits for a connection another request is using, only for one being
+            # opened, which takes milliseconds. Waiting longer means PostgreSQL is away: the reader gets
+            # the outage page after a second, not after psycopg's default 30 s (more than gunicorn's
+            # worker timeout, so no answer at all).
+            "timeout": 1,
+            # While PostgreSQL is away, the pool retries with a doubling delay (a minute apart after a
+            # few minutes) and lends nothing meanwhile. Giving up each attempt after a second lets the
+            # next request start a new one at once, so the site is back within a second or two of
+            # the database, however long it was away.
+            "reconnect_timeout": 1,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------
@@ -295,6 +319,7 @@ SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"hide_outage_tracebacks": {"()": "newsroom.outages.HideOutageTracebacks"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "null": {"class": "logging.NullHandler"},
@@ -302,6 +327,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # While PostgreSQL is unreachable each request is noted in one warning line (newsroom.outages),
+        # not an ERROR with a traceback.
+        "django.request": {"filters": ["hide_outage_tracebacks"]},
         # An unknown Host (scanners, probes by IP address) is answered 400 and noted in one warning
         # line by newsroom.security; Django would also log an ERROR with a traceback here, for every
         # such request. Silenced as Django's documentation shows.

@@ -25,21 +25,6 @@ def paths(story) -> list[str]:
 
 
 @pytest.fixture
-def server_log():
-    """What reaches the server's log: the records the root logger's handlers (the console) receive.
-
-    Not ``caplog``: pytest also listens on loggers that do not propagate, which the server's log never sees.
-    """
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(level=logging.DEBUG)
-    handler.emit = records.append
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield records
-    root.removeHandler(handler)
-
-
-@pytest.fixture
 def collected_static(settings, tmp_path):
     """A collected static file, so WhiteNoise would serve it as it does in production."""
     root = tmp_path / "static"

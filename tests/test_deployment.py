@@ -110,6 +110,16 @@ def test_two_instances_started_as_documented_keep_their_own_control_sockets(tmp_
         first.send_signal(signal.SIGTERM)
         first.wait(30)
         assert controlled_pid(second_socket) == second.pid  # stopping one left the other's socket alone
+
+        # The README's gunicornc command, for the instance still running.
+        readme = (PROJECT / "README.md").read_text()
+        shown = re.search(r'`(\.venv/bin/gunicornc -s \S+ -c "[^"]+")`', readme).group(1)
+        port = re.search(r":(\d+)", " ".join(second.args)).group(1)
+        result = subprocess.run(
+            shlex.split(shown.replace(port_in_recipe, port)), cwd=PROJECT, capture_output=True, text=True, timeout=30
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Total: 2 workers" in result.stdout  # the recipe's --workers 2, of the instance asked
     finally:
         for process, _ in instances:
             if process.poll() is None:
