@@ -257,8 +257,8 @@ def test_a_connect_timeout_in_the_database_url_wins():
 
 
 @pytest.fixture(scope="module")
-def real_outage():
-    """A throwaway PostgreSQL cluster holding the migrated demo newsroom, and the scenario of bench/outage.py."""
+def scenario():
+    """bench/outage.py, whose scenario these tests run; skipped without PostgreSQL's initdb and pg_ctl."""
     sys.path.insert(0, str(PROJECT / "bench"))
     scenario = importlib.import_module("outage")
     if scenario.postgres_bin() is None:
@@ -266,23 +266,23 @@ def real_outage():
         if os.environ.get("REQUIRE_POSTGRES_TOOLS"):
             pytest.fail(message)
         pytest.skip(message)
-    cluster = scenario.Cluster()
-    try:
-        cluster.start()
-        yield scenario, cluster, scenario.prepare_newsroom(cluster)
-    finally:
-        cluster.remove()
+    return scenario
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("pool", "conn_max_age"), [(2, 0), (0, 60)], ids=["psycopg pool", "persistent connections"])
-def test_postgresql_stopped_and_started_under_readers_and_an_editor(real_outage, pool, conn_max_age):
-    scenario, cluster, newsroom = real_outage
-    server = newsroom.serve(pool=pool, conn_max_age=conn_max_age)
+def test_postgresql_stopped_and_started_under_readers_and_an_editor(scenario):
+    """With the pool, as the README's recipe runs: each reader, the probe and the editor, phase by phase."""
+    cluster = scenario.Cluster()
+    server = None
     try:
+        cluster.start()
+        newsroom = scenario.prepare_newsroom(cluster)
+        server = newsroom.serve(pool=2, conn_max_age=0)
         timeline = scenario.run_outage(newsroom, server, cluster, before=2, outage=4, settle=2, limit=30)
     finally:
-        scenario.stop_server(server)
+        if server is not None:
+            scenario.stop_server(server)
+        cluster.remove()
     print("\n".join(timeline.per_second()))
     print(f"recovered {timeline.recovery_seconds():.2f}s after PostgreSQL accepted connections again")
 
@@ -302,3 +302,23 @@ def test_postgresql_stopped_and_started_under_readers_and_an_editor(real_outage,
     assert any(answer.who == "probe" and answer.status == 200 for answer in after)
     logged = server.errors()
     assert "Traceback" not in logged and "Internal Server Error" not in logged, logged
+
+
+@pytest.mark.slow
+def test_the_outage_benchmark_runs_as_the_readme_shows_with_persistent_connections(scenario):
+    """The README's second command, shorter: it exits non-zero on a 500, a lost text or no recovery."""
+    readme = (PROJECT / "README.md").read_text()
+    command = ".venv/bin/python bench/outage.py --pool 0 --conn-max-age 60"
+    assert command in readme
+    result = subprocess.run(
+        [*command.split(), "--before", "2", "--outage", "4", "--settle", "2", "--limit", "30"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "unexpected answers (neither a success nor the outage page): 0" in result.stdout
+    assert re.search(r"editor's saves during the outage: ([1-9]\d*), text back on the page in \1\n", result.stdout)
+    assert re.search(r"server log: \d+ lines, 0 tracebacks", result.stdout)
