@@ -22,12 +22,16 @@ def recipe() -> list[str]:
 
 
 def recipe_environment() -> dict[str, str]:
-    """The variables the recipe exports, with a real secret key for its placeholder."""
+    """A login shell's basics and exactly the variables the recipe exports, with a real key for its placeholder.
+
+    Nothing else from the tests' own environment leaks in (pytest-env's key, the browser tests' switches).
+    """
     (export,) = [line for line in recipe() if line.startswith("export ")]
     variables = dict(assignment.split("=", 1) for assignment in shlex.split(export)[1:])
     assert variables["SECRET_KEY"] == "…", "the recipe shows a placeholder, never a key"
     variables["SECRET_KEY"] = secrets.token_urlsafe(50)
-    return {**os.environ, **variables}
+    shell = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
+    return {**shell, **variables}
 
 
 def recipe_command(starting: str) -> str:
