@@ -24,11 +24,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
 
+# manage.py as `make run` uses it: debug on unless DEBUG is set, and SITE_URL the address it serves
+# at, so the logins and links it prints are for the port it really uses.
+DEV_MANAGE = DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py
+
 ## run: set up, migrate, load the demo newsroom and serve it at http://127.0.0.1:$(PORT)/
 run: install
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_MANAGE) migrate --no-input
+	$(DEV_MANAGE) load_demo
+	$(DEV_MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## test: set up and run the whole test suite
 test: install-dev

@@ -115,7 +115,10 @@ class Server:
         with self.log.open("w") as log_file:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(workers),
-                 "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--log-level", "warning"],
+                 "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--log-level", "warning",
+                 # No control socket: gunicorn's default is one file per user, and stopping this
+                 # server would delete it from under any other instance running.
+                 "--no-control-socket"],
                 env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=log_file, text=True,
             )  # fmt: skip
         deadline = time.monotonic() + 60

@@ -1,7 +1,12 @@
 """Request facts that security decisions rest on, read so that a client cannot forge them."""
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -19,6 +24,31 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+class HostValidationMiddleware:
+    """Refuse a request for a host not in ``ALLOWED_HOSTS`` before anything else looks at it.
+
+    Django checks the Host header lazily, wherever something first reads it, so
+    an unknown host reached different code on different paths: WhiteNoise
+    served static files to it, the page cache raised while building its key.
+    Checked here, first, every path answers the same plain 400 page: Django's
+    own handling of ``DisallowedHost``, whose ERROR-and-traceback log entry
+    ``LOGGING`` silences. What is left in the log is one warning line naming
+    the host, which is what an operator needs when a load balancer's probes
+    start failing.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        try:
+            request.get_host()
+        except DisallowedHost as refusal:
+            logger.warning("%s (%s %s answered 400)", refusal, request.method, request.path)
+            raise
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -37,5 +37,8 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+# An unreachable database answers 503 with a page that needs nothing from it; anything else, Django's 500.
+handler500 = "newsroom.outages.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

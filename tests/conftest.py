@@ -1,3 +1,4 @@
+import logging
 import os
 from pathlib import Path
 
@@ -29,6 +30,21 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+@pytest.fixture
+def server_log():
+    """What reaches the server's log: the records the root logger's handlers (the console) receive.
+
+    Not ``caplog``: pytest also listens on loggers that do not propagate, which the server's log never sees.
+    """
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.DEBUG)
+    handler.emit = records.append
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield records
+    root.removeHandler(handler)
 
 
 @pytest.fixture(autouse=True)

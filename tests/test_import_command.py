@@ -96,6 +96,21 @@ def test_dry_run_reports_without_saving(world):
     assert not Article.objects.exists() and not ImportedItem.objects.exists()
 
 
+def test_a_dry_run_names_no_story_number_for_stories_it_only_pretends_to_create(world):
+    output = import_story(str(SAMPLE_STORY), str(FIXTURES / "ninjs-1.json"), "--section", "world", "--dry-run")
+    created = [line for line in output.splitlines() if line.startswith("created")]
+    assert len(created) == 3  # the sample, and the two items of ninjs-1.json
+    assert not any("(story" in line for line in created), output  # rolled back: that number will never exist
+    assert not Article.objects.exists()
+
+
+def test_a_dry_run_still_names_the_existing_story_an_item_belongs_to(world):
+    import_story(str(SAMPLE_STORY), "--section", "world")
+    output = import_story(str(SAMPLE_STORY), "--section", "world", "--dry-run")
+    assert output.splitlines()[0].startswith("already imported")
+    assert output.splitlines()[0].endswith(f"(story {Article.objects.get().pk})")
+
+
 def test_an_unknown_section_is_an_error_naming_the_sections(world):
     with pytest.raises(CommandError, match=r"There is no section “sport”\. Sections: world\."):
         call_command("import_story", str(SAMPLE_STORY), "--section", "sport", stdout=StringIO())

@@ -93,7 +93,18 @@ def two_servers(redis_url, tmp_path_factory):
         port = free_port()
         servers.append(
             subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"],
+                # No control socket: gunicorn's default is one file shared by every instance.
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "newsroom.wsgi",
+                    "--workers",
+                    "1",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--no-control-socket",
+                ],
                 env=env,
                 cwd=PROJECT,
                 stdout=subprocess.DEVNULL,

@@ -117,8 +117,10 @@ class ItemResult:
     message: str
     article: Article | None = None
 
-    def line(self) -> str:
-        story = f" (story {self.article.pk})" if self.article is not None and self.article.pk else ""
+    def line(self, *, dry_run: bool = False) -> str:
+        """One line of the report. A dry run's new stories are rolled back: their numbers will never exist."""
+        known = self.article is not None and self.article.pk and not (dry_run and self.outcome == Outcome.CREATED)
+        story = f" (story {self.article.pk})" if known else ""
         return f"{self.outcome:<16} {self.label} — {self.message}{story}"
 
 

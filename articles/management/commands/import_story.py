@@ -47,7 +47,7 @@ class Command(BaseCommand):
 
         def show(result: ItemResult) -> None:
             if verbosity > 0 or result.outcome == Outcome.REFUSED:
-                self.stdout.write(getattr(self.style, STYLES[result.outcome])(result.line()))
+                self.stdout.write(getattr(self.style, STYLES[result.outcome])(result.line(dry_run=dry_run)))
 
         importer = Importer(section=chosen, user=None, fmt=Format(format), on_result=show)
         with transaction.atomic() if dry_run else nullcontext():

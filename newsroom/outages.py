@@ -1,0 +1,114 @@
+"""When PostgreSQL cannot be reached: 503 and a friendly page, not a 500 and a traceback per request.
+
+PostgreSQL restarts (an upgrade, a failover, a crash) make every request that
+needs the database fail for a while. Those failures are not bugs: readers get
+``503 Service Unavailable`` with ``Retry-After`` and a page that needs nothing
+from the database, the log gets one warning line per request instead of a
+traceback, and nothing needs restarting afterwards (connections are checked
+before use, see ``CONN_HEALTH_CHECKS`` in settings). An editor whose save
+failed gets the text they sent back on the page, to copy: nothing is lost.
+
+Django turns any exception, wherever it was raised (a view, a template, the
+page cache's or the session's middleware), into a call of ``handler500``, so
+that is where outages are told apart from bugs.
+"""
+
+import logging
+import sys
+
+import psycopg
+from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+# What a client (a browser, a load balancer, a crawler) is told to wait before trying again.
+RETRY_AFTER_SECONDS = 10
+
+# Errors with these SQLSTATEs mean the server is gone or not taking connections, not that a query
+# failed: connection exceptions (class 08), the server shutting down, crashed or starting up
+# (57P01-57P03), and no connection slot free (53300). A lock or statement timeout, a deadlock or a
+# serialization failure are errors of one query, and stay 500s to be looked into.
+UNREACHABLE_SQLSTATE_CLASSES = ("08",)
+UNREACHABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+# Posted fields that are not the sender's text: form machinery, and what must never be echoed.
+MACHINERY_FIELDS = frozenset({"csrfmiddlewaretoken"})
+FORMSET_MANAGEMENT_SUFFIXES = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether ``error`` says PostgreSQL cannot be reached, rather than that one query failed.
+
+    Django wraps the driver's exception (``django.db.OperationalError`` from
+    ``psycopg.OperationalError``). An error without a SQLSTATE never reached
+    the server: the connection was refused, lost or closed, or the connection
+    pool had none to lend in time. ``InterfaceError`` is not an outage: psycopg
+    raises it for misuse, such as a closed cursor. SQLite, a file on the same
+    machine, has no outages in this sense.
+    """
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if not isinstance(cause, psycopg.OperationalError):
+        return False
+    sqlstate = cause.sqlstate
+    return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATE_CLASSES) or sqlstate in UNREACHABLE_SQLSTATES
+
+
+def posted_text(request: HttpRequest) -> list[tuple[str, str]]:
+    """What the request posted that its sender typed, as (field name, value) pairs in the form's order.
+
+    Never files, passwords, the CSRF token, formset bookkeeping or the submit buttons (``_save``).
+    """
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in MACHINERY_FIELDS
+        and not name.startswith("_")
+        and not name.endswith(FORMSET_MANAGEMENT_SUFFIXES)
+        and "password" not in name.lower()
+        for value in values
+        if value.strip()
+    ]
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page: rendered without the request's context, so it asks nothing of the database."""
+    fields = [
+        {"id": f"posted-{number}", "name": name, "value": value, "rows": min(max(value.count("\n") + 2, 2), 20)}
+        for number, (name, value) in enumerate(posted_text(request), start=1)
+    ]
+    page = render_to_string("503.html", {"site_name": settings.SITE_NAME, "posted": fields})
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: the 503 page when the database is unreachable, Django's 500 page otherwise."""
+    error = sys.exception()  # handler500 is called while Django handles the exception
+    if not database_unreachable(error):
+        return defaults.server_error(request)
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error.__cause__).__name__
+    logger.warning("Database unreachable, answered 503 to %s %s: %s", request.method, request.path, reason)
+    return service_unavailable(request)
+
+
+class HideOutageTracebacks(logging.Filter):
+    """For ``django.request``: drop the ERROR-and-traceback entry of a request answered with the outage page.
+
+    Django logs every exception that reached ``handler500`` that way; an outage
+    is already noted in one warning line by ``server_error``.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (getattr(record, "status_code", None) == 503 and database_unreachable(error))
