@@ -1,0 +1,322 @@
+#!/usr/bin/env python
+"""Benchmark `manage.py backup` and `manage.py restore` at several archive sizes, on PostgreSQL.
+
+    .venv/bin/python bench/backup.py --stories 10000 100000 \\
+        --database-url postgres://postgres@127.0.0.1:5432/newsroom_backup_bench
+
+For each size it:
+
+1. drops and creates ``<name>_src``, migrates it and fills it with ``generate_newsroom``
+   (stories with bylines, tags and sources), then gives every story a history written in
+   bulk: a revision when it was created, another for a published story's edit, and its
+   workflow transitions (submitted; published); and builds the search index, as a
+   production database has it;
+2. runs ``manage.py backup`` on it, in a child process;
+3. drops and creates ``<name>_dst``, migrates it, and runs ``manage.py restore`` into it,
+   in a child process, with an empty media folder;
+4. checks that every table of the copy holds the same number of rows as the original.
+
+Each child's wall time and peak memory (its resident set's high-water mark, VmHWM)
+are measured, and its progress lines are shown as they come. The summary gives rows per
+second, the archive's size, and how much time per row grew from the smallest size to the
+largest: 1.0× is linear. The figures are also written to
+``bench/results/backup-postgresql.json``. The database name must end in ``_bench``;
+both databases are dropped at the end unless ``--keep``.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+
+@dataclass
+class Run:
+    stories: int
+    rows: int = 0
+    archive_mb: float = 0.0
+    backup_seconds: float = 0.0
+    backup_peak_mb: float = 0.0
+    restore_seconds: float = 0.0
+    restore_peak_mb: float = 0.0
+
+    @property
+    def backup_rate(self) -> float:
+        return self.rows / self.backup_seconds
+
+    @property
+    def restore_rate(self) -> float:
+        return self.rows / self.restore_seconds
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def database_url(base: str, suffix: str) -> str:
+    return f"{base.rsplit('/', 1)[0]}/{base.rsplit('/', 1)[1]}_{suffix}"
+
+
+def recreate(url: str, *, drop_only: bool = False) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    with connect(url, dbname="postgres") as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+        if not drop_only:
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    assert psycopg  # imported for connect()
+
+
+def connect(url: str, *, dbname: str | None = None):
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    return psycopg.connect(
+        dbname=dbname or config["NAME"],
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        autocommit=True,
+    )
+
+
+def table_counts(url: str) -> dict[str, int]:
+    with connect(url) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        return {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
+
+
+def child(env: dict, label: str, *args: str) -> tuple[float, float]:
+    """Run ``manage.py args`` with its progress shown; return its seconds and peak memory in MB.
+
+    The peak is the child's own high-water mark (VmHWM in /proc), read while it runs: the
+    rusage of a child counts the parent's memory at the fork, which would hide the child's.
+    """
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT / "manage.py"), *args],
+        env=env,
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    peak_kb = 0
+
+    def watch() -> None:
+        nonlocal peak_kb
+        status = Path(f"/proc/{process.pid}/status")
+        while process.poll() is None:
+            with contextlib.suppress(OSError, ValueError, StopIteration):
+                line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
+                peak_kb = max(peak_kb, int(line.split()[1]))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    for line in process.stdout:
+        log(f"    {label} | {line.rstrip()}")
+    process.wait()
+    watcher.join()
+    seconds = time.monotonic() - started
+    if process.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed with status {process.returncode}.")
+    return seconds, peak_kb / 1024
+
+
+def environment(url: str, media: Path) -> dict:
+    return {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media), "DEBUG": "0"}
+
+
+def add_history(batch_size: int = 2000) -> int:
+    """Give every story the revisions and transitions the workflow would have written; return rows added."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from articles.models import Article, Revision, Transition
+
+    user_model = get_user_model()
+    journalist, _ = user_model.objects.get_or_create(username="bench-journalist", defaults={"is_staff": True})
+    editor, _ = user_model.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    stories = Article.objects.order_by("pk").values_list(
+        "pk", "title", "kicker", "standfirst", "body", "section_id", "section__name", "status", "created_at",
+        "published_at",
+    )  # fmt: skip
+    added, last_pk = 0, 0
+    while batch := list(stories.filter(pk__gt=last_pk)[:batch_size]):
+        revisions, transitions = [], []
+        for pk, title, kicker, standfirst, body, section_id, section_name, status, created_at, published_at in batch:
+            content = {
+                "title": title, "kicker": kicker, "standfirst": standfirst, "body": body, "lead_image": "",
+                "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
+                "section": {"id": section_id, "name": section_name}, "authors": [], "sources": [], "tags": [],
+            }  # fmt: skip
+            revisions.append(Revision(article_id=pk, number=1, content=content, note="Created", created_by=journalist))
+            if status != Article.Status.DRAFT:
+                transitions.append(
+                    Transition(article_id=pk, from_status="draft", to_status="in_review", action="submit",
+                               actor=journalist, at=created_at)
+                )  # fmt: skip
+            if status == Article.Status.PUBLISHED:
+                edited = {**content, "body": body.replace(".", ";", 1)}
+                revisions.append(Revision(article_id=pk, number=2, content=edited, created_by=editor))
+                transitions.append(
+                    Transition(article_id=pk, from_status="in_review", to_status="published", action="publish",
+                               note="Good to go.", actor=editor, at=published_at)
+                )  # fmt: skip
+        with transaction.atomic():
+            Revision.objects.bulk_create(revisions)
+            Transition.objects.bulk_create(transitions)
+        added += len(revisions) + len(transitions)
+        last_pk = batch[-1][0]
+    return added
+
+
+def prepare_source(url: str, stories: int) -> None:
+    from django.core.management import call_command
+    from django.db import connections
+
+    connections.close_all()
+    recreate(url)
+    call_command("migrate", verbosity=0)
+    log(f"  generating {stories:,} stories…")
+    started = time.monotonic()
+    call_command("generate_newsroom", stories=stories, verbosity=0)
+    added = add_history()
+    # As in production, where every save keeps its story's search vector current.
+    call_command("update_search_index", batch_size=2000, verbosity=0)
+    log(
+        f"  generated them with {added:,} revisions and transitions, and indexed them, "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+    connections.close_all()
+
+
+def measure(base_url: str, stories: int, scratch: Path) -> Run:
+    source, target = database_url(base_url, "src"), database_url(base_url, "dst")
+    log(f"\n== {stories:,} stories ==")
+    prepare_source(source, stories)
+    run = Run(stories=stories)
+    archive = scratch / f"newsroom-{stories}.tar.gz"
+    source_media, target_media = scratch / f"media-src-{stories}", scratch / f"media-dst-{stories}"
+    source_media.mkdir()
+
+    log("  backup:")
+    run.backup_seconds, run.backup_peak_mb = child(environment(source, source_media), "backup", "backup", str(archive))
+    run.archive_mb = archive.stat().st_size / 1024 / 1024
+
+    recreate(target)
+    child(environment(target, target_media), "migrate", "migrate", "--no-input", "-v0")
+    log("  restore:")
+    run.restore_seconds, run.restore_peak_mb = child(
+        environment(target, target_media), "restore", "restore", str(archive)
+    )
+
+    original, copy = table_counts(source), table_counts(target)
+    copied = {table: count for table, count in original.items() if table not in ("django_migrations",)}
+    differences = {table: (count, copy.get(table)) for table, count in copied.items() if copy.get(table) != count}
+    # Content types and permissions are made by migrate on both sides, with the same counts.
+    if differences:
+        sys.exit(f"The restored database differs from the original: {differences}")
+    run.rows = sum(count for table, count in copied.items() if table not in ("django_content_type", "auth_permission"))
+    archive.unlink()
+    log(
+        f"  {run.rows:,} rows: backup {run.backup_seconds:.1f} s ({run.backup_rate:,.0f} rows/s, "
+        f"peak {run.backup_peak_mb:.0f} MB), restore {run.restore_seconds:.1f} s ({run.restore_rate:,.0f} rows/s, "
+        f"peak {run.restore_peak_mb:.0f} MB), archive {run.archive_mb:.0f} MB; every table's rows arrived"
+    )
+    return run
+
+
+def summary(runs: list[Run]) -> str:
+    lines = [
+        "| Stories | Rows | Archive (MB) | Backup (s) | Backup rows/s | Backup peak (MB) "
+        "| Restore (s) | Restore rows/s | Restore peak (MB) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        lines.append(
+            f"| {run.stories:,} | {run.rows:,} | {run.archive_mb:,.0f} | {run.backup_seconds:.1f} "
+            f"| {run.backup_rate:,.0f} | {run.backup_peak_mb:.0f} | {run.restore_seconds:.1f} "
+            f"| {run.restore_rate:,.0f} | {run.restore_peak_mb:.0f} |"
+        )
+    if len(runs) > 1:
+        small, large = runs[0], runs[-1]
+        scale = large.rows / small.rows
+        lines.append("")
+        lines.append(
+            f"From {small.stories:,} to {large.stories:,} stories the rows grew {scale:.1f}×; backup time grew "
+            f"{large.backup_seconds / small.backup_seconds:.1f}× and restore time "
+            f"{large.restore_seconds / small.restore_seconds:.1f}×, so time per row grew "
+            f"{small.backup_rate / large.backup_rate:.2f}× (backup) and {small.restore_rate / large.restore_rate:.2f}× "
+            f"(restore); 1.00× is linear. Peak memory went from {small.backup_peak_mb:.0f} to "
+            f"{large.backup_peak_mb:.0f} MB (backup) and {small.restore_peak_mb:.0f} to "
+            f"{large.restore_peak_mb:.0f} MB (restore)."
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, nargs="+", default=[10_000, 100_000], help="Sizes, smallest first.")
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/newsroom_backup_bench",
+        help="PostgreSQL URL whose name ends in _bench; <name>_src and <name>_dst are dropped and created.",
+    )
+    parser.add_argument("--keep", action="store_true", help="Keep both databases afterwards.")
+    args = parser.parse_args()
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("--database-url must be a PostgreSQL URL.")
+    if not args.database_url.rsplit("/", 1)[1].endswith("_bench"):
+        sys.exit("Refusing: the benchmark drops and creates databases; the name must end in _bench.")
+
+    os.environ.update(DATABASE_URL=database_url(args.database_url, "src"), DEBUG="0")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connect(args.database_url, dbname="postgres") as admin:
+        version = admin.execute("SHOW server_version").fetchone()[0]
+    log(f"Database: PostgreSQL {version}, {database_url(args.database_url, 'src')} and …_dst")
+    with tempfile.TemporaryDirectory(prefix="newsroom-backup-bench-") as scratch:
+        runs = [measure(args.database_url, stories, Path(scratch)) for stories in sorted(args.stories)]
+    report = summary(runs)
+    log(f"\n{report}")
+
+    results = PROJECT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    output = results / "backup-postgresql.json"
+    output.write_text(json.dumps([asdict(run) for run in runs], indent=2) + "\n")
+    log(f"\nFigures written to {output.relative_to(PROJECT)}")
+    if not args.keep:
+        connection.close()
+        for suffix in ("src", "dst"):
+            recreate(database_url(args.database_url, suffix), drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
