@@ -14,7 +14,9 @@ For each size it:
 2. runs ``manage.py backup`` on it, in a child process;
 3. drops and creates ``<name>_dst``, migrates it, and runs ``manage.py restore`` into it,
    in a child process, with an empty media folder;
-4. checks that every table of the copy holds the same number of rows as the original.
+4. checks that every table of the copy holds the same number of rows as the original;
+5. for comparison, times ``pg_dump --format=custom`` of the original and ``pg_restore`` of
+   that dump into ``<name>_dst`` made anew, and checks the row counts again.
 
 Each child's wall time and peak memory (its resident set's high-water mark, VmHWM)
 are measured, and its progress lines are shown as they come. The summary gives rows per
@@ -50,6 +52,9 @@ class Run:
     backup_peak_mb: float = 0.0
     restore_seconds: float = 0.0
     restore_peak_mb: float = 0.0
+    dump_mb: float = 0.0
+    pg_dump_seconds: float = 0.0
+    pg_restore_seconds: float = 0.0
 
     @property
     def backup_rate(self) -> float:
@@ -144,6 +149,19 @@ def child(env: dict, label: str, *args: str) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
+def timed(*command: str) -> float:
+    started = time.monotonic()
+    subprocess.run(command, check=True)
+    return time.monotonic() - started
+
+
+def same_rows(original: dict[str, int], copy: dict[str, int]) -> None:
+    """Every table holds as many rows in the copy (content types and permissions: made by migrate, the same)."""
+    differences = {table: (count, copy.get(table)) for table, count in original.items() if copy.get(table) != count}
+    if differences:
+        sys.exit(f"The restored database differs from the original (table: original, copy): {differences}")
+
+
 def environment(url: str, media: Path) -> dict:
     return {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media), "DEBUG": "0"}
 
@@ -232,14 +250,24 @@ def measure(base_url: str, stories: int, scratch: Path) -> Run:
         environment(target, target_media), "restore", "restore", str(archive)
     )
 
-    original, copy = table_counts(source), table_counts(target)
-    copied = {table: count for table, count in original.items() if table not in ("django_migrations",)}
-    differences = {table: (count, copy.get(table)) for table, count in copied.items() if copy.get(table) != count}
-    # Content types and permissions are made by migrate on both sides, with the same counts.
-    if differences:
-        sys.exit(f"The restored database differs from the original: {differences}")
-    run.rows = sum(count for table, count in copied.items() if table not in ("django_content_type", "auth_permission"))
+    original = table_counts(source)
+    same_rows(original, table_counts(target))
+    run.rows = sum(
+        count
+        for table, count in original.items()
+        if table not in ("django_migrations", "django_content_type", "auth_permission")  # made by migrate
+    )
     archive.unlink()
+
+    log("  pg_dump and pg_restore, for comparison:")
+    dump = scratch / f"newsroom-{stories}.dump"
+    run.pg_dump_seconds = timed("pg_dump", "--format=custom", f"--file={dump}", source)
+    run.dump_mb = dump.stat().st_size / 1024 / 1024
+    recreate(target)
+    run.pg_restore_seconds = timed("pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump))
+    same_rows(original, table_counts(target))
+    dump.unlink()
+    log(f"  pg_dump {run.pg_dump_seconds:.1f} s ({run.dump_mb:.0f} MB), pg_restore {run.pg_restore_seconds:.1f} s")
     log(
         f"  {run.rows:,} rows: backup {run.backup_seconds:.1f} s ({run.backup_rate:,.0f} rows/s, "
         f"peak {run.backup_peak_mb:.0f} MB), restore {run.restore_seconds:.1f} s ({run.restore_rate:,.0f} rows/s, "
@@ -251,14 +279,15 @@ def measure(base_url: str, stories: int, scratch: Path) -> Run:
 def summary(runs: list[Run]) -> str:
     lines = [
         "| Stories | Rows | Archive (MB) | Backup (s) | Backup rows/s | Backup peak (MB) "
-        "| Restore (s) | Restore rows/s | Restore peak (MB) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Restore (s) | Restore rows/s | Restore peak (MB) | pg_dump (s) | Dump (MB) | pg_restore (s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         lines.append(
             f"| {run.stories:,} | {run.rows:,} | {run.archive_mb:,.0f} | {run.backup_seconds:.1f} "
             f"| {run.backup_rate:,.0f} | {run.backup_peak_mb:.0f} | {run.restore_seconds:.1f} "
-            f"| {run.restore_rate:,.0f} | {run.restore_peak_mb:.0f} |"
+            f"| {run.restore_rate:,.0f} | {run.restore_peak_mb:.0f} | {run.pg_dump_seconds:.1f} "
+            f"| {run.dump_mb:,.0f} | {run.pg_restore_seconds:.1f} |"
         )
     if len(runs) > 1:
         small, large = runs[0], runs[-1]
