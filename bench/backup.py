@@ -49,8 +49,10 @@ class Run:
     rows: int = 0
     archive_mb: float = 0.0
     backup_seconds: float = 0.0
+    backup_cpu_seconds: float = 0.0
     backup_peak_mb: float = 0.0
     restore_seconds: float = 0.0
+    restore_cpu_seconds: float = 0.0
     restore_peak_mb: float = 0.0
     dump_mb: float = 0.0
     pg_dump_seconds: float = 0.0
@@ -111,8 +113,11 @@ def table_counts(url: str) -> dict[str, int]:
         return {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
 
 
-def child(env: dict, label: str, *args: str) -> tuple[float, float]:
-    """Run ``manage.py args`` with its progress shown; return its seconds and peak memory in MB.
+def child(env: dict, label: str, *args: str) -> tuple[float, float, float]:
+    """Run ``manage.py args`` with its progress shown; return its wall and CPU seconds and peak memory in MB.
+
+    CPU seconds (user and system, the child's own) tell the work from the waiting, on a
+    machine shared with other work; they leave out PostgreSQL's own time.
 
     The peak is the child's own high-water mark (VmHWM in /proc), read while it runs: the
     rusage of a child counts the parent's memory at the fork, which would hide the child's.
@@ -126,12 +131,12 @@ def child(env: dict, label: str, *args: str) -> tuple[float, float]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    peak_kb = 0
+    peak_kb, finished = 0, threading.Event()
 
     def watch() -> None:
         nonlocal peak_kb
         status = Path(f"/proc/{process.pid}/status")
-        while process.poll() is None:
+        while not finished.is_set():  # not poll(): that would reap the child before wait4 reads its usage
             with contextlib.suppress(OSError, ValueError, StopIteration):
                 line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
                 peak_kb = max(peak_kb, int(line.split()[1]))
@@ -141,12 +146,14 @@ def child(env: dict, label: str, *args: str) -> tuple[float, float]:
     watcher.start()
     for line in process.stdout:
         log(f"    {label} | {line.rstrip()}")
-    process.wait()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    finished.set()
     watcher.join()
     seconds = time.monotonic() - started
     if process.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed with status {process.returncode}.")
-    return seconds, peak_kb / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, peak_kb / 1024
 
 
 def timed(*command: str) -> float:
@@ -240,13 +247,15 @@ def measure(base_url: str, stories: int, scratch: Path) -> Run:
     source_media.mkdir()
 
     log("  backup:")
-    run.backup_seconds, run.backup_peak_mb = child(environment(source, source_media), "backup", "backup", str(archive))
+    run.backup_seconds, run.backup_cpu_seconds, run.backup_peak_mb = child(
+        environment(source, source_media), "backup", "backup", str(archive)
+    )
     run.archive_mb = archive.stat().st_size / 1024 / 1024
 
     recreate(target)
     child(environment(target, target_media), "migrate", "migrate", "--no-input", "-v0")
     log("  restore:")
-    run.restore_seconds, run.restore_peak_mb = child(
+    run.restore_seconds, run.restore_cpu_seconds, run.restore_peak_mb = child(
         environment(target, target_media), "restore", "restore", str(archive)
     )
 
@@ -269,8 +278,10 @@ def measure(base_url: str, stories: int, scratch: Path) -> Run:
     dump.unlink()
     log(f"  pg_dump {run.pg_dump_seconds:.1f} s ({run.dump_mb:.0f} MB), pg_restore {run.pg_restore_seconds:.1f} s")
     log(
-        f"  {run.rows:,} rows: backup {run.backup_seconds:.1f} s ({run.backup_rate:,.0f} rows/s, "
-        f"peak {run.backup_peak_mb:.0f} MB), restore {run.restore_seconds:.1f} s ({run.restore_rate:,.0f} rows/s, "
+        f"  {run.rows:,} rows: backup {run.backup_seconds:.1f} s ({run.backup_cpu_seconds:.1f} s CPU, "
+        f"{run.backup_rate:,.0f} rows/s, "
+        f"peak {run.backup_peak_mb:.0f} MB), restore {run.restore_seconds:.1f} s ({run.restore_cpu_seconds:.1f} s CPU, "
+        f"{run.restore_rate:,.0f} rows/s, "
         f"peak {run.restore_peak_mb:.0f} MB), archive {run.archive_mb:.0f} MB; every table's rows arrived"
     )
     return run
@@ -278,30 +289,35 @@ def measure(base_url: str, stories: int, scratch: Path) -> Run:
 
 def summary(runs: list[Run]) -> str:
     lines = [
-        "| Stories | Rows | Archive (MB) | Backup (s) | Backup rows/s | Backup peak (MB) "
-        "| Restore (s) | Restore rows/s | Restore peak (MB) | pg_dump (s) | Dump (MB) | pg_restore (s) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Stories | Rows | Archive (MB) | Backup (s) | Backup CPU (s) | Backup rows/s | Backup peak (MB) "
+        "| Restore (s) | Restore CPU (s) | Restore rows/s | Restore peak (MB) | pg_dump (s) | Dump (MB) "
+        "| pg_restore (s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         lines.append(
             f"| {run.stories:,} | {run.rows:,} | {run.archive_mb:,.0f} | {run.backup_seconds:.1f} "
-            f"| {run.backup_rate:,.0f} | {run.backup_peak_mb:.0f} | {run.restore_seconds:.1f} "
-            f"| {run.restore_rate:,.0f} | {run.restore_peak_mb:.0f} | {run.pg_dump_seconds:.1f} "
-            f"| {run.dump_mb:,.0f} | {run.pg_restore_seconds:.1f} |"
+            f"| {run.backup_cpu_seconds:.1f} | {run.backup_rate:,.0f} | {run.backup_peak_mb:.0f} "
+            f"| {run.restore_seconds:.1f} | {run.restore_cpu_seconds:.1f} | {run.restore_rate:,.0f} "
+            f"| {run.restore_peak_mb:.0f} | {run.pg_dump_seconds:.1f} | {run.dump_mb:,.0f} "
+            f"| {run.pg_restore_seconds:.1f} |"
         )
     if len(runs) > 1:
         small, large = runs[0], runs[-1]
-        scale = large.rows / small.rows
-        lines.append("")
-        lines.append(
-            f"From {small.stories:,} to {large.stories:,} stories the rows grew {scale:.1f}×; backup time grew "
-            f"{large.backup_seconds / small.backup_seconds:.1f}× and restore time "
-            f"{large.restore_seconds / small.restore_seconds:.1f}×, so time per row grew "
-            f"{small.backup_rate / large.backup_rate:.2f}× (backup) and {small.restore_rate / large.restore_rate:.2f}× "
-            f"(restore); 1.00× is linear. Peak memory went from {small.backup_peak_mb:.0f} to "
-            f"{large.backup_peak_mb:.0f} MB (backup) and {small.restore_peak_mb:.0f} to "
-            f"{large.restore_peak_mb:.0f} MB (restore)."
-        )
+
+        def growth(attribute: str) -> str:
+            return f"{getattr(large, attribute) / getattr(small, attribute):.1f}×"
+
+        lines += [
+            "",
+            f"From {small.stories:,} to {large.stories:,} stories the rows grew {large.rows / small.rows:.1f}×. "
+            f"Backup: wall time {growth('backup_seconds')}, CPU time {growth('backup_cpu_seconds')}, "
+            f"peak memory {small.backup_peak_mb:.0f} → {large.backup_peak_mb:.0f} MB. "
+            f"Restore: wall time {growth('restore_seconds')}, CPU time {growth('restore_cpu_seconds')}, "
+            f"peak memory {small.restore_peak_mb:.0f} → {large.restore_peak_mb:.0f} MB. "
+            f"Time per row grew {small.backup_rate / large.backup_rate:.2f}× (backup) and "
+            f"{small.restore_rate / large.restore_rate:.2f}× (restore); 1.00× is linear.",
+        ]
     return "\n".join(lines)
 
 
@@ -331,10 +347,13 @@ def main() -> None:
     with connect(args.database_url, dbname="postgres") as admin:
         version = admin.execute("SHOW server_version").fetchone()[0]
     log(f"Database: PostgreSQL {version}, {database_url(args.database_url, 'src')} and …_dst")
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="newsroom-backup-bench-") as scratch:
         runs = [measure(args.database_url, stories, Path(scratch)) for stories in sorted(args.stories)]
     report = summary(runs)
     log(f"\n{report}")
+    # The machine's other work slows every figure here: say how busy it was.
+    log(f"Load average (1 min) at the start: {load_before:.1f}, at the end: {os.getloadavg()[0]:.1f}.")
 
     results = PROJECT / "bench" / "results"
     results.mkdir(exist_ok=True)

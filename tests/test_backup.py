@@ -4,8 +4,11 @@ import errno
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tarfile
 import threading
 from io import StringIO
@@ -521,3 +524,81 @@ def test_backup_never_overwrites_an_existing_archive(db, tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(archive), stdout=StringIO())
     assert archive.read_text() == "an older backup"
+
+
+# --- The README's commands, as written ----------------------------------------------------------
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run(*command: str, env: dict | None = None, cwd: Path) -> str:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def table_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if re.fullmatch(r"  \w+\.\w+: [\d,]+", line)]
+
+
+@pytest.mark.django_db(transaction=True)  # the commands run in other processes, on databases of their own
+def test_the_readmes_backup_restore_and_check_run_as_written(tmp_path):
+    """README › Operations › Backups: back up while the site runs, restore and check on a scratch database,
+    and on PostgreSQL the same with pg_dump, pg_restore and rsync."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        config = connection.settings_dict
+        server = ["--host", config["HOST"] or "127.0.0.1", "--username", config["USER"] or "postgres"]
+        base = f"postgres://{config['USER'] or 'postgres'}@{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}"
+        names = {"newsroom": f"{config['NAME']}_drill", "newsroom_check": f"{config['NAME']}_drill_check"}
+        urls = {label: f"{base}/{name}" for label, name in names.items()}
+        for name in names.values():
+            run("dropdb", *server, "--if-exists", name, cwd=tmp_path)
+        run("createdb", *server, names["newsroom"], cwd=tmp_path)
+    else:
+        urls = {label: f"sqlite:///{tmp_path / label}.sqlite3" for label in ("newsroom", "newsroom_check")}
+    manage = [sys.executable, str(PROJECT / "manage.py")]
+    site = {**os.environ, "DATABASE_URL": urls["newsroom"], "MEDIA_ROOT": str(tmp_path / "media")}
+    run(*manage, "migrate", env=site, cwd=tmp_path)
+    run(*manage, "generate_newsroom", "--stories", "30", "--authors", "5", "--tags", "20", env=site, cwd=tmp_path)
+    picture = tmp_path / "media" / "stories" / "2026" / "harbour.jpg"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(image_file("harbour.jpg").read())
+
+    backed_up = run(*manage, "backup", "backups/newsroom.tar.gz", env=site, cwd=tmp_path)
+    # The README's check, with a scratch media folder inside the test's own.
+    check = {**os.environ, "DATABASE_URL": urls["newsroom_check"], "MEDIA_ROOT": str(tmp_path / "newsroom-check-media")}
+    if postgres:
+        run("createdb", *server, names["newsroom_check"], cwd=tmp_path)
+    run(*manage, "migrate", env=check, cwd=tmp_path)
+    restored = run(*manage, "restore", "backups/newsroom.tar.gz", env=check, cwd=tmp_path)
+    assert table_lines(restored) == table_lines(backed_up) and "Restored" in restored
+    assert (tmp_path / "newsroom-check-media" / "stories" / "2026" / "harbour.jpg").read_bytes() == picture.read_bytes()
+    if not postgres:
+        return
+
+    run("dropdb", *server, names["newsroom_check"], cwd=tmp_path)
+    run("pg_dump", "--format=custom", "--file=backups/newsroom.dump", urls["newsroom"], cwd=tmp_path)
+    run("rsync", "-a", f"{site['MEDIA_ROOT']}/", "backups/media/", cwd=tmp_path)
+    run("createdb", *server, names["newsroom_check"], cwd=tmp_path)
+    run("pg_restore", "--no-owner", "--exit-on-error", f"--dbname={urls['newsroom_check']}", "backups/newsroom.dump",
+        cwd=tmp_path)  # fmt: skip
+    count = ["psql", "--tuples-only", "--no-align", "-c", "SELECT count(*) FROM articles_article"]
+    assert run(*count, urls["newsroom_check"], cwd=tmp_path) == run(*count, urls["newsroom"], cwd=tmp_path)
+    for name in names.values():
+        run("dropdb", *server, name, cwd=tmp_path)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="moves a newsroom from SQLite to PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_newsroom_moves_from_sqlite_to_postgresql(tmp_path):
+    sqlite = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}", "MEDIA_ROOT": str(tmp_path / "m")}
+    manage = [sys.executable, str(PROJECT / "manage.py")]
+    run(*manage, "migrate", env=sqlite, cwd=tmp_path)
+    run(*manage, "generate_newsroom", "--stories", "12", "--authors", "3", "--tags", "5", env=sqlite, cwd=tmp_path)
+    run(*manage, "backup", "dev.tar.gz", env=sqlite, cwd=tmp_path)
+    empty_the_newsroom()
+
+    call_command("restore", str(tmp_path / "dev.tar.gz"), stdout=StringIO())
+    assert Article.objects.count() == 12
+    assert not Article.objects.filter(search_vector=None).exists()  # SQLite stores none: built on the way in
