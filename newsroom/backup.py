@@ -76,6 +76,7 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 
+import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -736,7 +737,7 @@ def _explain(error: BaseException, path: Path) -> BackupError | None:
         return BackupError(f"The disk is full: no space left to write the media files. {nothing} Free some space.")
     if isinstance(error, tarfile.TarError | EOFError | zlib.error | gzip.BadGzipFile):
         return BackupError(f"{path} is truncated or damaged ({error}). {nothing}")
-    if isinstance(error, DatabaseError):
+    if isinstance(error, DatabaseError | psycopg.Error):  # COPY talks to psycopg directly
         return BackupError(f"The backup's rows do not load into this database ({error}). {nothing}")
     if isinstance(error, OSError):
         return BackupError(f"Could not read {path} or write the media files ({error}). {nothing}")

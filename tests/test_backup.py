@@ -442,6 +442,16 @@ def test_a_damaged_row_is_refused_with_where_it_is(archive, tmp_path):
     assert nothing_was_restored()
 
 
+def test_a_value_the_database_refuses_restores_nothing(archive, tmp_path):
+    def negative(name: str, content: bytes) -> bytes:  # a section's position must be 0 or more
+        return re.sub(rb'("model":"articles\.section".*?"position":)\d+', rb"\g<1>-1", content, count=1)
+
+    damaged = rewritten(archive, tmp_path / "negative.tar.gz", negative)
+    with pytest.raises(CommandError, match="rows do not load into this database"):
+        call_command("restore", str(damaged), stdout=StringIO())
+    assert nothing_was_restored()
+
+
 def test_an_archive_in_another_format_is_refused(archive, tmp_path):
     def older(name: str, content: bytes) -> bytes:
         return json.dumps({**json.loads(content), "format": 1}).encode() if name == "manifest.json" else content
