@@ -42,10 +42,10 @@ section the archive lacks.) SQLite needs nothing more: its transaction holds the
 write lock, so editors' saves wait until the rows are read.
 
 **Linear time, flat memory.** Backup walks each table by primary key, a batch at a
-time (keyset pagination: no OFFSET, no count per batch). Restore inserts each batch
-of rows with PostgreSQL's COPY (elsewhere, one prepared INSERT for the batch). It builds
-no model instances, so no ``save()`` runs and no signal is sent per row (no ``auto_now``
-stamps either). Afterwards it resets the id sequences, builds missing search vectors and
+time (keyset pagination: no OFFSET, no count per batch). Restore streams each table's
+rows into one COPY on PostgreSQL (elsewhere, one prepared INSERT per batch of rows). It
+builds no model instances, so no ``save()`` runs and no signal is sent per row (no
+``auto_now`` stamps either). Afterwards it resets the id sequences, builds missing search vectors and
 starts a new page-cache generation, each once.
 
 **All or nothing.** A backup is written to ``<name>.partial`` and renamed only once
