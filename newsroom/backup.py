@@ -279,7 +279,7 @@ def _write_table(
         members.write("".join(encode(values) for values in batch))
         written += len(batch)
         last_pk = batch[-1][0]
-        if written - reported >= PROGRESS_EVERY:
+        if written - reported >= PROGRESS_EVERY and written < total:
             reported = written
             progress(f"  {label}: {written:,} of {total:,}")
     if written != total:
@@ -569,9 +569,9 @@ class _DataLoader:
                 raise BackupError(f"The archive holds rows of {label}, which this installation does not copy.")
             self.table = _TableLoader(model, self.connection, self.natural_pks)
         self.table.add(row)
-        if self.table.count % PROGRESS_EVERY == 0:
-            label = self.table.model._meta.label
-            self.progress(f"  {label}: {self.table.count:,} of {self.expected.get(label, 0):,}")
+        label, count = self.table.model._meta.label, self.table.count
+        if count % PROGRESS_EVERY == 0 and count < self.expected.get(label, 0):
+            self.progress(f"  {label}: {count:,} of {self.expected[label]:,}")
 
     def _finish_table(self) -> None:
         if self.table is not None:
