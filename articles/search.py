@@ -18,6 +18,7 @@ out escaped, with ``<mark>`` around matches as their only markup.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -121,6 +122,32 @@ def refresh_search_vectors(stories: models.QuerySet) -> int:
     updated = stories.update(search_vector=_document_vector())
     start_new_generation()
     return updated
+
+
+def rebuild_search_index(
+    stories: ArticleQuerySet | None = None,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> int:
+    """Rebuild the stored vectors of ``stories`` (default: every story, drafts too), a batch at a time.
+
+    Walks the stories by primary key, so each batch is an indexed range and memory stays
+    flat however large the archive. ``progress(done, total)`` is called after each batch.
+    Each batch is its own transaction, or a savepoint inside a caller's (``restore``).
+    Returns how many stories were indexed.
+    """
+    stories = Article.objects.all() if stories is None else stories
+    total = stories.count()
+    done, last_pk = 0, 0
+    while True:
+        batch = list(stories.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not batch:
+            return done
+        with transaction.atomic():
+            done += refresh_search_vectors(Article.objects.filter(pk__in=batch))
+        last_pk = batch[-1]
+        progress(done, total)
 
 
 def _full_text_matches(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:

@@ -6,7 +6,10 @@ commits: the vector is then built from what was saved, with every tag and
 byline in place. Only PostgreSQL stores vectors; elsewhere nothing is scheduled.
 
 Bulk writes (``bulk_create``, ``QuerySet.update``) send no signals: run
-``manage.py update_search_index`` after them.
+``manage.py update_search_index`` after them. Raw saves (``loaddata`` and other
+fixture loading, ``raw=True``) are skipped the same way: a load of thousands of
+rows must not queue a rebuild per row, and whoever loads rebuilds once at the end
+(``restore`` does).
 """
 
 from functools import partial
@@ -34,28 +37,32 @@ def _changed(update_fields: frozenset[str] | None, fields: frozenset[str]) -> bo
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search_story_saved")
-def story_saved(sender, instance: Article, update_fields, using: str, **kwargs) -> None:
-    if _changed(update_fields, INDEXED_FIELDS):
+def story_saved(sender, instance: Article, update_fields, using: str, raw: bool = False, **kwargs) -> None:
+    if not raw and _changed(update_fields, INDEXED_FIELDS):
         _refresh_on_commit(Article.objects.filter(pk=instance.pk), using)
 
 
 @receiver([post_save, post_delete], sender=TaggedArticle, dispatch_uid="search_story_tags_changed")
-def story_tags_changed(sender, instance: TaggedArticle, using: str, **kwargs) -> None:
-    _refresh_on_commit(Article.objects.filter(pk=instance.content_object_id), using)
+def story_tags_changed(sender, instance: TaggedArticle, using: str, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _refresh_on_commit(Article.objects.filter(pk=instance.content_object_id), using)
 
 
 @receiver([post_save, post_delete], sender=Byline, dispatch_uid="search_byline_changed")
-def byline_changed(sender, instance: Byline, using: str, **kwargs) -> None:
-    _refresh_on_commit(Article.objects.filter(pk=instance.article_id), using)
+def byline_changed(sender, instance: Byline, using: str, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _refresh_on_commit(Article.objects.filter(pk=instance.article_id), using)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="search_tag_renamed")
-def tag_renamed(sender, instance: Tag, created: bool, update_fields, using: str, **kwargs) -> None:
-    if not created and _changed(update_fields, frozenset({"name"})):
+def tag_renamed(sender, instance: Tag, created: bool, update_fields, using: str, raw: bool = False, **kwargs) -> None:
+    if not raw and not created and _changed(update_fields, frozenset({"name"})):
         _refresh_on_commit(Article.objects.filter(tagged_items__tag=instance.pk), using)
 
 
 @receiver(post_save, sender=Author, dispatch_uid="search_author_renamed")
-def author_renamed(sender, instance: Author, created: bool, update_fields, using: str, **kwargs) -> None:
-    if not created and _changed(update_fields, frozenset({"name"})):
+def author_renamed(
+    sender, instance: Author, created: bool, update_fields, using: str, raw: bool = False, **kwargs
+) -> None:
+    if not raw and not created and _changed(update_fields, frozenset({"name"})):
         _refresh_on_commit(Article.objects.filter(bylines__author=instance.pk), using)

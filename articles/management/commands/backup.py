@@ -7,7 +7,10 @@ from newsroom.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
-    help = "Write the whole newsroom (database content and uploaded media) to one .tar.gz archive."
+    help = (
+        "Write the whole newsroom (every table and every uploaded file) to one new .tar.gz archive, "
+        "read from one consistent snapshot of the database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -16,18 +19,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str | None, verbosity: int, **options) -> None:
         target = Path(path or f"backups/newsroom-{timezone.now():%Y%m%d-%H%M%S}.tar.gz")
-        if target.exists():
-            raise CommandError(f"{target} already exists; choose another name rather than overwrite a backup.")
         self.stdout.write(f"Backing up to {target}…")
         try:
             report = create_backup(target, progress=self.stdout.write if verbosity else lambda message: None)
-        except (BackupError, OSError) as error:
-            target.unlink(missing_ok=True)
+        except BackupError as error:
             raise CommandError(str(error)) from None
         size = target.stat().st_size / 1024 / 1024
+        rows = sum(report.objects.values())
+        rate = rows / max(report.seconds, 0.001)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backed up {sum(report.objects.values()):,} objects and {report.media_files:,} media files "
-                f"to {target} ({size:.1f} MB) in {report.seconds:.1f}s."
+                f"Backed up {rows:,} rows of {len(report.objects)} tables and {report.media_files:,} media files "
+                f"to {target} ({size:,.1f} MB) in {report.seconds:.1f}s ({rate:,.0f} rows/s)."
             )
         )

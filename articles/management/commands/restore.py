@@ -8,7 +8,7 @@ from newsroom.backup import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Restore a newsroom from an archive made by `backup`, into an empty database migrated to the same "
-        "point (run `migrate` first) and an empty media folder."
+        "point (run `migrate` first) and an empty media folder. All of it is restored, or nothing."
     )
 
     def add_arguments(self, parser):
@@ -20,9 +20,10 @@ class Command(BaseCommand):
             report = restore_backup(Path(path), progress=self.stdout.write if verbosity else lambda message: None)
         except BackupError as error:
             raise CommandError(str(error)) from None
+        rows = sum(report.objects.values())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored {sum(report.objects.values()):,} objects and {report.media_files:,} media files "
-                f"in {report.seconds:.1f}s."
+                f"Restored {rows:,} rows of {len(report.objects)} tables and {report.media_files:,} media files "
+                f"in {report.seconds:.1f}s ({rows / max(report.seconds, 0.001):,.0f} rows/s)."
             )
         )

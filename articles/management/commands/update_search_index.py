@@ -1,10 +1,9 @@
 from time import monotonic
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from articles.models import Article
-from articles.search import refresh_search_vectors, uses_full_text
+from articles.search import rebuild_search_index, uses_full_text
 from newsroom.database import refresh_planner_statistics
 
 
@@ -24,19 +23,12 @@ class Command(BaseCommand):
         if not uses_full_text():
             self.stdout.write("This database is not PostgreSQL: search reads the stories' text, nothing to index.")
             return
-        total = Article.objects.count()
-        done, last_pk, started = 0, 0, monotonic()
-        while True:
-            # Walk by primary key, so each batch is an indexed range and memory stays flat.
-            batch = list(
-                Article.objects.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]
-            )
-            if not batch:
-                break
-            with transaction.atomic():
-                done += refresh_search_vectors(Article.objects.filter(pk__in=batch))
-            last_pk = batch[-1]
+        started = monotonic()
+
+        def progress(done: int, total: int) -> None:
             if options["verbosity"] >= 1:
                 self.stdout.write(f"  {done} of {total} stories indexed")
+
+        done = rebuild_search_index(batch_size=batch_size, progress=progress)
         refresh_planner_statistics(Article)  # every row was rewritten
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {done} stories in {monotonic() - started:.1f}s."))
