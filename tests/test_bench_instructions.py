@@ -69,6 +69,16 @@ def test_the_story_measured_is_the_one_with_an_image_and_the_most_tags(demo):
     assert instructions.find_paths(["story"]) == {"story": story.get_absolute_url()}
 
 
+def test_a_page_misses_its_targets_on_instructions_queries_or_a_failing_status():
+    story = instructions.Page("story", "/world/x/", status=200, queries=4, instructions=20_000_000)
+    assert story.misses() == []
+    story.instructions, story.queries = 20_000_001, 5
+    assert story.misses() == ["story: 20.0M instructions > 20M", "story: 5 queries > 4"]
+    assert instructions.Page("corrections", "/corrections/", status=500).misses() == [
+        "corrections answers 500, not 200"
+    ]
+
+
 def test_layer_switch_collects_exactly_while_the_chosen_layer_is_on_top():
     callgrind = RecordingCallgrind()
     switch = instructions.LayerSwitch(callgrind)
