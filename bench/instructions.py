@@ -348,6 +348,10 @@ class LayerSwitch:
         self._restore.append((owner, name, getattr(owner, name)))
         setattr(owner, name, replacement)
 
+    def patch_item(self, mapping: dict, key: str, replacement) -> None:
+        self._restore.append((mapping, key, mapping[key]))
+        mapping[key] = replacement
+
     def patch_functions(self, layer: str, cls, *, also: tuple[str, ...] = ()) -> None:
         """The public functions defined on ``cls`` itself (not inherited), the dunders that make it a
         container or descriptor, and ``also``: where other layers call in. Internal calls between
@@ -369,7 +373,10 @@ class LayerSwitch:
 
     def restore(self) -> None:
         for owner, name, original in reversed(self._restore):
-            setattr(owner, name, original)
+            if isinstance(owner, dict):
+                owner[name] = original
+            else:
+                setattr(owner, name, original)
         self._restore.clear()
 
     def install(self, client) -> None:
@@ -428,7 +435,13 @@ class LayerSwitch:
             )
 
         self.patch(SimpleNode, "render", render_simple_tag)
-        self.patch_everywhere(PICTURES, picture)  # {% story_card %} calls it as a function
+        # Called as functions too: picture() by story_card(), both by Jinja2 templates (from its globals).
+        for func, layer in tag_layers.items():
+            self.patch_everywhere(layer, func)
+            for backend in engines.all():
+                names = getattr(getattr(backend, "env", None), "globals", {})
+                for name in [name for name, value in names.items() if value is func]:
+                    self.patch_item(names, name, self.wrap(layer, func))
 
         processors = engine.template_context_processors  # a cached property: patched in the instance
         self.patch(engine, "template_context_processors", tuple(self.wrap(CONTEXT_PROCESSORS, p) for p in processors))
