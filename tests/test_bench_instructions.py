@@ -108,6 +108,9 @@ def test_layer_switch_collects_exactly_while_the_chosen_layer_is_on_top():
         switch.call(instructions.ORM, orm)
         seen.append(("template", callgrind.collecting))
 
+    switch.call(instructions.TEMPLATES, template)  # nothing chosen yet: nothing collected, nothing turned
+    assert all(not collecting for _, collecting in seen) and switch.toggles == 0
+    seen.clear()
     switch.collected = instructions.ORM
     switch.call(instructions.TEMPLATES, template)
     assert seen == [
