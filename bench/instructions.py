@@ -272,7 +272,6 @@ class Callgrind:
         self._library = ctypes.CDLL(library)
         self._library.newsroom_dump.argtypes = [ctypes.c_char_p]
         self.toggle_collect = self._library.newsroom_toggle_collect
-        self.toggles = 0
 
     def start_instrumentation(self) -> None:
         if not self._library.newsroom_on_valgrind():
@@ -294,7 +293,7 @@ class LayerSwitch:
     Each wrapped entry point pushes its layer; when that changes whether the chosen layer is
     running, collection is turned over on the way in and again on the way out. A call within the
     same layer costs a comparison; each turn costs a ctypes call, of which about half is collected:
-    ``calibrate()`` measures that, to take it out again.
+    a calibration batch measures that, and the figures leave it out.
     """
 
     def __init__(self, callgrind: Callgrind) -> None:
