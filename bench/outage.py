@@ -43,7 +43,6 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
 from editors_under_load import PASSWORD, Editor, form_fields  # noqa: E402 - after making bench/ importable
-
 from run import Server, free_port, manage  # noqa: E402
 
 # What only the outage page (templates/503.html) says.
