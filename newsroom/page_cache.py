@@ -84,6 +84,11 @@ def _failed(action: str, error: Exception) -> None:
         )
 
 
+def forget_cache_failures() -> None:
+    """Use the cache again at once, and warn at the next failure (tests)."""
+    _Health.last_warning = _Health.unused_until = float("-inf")
+
+
 def _cache_call(action: str, default: Any, *args: Any, **kwargs: Any) -> Any:
     """``cache.<action>(...)``, or ``default`` if the cache fails (or failed a moment ago)."""
     if time.monotonic() < _Health.unused_until:
