@@ -146,3 +146,15 @@ def test_cache_can_be_turned_off(client, live_story, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/")
     assert "X-Cache" not in client.get("/")
+
+
+def test_check_deploy_notes_when_each_process_keeps_its_own_pages(settings):
+    from django.core.checks import INFO
+
+    from newsroom.page_cache import check_page_cache_scope
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    [message] = check_page_cache_scope()
+    assert message.id == "newsroom.I001" and message.level == INFO  # correct, so --fail-level WARNING passes
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    assert check_page_cache_scope() == []
