@@ -5,6 +5,10 @@ for by its lock. ``bench/stampede.py`` shows the same under gunicorn with 32
 readers and an editor publishing every 2 seconds; the last test runs it briefly.
 """
 
+import re
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
@@ -15,6 +19,7 @@ from newsroom.page_cache import PageCacheMiddleware
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def someone_is_rendering(path: str) -> None:
@@ -72,3 +77,18 @@ def test_stale_copies_can_be_turned_off(client, world, story, settings):
     ArticleFactory(title="Just published", section=world)
     someone_is_rendering("/")
     assert client.get("/")["X-Cache"] == "MISS"
+
+
+@pytest.mark.slow
+def test_the_stampede_benchmark_runs_as_the_readme_shows():
+    """bench/stampede.py, briefly, with the page cache in each process: one render per publish and process."""
+    command = ".venv/bin/python bench/stampede.py --seconds 4 --caches locmem --revalidate 5"
+    result = subprocess.run(command.split(), cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = result.stdout.split("Summary", 1)[1]
+    found = re.search(
+        r"publishes +(\d+) +renders/publish +([\d.]+) \(([\d.]+) per process\).*p99 +([\d.]+) ms", summary
+    )
+    assert found, result.stdout
+    publishes, per_process = int(found.group(1)), float(found.group(3))
+    assert publishes >= 1 and 0 < per_process <= 3  # a few seconds: a warm-up render may fall inside the storm
