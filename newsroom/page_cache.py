@@ -163,12 +163,13 @@ class PageCacheMiddleware:
             return self._during_outage(request)
         address = self._address(request)
         key, latest_key = f"page-cache:{generation.key}:{address}", f"page-cache:latest:{address}"
-        found = _cache_call("get_many", {}, [key, latest_key])
-        if key in found:
-            response = self._rebuild(found[key])
+        stored = _cache_call("get", None, key)
+        if stored is not None:
+            response = self._rebuild(stored)
             response["X-Cache"] = "HIT"
         else:
-            response = self._stale_copy(found.get(latest_key), generation, address)
+            # Only now the latest copy: a hit never pays for reading (and unpickling) a second page.
+            response = self._stale_copy(_cache_call("get", None, latest_key), generation, address)
             if response is None:
                 response = self._render_and_store(request, generation, key, latest_key)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
