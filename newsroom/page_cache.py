@@ -169,7 +169,12 @@ class PageCacheMiddleware:
             response["X-Cache"] = "HIT"
         else:
             # Only now the latest copy: a hit never pays for reading (and unpickling) a second page.
-            response = self._stale_copy(_cache_call("get", None, latest_key), generation, address)
+            latest = _cache_call("get", None, latest_key)
+            if latest is not None and latest[1] == generation.key and latest[2] is not None:
+                response = self._rebuild(latest[2])  # stored by another request since our first look
+                response["X-Cache"] = "HIT"
+            else:
+                response = self._stale_copy(latest, generation, address)
             if response is None:
                 response = self._render_and_store(request, generation, key, latest_key)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
