@@ -115,12 +115,14 @@ def snippet(article: Article, query: Query) -> SafeString:
 def refresh_search_vectors(stories: models.QuerySet) -> int:
     """Rebuild the stored search vector of ``stories`` from their text, tags and bylines.
 
-    A bulk update sends no signals, so cached search pages are invalidated here.
+    A bulk update sends no signals, so cached search pages are invalidated here, if readers can
+    see one of the stories (a draft's vector changes no search results).
     """
-    from newsroom.page_cache import start_new_generation
+    from .invalidation import content_changed
 
     updated = stories.update(search_vector=_document_vector())
-    start_new_generation()
+    if stories.published().exists():
+        content_changed()
     return updated
 
 

@@ -107,15 +107,17 @@ def prepare(env: dict, stories: int) -> dict:
 
 
 class Server:
-    def __init__(self, env: dict, workers: int) -> None:
+    def __init__(self, env: dict, workers: int, *, threads: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # The server's errors go to a file: an unread pipe fills up and blocks the workers.
         self.log = Path(tempfile.mkstemp(prefix="newsroom-bench-gunicorn-", suffix=".log")[1])
         with self.log.open("w") as log_file:
             self.process = subprocess.Popen(
+                # More than one thread per worker: gunicorn's gthread workers (bench/stampede.py).
                 [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(workers),
-                 "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--log-level", "warning",
+                 "--threads", str(threads), "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048",
+                 "--log-level", "warning",
                  # No control socket: gunicorn's default is one file per user, and stopping this
                  # server would delete it from under any other instance running.
                  "--no-control-socket"],

@@ -92,6 +92,8 @@ from psycopg.copy import QueuedLibpqWriter
 FORMAT_VERSION = 2
 # Rebuilt by `migrate` in every database, with ids of their own: never copied, linked to by natural key.
 REBUILT_BY_MIGRATE = frozenset({"contenttypes.contenttype", "auth.permission"})
+# The state of this site's caches, not content: made by `migrate`, never copied, moved on by a restore.
+NOT_COPIED = frozenset({"articles.contentgeneration"})
 # Made by `migrate` too (the newsroom's roles, see articles/roles.py), but with content worth keeping:
 # a restore replaces them with the backed-up rows, ids and all. Add any table an app fills on migrate.
 REPLACED_ON_RESTORE = ("auth.group_permissions", "auth.group")
@@ -133,7 +135,9 @@ def copied_models() -> list[type[models.Model]]:
     return dependency_order(
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in REBUILT_BY_MIGRATE
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label_lower not in REBUILT_BY_MIGRATE | NOT_COPIED
     )
 
 
@@ -425,10 +429,10 @@ def restore_backup(path: Path, *, progress: Progress = lambda message: None) -> 
         raise explained from error
 
     # Committed: pages cached from the empty database go, and the planner learns about the new rows.
+    from articles.invalidation import everything_changed
     from newsroom.database import refresh_planner_statistics
-    from newsroom.page_cache import start_new_generation
 
-    start_new_generation()
+    everything_changed()
     refresh_planner_statistics(*copied_models())
     report.seconds = time.monotonic() - started
     return report

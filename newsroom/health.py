@@ -1,7 +1,9 @@
 """``/healthz``: whether this instance can serve readers, for load balancers and uptime checks.
 
 It checks the database and the cache, and answers 200 or 503 with a tiny JSON
-body naming what failed (the details go to the log, never to the caller).
+body naming what failed (the details go to the log, never to the caller). It
+also says where cached pages are kept (``pages``: ``shared``, ``per-process``
+or ``off``, see ``newsroom.page_cache``); that never makes it fail.
 """
 
 import logging
@@ -15,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .outages import database_unreachable
+from .page_cache import page_cache_scope
 
 logger = logging.getLogger(__name__)
 
@@ -55,4 +58,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             passed = False
         results[name] = "ok" if passed else "failing"
     healthy = all(result == "ok" for result in results.values())
-    return JsonResponse({"status": "ok" if healthy else "failing", **results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", **results, "pages": page_cache_scope()},
+        status=200 if healthy else 503,
+    )

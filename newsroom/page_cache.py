@@ -1,16 +1,27 @@
-"""Whole-page caching for readers that never serves stale news.
+"""Whole-page caching for readers that never serves stale news and never takes the site down.
 
-Every cached page is stored under the current *content generation*. Any change
-that readers could see (a story published, edited, corrected or unpublished; a
-section, author, source or tag changed) moves the generation on, so every page
-is rebuilt on its next request: nothing has to know which pages a story
-appears on. A scheduled or embargoed story moves it on by itself when its time
-comes: the generation records when the next such moment is, and the first
-request after it starts a new generation.
+Every cached page is stored under the current *content generation*, a row in the
+database that any change readers could see moves on in its own transaction (see
+``articles.invalidation``): every page is rebuilt on its next request, and nothing
+has to know which pages a story appears on. Reading the generation costs one
+query per request, so every process on every server agrees the moment a change
+commits, whatever Django cache holds the pages.
 
-The generation lives in Django's cache. With ``REDIS_URL`` set that cache is
-Redis, shared by every server process, so all of them agree the moment a
-change is committed.
+Page bodies live in Django's cache: Redis when ``REDIS_URL`` is set (one copy
+for every process and server), else each process's memory, which is just as
+correct (keys carry the shared generation) but renders each page once per
+process. The ``check --deploy`` note and ``/healthz`` say which.
+
+The cache can fail, the site does not: any error from it means the page is
+rendered and served uncached, with a warning in the log at most once a minute
+per process (``/healthz`` reports the cache as failing meanwhile).
+
+No stampede after a publish: each page also keeps its *latest copy*. When the
+generation has moved on, the first request takes a short lock and renders;
+requests arriving meanwhile get the latest copy (``X-Cache: STALE``) for at most
+``PAGE_CACHE_REVALIDATE_SECONDS``, after which they render themselves. Never
+after a takedown: no copy older than the last generation that took a story off
+the site is served.
 
 Only anonymous readers are served from or stored to the cache: a request
 carrying a session cookie (staff) always gets a freshly rendered page, and the
@@ -18,33 +29,75 @@ page it gets is never stored.
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.core.checks import CheckMessage, Info, Tags, register
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-GENERATION_KEY = "page-cache:generation"
+from articles import invalidation
+from articles.invalidation import current_generation, current_generation_id, request_generation
+
+from .outages import database_unreachable
+
+logger = logging.getLogger(__name__)
+
 # Response headers worth keeping with a cached page.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary")
+# A cache that fails is warned about at most this often per process, and not used for this long
+# after a failure (so that a cache that hangs rather than refuses costs its timeout rarely).
+WARNING_INTERVAL_SECONDS = 60
+RETRY_AFTER_FAILURE_SECONDS = 5
+# Django cache backends that keep values in each process's own memory.
+PER_PROCESS_BACKENDS = ("django.core.cache.backends.locmem.LocMemCache",)
+DUMMY_BACKEND = "django.core.cache.backends.dummy.DummyCache"  # keeps nothing
+
+__all__ = ["PageCacheMiddleware", "current_generation_id", "page_cache_scope", "remember"]
 
 
-def current_generation() -> dict:
-    """The generation pages are cached under now, starting a new one if a scheduled story has gone live."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None or (generation["next_change_at"] and generation["next_change_at"] <= time.time()):
-        generation = start_new_generation()
-    return generation
+# --- The cache, failing open ---------------------------------------------------------------------
 
 
-def current_generation_id() -> str:
-    """Part of a cache key for anything derived from what readers can see (pages, counts)."""
-    return current_generation()["id"]
+class _Health:
+    last_warning = float("-inf")
+    unused_until = float("-inf")
+
+
+def _failed(action: str, error: Exception) -> None:
+    now = time.monotonic()
+    _Health.unused_until = now + RETRY_AFTER_FAILURE_SECONDS
+    if now - _Health.last_warning >= WARNING_INTERVAL_SECONDS:
+        _Health.last_warning = now
+        logger.warning(
+            "Page cache unavailable (%s failed: %s: %s); serving pages uncached. "
+            "Next warning in a minute at the earliest.",
+            action,
+            type(error).__name__,
+            error,
+        )
+
+
+def forget_cache_failures() -> None:
+    """Use the cache again at once, and warn at the next failure (tests)."""
+    _Health.last_warning = _Health.unused_until = float("-inf")
+
+
+def _cache_call(action: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+    """``cache.<action>(...)``, or ``default`` if the cache fails (or failed a moment ago)."""
+    if time.monotonic() < _Health.unused_until:
+        return default
+    try:
+        return getattr(cache, action)(*args, **kwargs)
+    except Exception as error:  # any cache error: render uncached rather than fail the reader
+        _failed(action, error)
+        return default
 
 
 def remember(key: str, compute: Callable[[], object], *, timeout: int = 3600):
@@ -54,81 +107,35 @@ def remember(key: str, compute: Callable[[], object], *, timeout: int = 3600):
     would otherwise be recomputed on every request although they only change with content.
     """
     full_key = f"derived:{current_generation_id()}:{key}"
-    value = cache.get(full_key)
+    value = _cache_call("get", None, full_key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, timeout)
+        _cache_call("set", None, full_key, value, timeout)
     return value
 
 
-def start_new_generation() -> dict:
-    """Invalidate every cached page at once, and note when the next scheduled story goes live."""
-    from articles.models import Article
-
-    generation = {
-        "id": f"{time.time_ns():x}",
-        "started_at": time.time(),
-        "next_change_at": _timestamp(Article.objects.next_visibility_change()),
-    }
-    cache.set(GENERATION_KEY, generation, timeout=None)
-    return generation
+def page_cache_scope() -> str:
+    """``"off"``, ``"per-process"`` (each process keeps its own pages) or ``"shared"``."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or settings.CACHES["default"]["BACKEND"] == DUMMY_BACKEND:
+        return "off"
+    return "per-process" if settings.CACHES["default"]["BACKEND"] in PER_PROCESS_BACKENDS else "shared"
 
 
-def content_changed(sender=None, instance=None, **kwargs) -> None:
-    """Signal receiver: something readers may see has changed.
-
-    Pages are invalidated at once, without a query (a story saved with a future
-    time brings the next go-live forward), and again, fully, when the
-    transaction commits, so a page rendered from the old data in between is not
-    kept. One save sends several signals; the commit-time work is queued once.
-    """
-    previous = cache.get(GENERATION_KEY) or {}
-    upcoming = [previous.get("next_change_at"), *_go_live_times(instance)]
-    cache.set(
-        GENERATION_KEY,
-        {
-            "id": f"{time.time_ns():x}",
-            "started_at": time.time(),
-            # Full knowledge of the schedule comes back with the recount at commit.
-            "next_change_at": min(filter(None, upcoming), default=None),
-        },
-        timeout=None,
-    )
-    connection = transaction.get_connection()
-    queued = connection.in_atomic_block and any(
-        callback is start_new_generation for _, callback, _ in connection.run_on_commit
-    )
-    if not queued:
-        transaction.on_commit(start_new_generation)
-
-
-def _go_live_times(instance) -> list[float]:
-    """When a just-saved published story will become visible, if that is still ahead."""
-    from articles.models import Article
-
-    if not isinstance(instance, Article) or instance.status != Article.Status.PUBLISHED:
+@register(Tags.caches, deploy=True)
+def check_page_cache_scope(app_configs=None, **kwargs) -> list[CheckMessage]:
+    if page_cache_scope() != "per-process":
         return []
-    now = time.time()
-    times = [_timestamp(instance.published_at), _timestamp(instance.embargo_until)]
-    return [moment for moment in times if moment and moment > now]
+    return [
+        Info(
+            "Each server process keeps its own copy of cached pages (no REDIS_URL).",
+            hint="Correct with any number of processes and servers (they share the content generation through "
+            "the database), but every process renders each page once per change. Set REDIS_URL to share pages.",
+            id="newsroom.I001",
+        )
+    ]
 
 
-def _timestamp(moment: datetime | None) -> float | None:
-    return moment.timestamp() if moment else None
-
-
-def connect_signals() -> None:
-    """Start a new generation whenever anything a reader could see is saved or deleted."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from taggit.models import Tag
-
-    from articles.models import Article, Byline, Correction, Section, Source, TaggedArticle
-    from authors.models import Author
-
-    for model in (Article, Byline, Correction, Section, Source, TaggedArticle, Author, Tag):
-        for signal in (post_save, post_delete):
-            signal.connect(content_changed, sender=model, dispatch_uid=f"page_cache.{model.__name__}.{signal}")
-    m2m_changed.connect(content_changed, sender=Article.sources.through, dispatch_uid="page_cache.sources")
+# --- The middleware --------------------------------------------------------------------------------
 
 
 class PageCacheMiddleware:
@@ -138,24 +145,38 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self._cacheable_request(request):
-            response = self.get_response(request)
-            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-                # Staff pages must not be kept by the browser or any proxy either.
-                patch_cache_control(response, private=True, no_cache=True)
-            return response
+        with request_generation():
+            if not self._cacheable_request(request):
+                response = self.get_response(request)
+                if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+                    # Staff pages must not be kept by the browser or any proxy either.
+                    patch_cache_control(response, private=True, no_cache=True)
+                return response
+            return self._cached(request)
 
-        generation = current_generation()
-        key = self._key(request, generation["id"])
-        stored = cache.get(key)
+    def _cached(self, request: HttpRequest) -> HttpResponse:
+        try:
+            generation = current_generation()
+        except Exception as error:
+            if not database_unreachable(error):
+                raise
+            return self._during_outage(request)
+        address = self._address(request)
+        key, latest_key = f"page-cache:{generation.key}:{address}", f"page-cache:latest:{address}"
+        stored = _cache_call("get", None, key)
         if stored is not None:
             response = self._rebuild(stored)
             response["X-Cache"] = "HIT"
         else:
-            response = self.get_response(request)
-            if self._cacheable_response(response):
-                cache.set(key, self._freeze(response), settings.PAGE_CACHE_SECONDS)
-                response["X-Cache"] = "MISS"
+            # Only now the latest copy: a hit never pays for reading (and unpickling) a second page.
+            latest = _cache_call("get", None, latest_key)
+            if latest is not None and latest[1] == generation.key and latest[2] is not None:
+                response = self._rebuild(latest[2])  # stored by another request since our first look
+                response["X-Cache"] = "HIT"
+            else:
+                response = self._stale_copy(latest, generation, address)
+            if response is None:
+                response = self._render_and_store(request, generation, key, latest_key)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
             # Browsers revalidate every time (a cheap 304 when nothing changed), so a
             # reader never keeps an old version; shared caches (CDNs) may keep it briefly.
@@ -166,8 +187,57 @@ class PageCacheMiddleware:
                 s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
                 stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
             )
-            response.headers.setdefault("Last-Modified", http_date(generation["started_at"]))
+            response.headers.setdefault("Last-Modified", http_date(generation.changed_at.timestamp()))
         return response
+
+    def _stale_copy(self, latest: tuple | None, generation, address: str) -> HttpResponse | None:
+        """The page's latest copy, if another request is rendering the current one right now."""
+        if latest is None or settings.PAGE_CACHE_REVALIDATE_SECONDS <= 0:
+            return None
+        number, generation_key, stored = latest
+        if generation_key == generation.key or stored is None or number < generation.takedown_number:
+            return None
+        # One renderer per page and generation; if it never finishes, the lock expires and the next renders.
+        lock = f"page-cache:rendering:{generation.key}:{address}"
+        if _cache_call("add", True, lock, 1, settings.PAGE_CACHE_REVALIDATE_SECONDS):
+            return None  # ours to render (or the cache failed: render)
+        response = self._rebuild(stored)
+        response["X-Cache"] = "STALE"
+        # Not to be kept by anyone: the current page follows within seconds.
+        patch_cache_control(response, public=True, max_age=0, s_maxage=0, must_revalidate=True)
+        return response
+
+    def _render_and_store(self, request: HttpRequest, generation, key: str, latest_key: str) -> HttpResponse:
+        response = self.get_response(request)
+        if self._cacheable_response(response):
+            frozen = self._freeze(response)
+            _cache_call(
+                "set_many",
+                None,
+                {key: frozen, latest_key: (generation.number, generation.key, frozen)},
+                settings.PAGE_CACHE_SECONDS,
+            )
+            response["X-Cache"] = "MISS"
+        else:
+            # Gone or not for keeping (a takedown's 404): nobody may be given the previous copy now.
+            _cache_call("set", None, latest_key, (generation.number, generation.key, None), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def _during_outage(self, request: HttpRequest) -> HttpResponse:
+        """PostgreSQL is away: the page as of the last generation this process knew, if it is cached.
+
+        Never past a story's scheduled time (that generation's ``next_change_at``);
+        otherwise the request goes on, fails, and its reader gets the outage page.
+        """
+        known = invalidation.last_known
+        if known is not None and (known.next_change_at is None or known.next_change_at > timezone.now()):
+            stored = _cache_call("get", None, f"page-cache:{known.key}:{self._address(request)}")
+            if stored is not None:
+                response = self._rebuild(stored)
+                response["X-Cache"] = "HIT"
+                patch_cache_control(response, public=True, max_age=0, s_maxage=0, must_revalidate=True)
+                return response
+        return self.get_response(request)
 
     @staticmethod
     def _cacheable_request(request: HttpRequest) -> bool:
@@ -189,10 +259,10 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _key(request: HttpRequest, generation_id: str) -> str:
+    def _address(request: HttpRequest) -> str:
         # Hashed: query strings can be long and hold anything.
         address = f"{request.method}:{request.get_host()}:{request.get_full_path()}"
-        return f"page-cache:{generation_id}:{hashlib.sha256(address.encode()).hexdigest()}"
+        return hashlib.sha256(address.encode()).hexdigest()
 
     @staticmethod
     def _freeze(response: HttpResponse) -> tuple:

@@ -241,9 +241,14 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # Redis away or unreachable: give up within half a second and render the page uncached
+            # (newsroom/page_cache.py), rather than hold the reader until gunicorn's timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
+    # Each process's own memory: as correct as Redis (cached pages are keyed by the content generation,
+    # which every process reads from the database), but each process renders each page itself.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -257,6 +262,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # What CDNs and proxies are told (s-maxage), then serve stale while refreshing; browsers always revalidate.
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+# After a change, while one request re-renders a page, others get its previous copy for at most this
+# long instead of all rendering it at once (never after a takedown; 0 turns it off).
+PAGE_CACHE_REVALIDATE_SECONDS = env_int("PAGE_CACHE_REVALIDATE_SECONDS", 5)
 
 # --- Static and media files -------------------------------------------------
 

@@ -140,6 +140,10 @@ def _empty_cache():
     """One process-wide cache outlives each test's database rollback: start every test without pages."""
     from django.core.cache import cache
 
+    from newsroom.page_cache import forget_cache_failures
+
     cache.clear()
+    forget_cache_failures()
     yield
+    forget_cache_failures()  # a test that broke the cache must not leave the next one without it
     cache.clear()

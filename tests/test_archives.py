@@ -100,7 +100,8 @@ def test_archive_pages_are_paginated(client, world, settings):
 
 # "any stories at all?", count, navigation, stories, bylines (+ the year's months)
 # A year or month: "any stories?", count, the page's ids, stories + bylines, navigation (+ the year's months).
-ARCHIVE_QUERIES = {"/archive/": 2, "/archive/2025/": 7, "/archive/2025/06/": 6}
+# Each also reads the content generation once (articles.invalidation).
+ARCHIVE_QUERIES = {"/archive/": 2 + 1, "/archive/2025/": 7 + 1, "/archive/2025/06/": 6 + 1}
 
 
 @pytest.mark.parametrize("url", ARCHIVE_QUERIES)

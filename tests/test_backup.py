@@ -45,7 +45,10 @@ def installed_tables() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model not in REBUILT
+        if model._meta.managed
+        and not model._meta.proxy
+        and model not in REBUILT
+        and model._meta.label_lower not in backup.NOT_COPIED  # the caches' state, not content
     ]
 
 

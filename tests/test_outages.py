@@ -127,6 +127,25 @@ def test_a_story_page_served_from_the_page_cache_stays_up(story):
 
 
 @pytest.mark.django_db
+def test_a_cached_page_is_not_served_past_a_scheduled_story_going_live(story, time_machine):
+    """The last content generation a process knew is served during an outage, but never past its next change."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ArticleFactory
+
+    time_machine.move_to(timezone.now(), tick=False)
+    ArticleFactory(title="Goes live soon", section=story.section, published_at=timezone.now() + timedelta(minutes=5))
+    client = Client(raise_request_exception=False)
+    assert client.get("/").status_code == 200
+    with database_down():
+        assert client.get("/")["X-Cache"] == "HIT"
+        time_machine.shift(timedelta(minutes=5, seconds=1))
+        assert client.get("/").status_code == 503  # the cached front page lacks the story now live
+
+
+@pytest.mark.django_db
 def test_an_outage_is_one_warning_line_per_request_not_a_traceback(story, server_log):
     client = Client(raise_request_exception=False)
     with database_down():

@@ -33,10 +33,12 @@ def test_a_second_request_of_an_unchanged_page_is_a_cache_hit(client, live_story
         assert first.content == second.content
 
 
-def test_a_cache_hit_costs_no_database_query(client, live_story, django_assert_num_queries):
+def test_a_cache_hit_costs_one_query_for_the_content_generation(client, live_story, django_assert_num_queries):
+    # The generation lives in the database so that every process agrees on it: one indexed row.
     client.get("/")
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1) as captured:
         assert client.get("/")["X-Cache"] == "HIT"
+    assert "articles_contentgeneration" in captured.captured_queries[0]["sql"]
 
 
 def _warm(client, urls):
@@ -144,3 +146,15 @@ def test_cache_can_be_turned_off(client, live_story, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/")
     assert "X-Cache" not in client.get("/")
+
+
+def test_check_deploy_notes_when_each_process_keeps_its_own_pages(settings):
+    from django.core.checks import INFO
+
+    from newsroom.page_cache import check_page_cache_scope
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    [message] = check_page_cache_scope()
+    assert message.id == "newsroom.I001" and message.level == INFO  # correct, so --fail-level WARNING passes
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    assert check_page_cache_scope() == []

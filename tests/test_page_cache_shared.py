@@ -1,6 +1,12 @@
-"""Two app servers behind a load balancer: one Redis, one database, and never a stale page."""
+"""Two app servers behind a load balancer, one database, and never a stale page: with Redis, and without.
+
+Without ``REDIS_URL`` each process keeps its own pages, but all read the content
+generation from the database, so a publish through one shows on the next request
+to the other (issue 10, item 6).
+"""
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -10,6 +16,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,17 +73,17 @@ def redis_url(tmp_path_factory):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def two_servers(redis_url, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("two-servers")
+@contextmanager
+def serving_twice(folder: Path, **extra_env: str):
+    """Two gunicorn instances (one worker each) on one SQLite database, with a story in review."""
     env = {
-        **{key: value for key, value in os.environ.items() if key not in {"DATABASE_URL"}},
+        **{key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}},
         "DATABASE_URL": f"sqlite:///{folder / 'shared.sqlite3'}",
         "DEBUG": "1",
-        "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": f"test-{os.getpid()}-{time.time_ns()}",
         "MEDIA_ROOT": str(folder / "media"),
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     manage = [sys.executable, str(PROJECT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, cwd=PROJECT, check=True)
@@ -122,6 +129,19 @@ def two_servers(redis_url, tmp_path_factory):
             server.wait(10)
 
 
+@pytest.fixture(scope="module")
+def two_servers(redis_url, tmp_path_factory):
+    with serving_twice(tmp_path_factory.mktemp("two-servers"), REDIS_URL=redis_url) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="module")
+def two_servers_without_redis(tmp_path_factory):
+    """The default deployment: no REDIS_URL, so each process caches pages in its own memory."""
+    with serving_twice(tmp_path_factory.mktemp("two-servers-locmem")) as urls:
+        yield urls
+
+
 def fetch(url: str, opener=None) -> tuple[str, str]:
     with (opener or urllib.request.build_opener()).open(url, timeout=10) as response:
         return response.read().decode(), response.headers.get("X-Cache", "")
@@ -136,24 +156,48 @@ def editor_session(base: str):
     return opener
 
 
+def publish_through(server: str) -> None:
+    """The editor publishes the story in review, through the admin of ``server``."""
+    editor = editor_session(server)
+    queue, _ = fetch(f"{server}/admin/articles/storyinreview/", editor)
+    story_id = re.search(r"/admin/articles/article/(\d+)/change/\">" + re.escape(HEADLINE), queue).group(1)
+    form_page, _ = fetch(f"{server}/admin/articles/article/{story_id}/workflow/publish/", editor)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1)
+    editor.open(
+        f"{server}/admin/articles/article/{story_id}/workflow/publish/",
+        urllib.parse.urlencode({"csrfmiddlewaretoken": token, "note": ""}).encode(),
+        timeout=10,
+    )
+
+
 def test_a_publish_through_one_server_shows_at_once_on_the_other(two_servers):
     server_a, server_b = two_servers
     fetch(f"{server_b}/world/")
     page, cache_state = fetch(f"{server_b}/world/")
     assert cache_state == "HIT" and HEADLINE not in page
 
-    editor = editor_session(server_a)
-    queue, _ = fetch(f"{server_a}/admin/articles/storyinreview/", editor)
-    story_id = re.search(r"/admin/articles/article/(\d+)/change/\">" + re.escape(HEADLINE), queue).group(1)
-    form_page, _ = fetch(f"{server_a}/admin/articles/article/{story_id}/workflow/publish/", editor)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1)
-    editor.open(
-        f"{server_a}/admin/articles/article/{story_id}/workflow/publish/",
-        urllib.parse.urlencode({"csrfmiddlewaretoken": token, "note": ""}).encode(),
-        timeout=10,
-    )
+    publish_through(server_a)
 
     page, cache_state = fetch(f"{server_b}/world/")
     assert HEADLINE in page and cache_state == "MISS"
     front, _ = fetch(f"{server_b}/")
     assert HEADLINE in front
+
+
+@pytest.mark.slow
+def test_without_redis_a_publish_through_one_process_shows_at_once_on_the_other(two_servers_without_redis):
+    server_a, server_b = two_servers_without_redis
+    for server in (server_a, server_b):  # both keep their own copy of the pages
+        fetch(f"{server}/world/")
+        page, cache_state = fetch(f"{server}/world/")
+        assert cache_state == "HIT" and HEADLINE not in page
+    health = json.loads(fetch(f"{server_b}/healthz")[0])
+    assert health["cache"] == "ok" and health["pages"] == "per-process"
+
+    publish_through(server_a)
+
+    for server in (server_b, server_a):
+        page, cache_state = fetch(f"{server}/world/")
+        assert HEADLINE in page and cache_state == "MISS", server
+        assert HEADLINE in fetch(f"{server}/")[0]
+    assert fetch(f"{server_b}/world/")[1] == "HIT"

@@ -16,7 +16,7 @@ def test_healthz_answers_ok_with_a_tiny_uncached_json_body(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "cache": "ok", "pages": "per-process"}
     assert "no-store" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
     assert len(response.content) < 100
 
@@ -27,7 +27,12 @@ def test_healthz_answers_503_when_the_database_is_down(client, caplog):
     with mock.patch("newsroom.health.connection", broken):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert json.loads(response.content) == {"status": "failing", "database": "failing", "cache": "ok"}
+    assert json.loads(response.content) == {
+        "status": "failing",
+        "database": "failing",
+        "cache": "ok",
+        "pages": "per-process",
+    }
     assert "connection refused" not in response.content.decode()  # details go to the log only
     assert "connection refused" in caplog.text
     assert "no-store" in response["Cache-Control"]
@@ -37,7 +42,12 @@ def test_healthz_answers_503_when_the_cache_keeps_nothing(client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert json.loads(response.content) == {"status": "failing", "database": "ok", "cache": "failing"}
+    assert json.loads(response.content) == {
+        "status": "failing",
+        "database": "ok",
+        "cache": "failing",
+        "pages": "off",
+    }
 
 
 def test_healthz_is_read_only(client):

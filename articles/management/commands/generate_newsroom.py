@@ -2,10 +2,10 @@ from django.core.management.base import BaseCommand, CommandError
 from taggit.models import Tag
 
 from articles.demo.archive import generate_archive
+from articles.invalidation import everything_changed
 from articles.models import Article, Byline, TaggedArticle
 from authors.models import Author
 from newsroom.database import refresh_planner_statistics
-from newsroom.page_cache import start_new_generation
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             stories=stories, authors=authors, sections=sections, tags=tags, seed=seed,
             batch_size=batch_size, progress=progress,
         )  # fmt: skip
-        start_new_generation()  # bulk inserts send no signals: invalidate cached pages here
+        everything_changed()  # bulk inserts send no signals: invalidate cached pages here
         refresh_planner_statistics(Article, Byline, TaggedArticle, Author, Tag)
         states = ", ".join(f"{count:,} {status}" for status, count in sorted(report.by_status.items()))
         self.stdout.write(
