@@ -1,7 +1,12 @@
 """``/healthz``: whether this instance can serve readers, for load balancers and uptime checks.
 
-It checks the database and the cache, and answers 200 or 503 with a tiny JSON
-body naming what failed (the details go to the log, never to the caller). It
+It checks the database and the cache, and answers with a tiny JSON body naming
+what failed (the details go to the log, never to the caller). Only the database
+is essential: without it the instance cannot serve, so the answer is 503 and a
+load balancer takes it out. Without the cache it still serves every page
+(rendered uncached, see ``newsroom.page_cache``), so the answer stays 200 with
+``"status": "degraded"``: monitoring notices, but a Redis outage does not take
+every instance out of the load balancer at once. It
 also says where cached pages are kept (``pages``: ``shared``, ``per-process``
 or ``off``, see ``newsroom.page_cache``); that never makes it fail.
 """
@@ -40,6 +45,8 @@ def cache_keeps_values() -> bool:
 
 
 CHECKS: dict[str, Callable[[], bool]] = {"database": database_answers, "cache": cache_keeps_values}
+# Checks whose failure means this instance cannot serve readers at all.
+ESSENTIAL = frozenset({"database"})
 
 
 @never_cache
@@ -57,8 +64,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
                 logger.exception("Health check %r raised", name)
             passed = False
         results[name] = "ok" if passed else "failing"
-    healthy = all(result == "ok" for result in results.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "failing", **results, "pages": page_cache_scope()},
-        status=200 if healthy else 503,
-    )
+    failing = {name for name, result in results.items() if result != "ok"}
+    if failing & ESSENTIAL:
+        status, code = "failing", 503
+    elif failing:
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **results, "pages": page_cache_scope()}, status=code)
