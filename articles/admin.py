@@ -235,10 +235,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def unfeature_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, "Unfeatured", lambda a: workflow.set_featured(a, request.user, featured=False))
 
+    # Each bulk action and the workflow step it takes, offered only to whoever the workflow lets take it.
+    BULK_ACTIONS = {
+        "submit_selected": Action.SUBMIT,
+        "publish_selected": Action.PUBLISH,
+        "feature_selected": Action.FEATURE,
+        "unfeature_selected": Action.FEATURE,
+    }
+
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)
-        if not workflow.is_editor(request.user):
-            for name in ("publish_selected", "feature_selected", "unfeature_selected"):
+        for name, action in self.BULK_ACTIONS.items():
+            if not workflow.can(request.user, action):
                 actions.pop(name, None)
         return actions
 
@@ -482,7 +490,7 @@ class ReviewQueueAdmin(EditorsRecordAdmin):
     ordering = ["submitted_at", "pk"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).filter(status=Article.Status.IN_REVIEW)
+        return super().get_queryset(request).in_review()
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return workflow.is_editor(request.user)

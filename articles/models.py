@@ -181,6 +181,10 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
+    def in_review(self) -> "ArticleQuerySet":
+        """Stories filed and waiting for an editor: the review queue."""
+        return self.filter(status=Article.Status.IN_REVIEW)
+
     def next_visibility_change(self) -> datetime | None:
         """The next moment a published story becomes visible: its scheduled time or its embargo's end."""
         now = timezone.now()
@@ -487,8 +491,6 @@ class Article(models.Model):
         errors = {}
         if self.lead_image and not self.lead_image_alt.strip():
             errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         if errors:
             raise ValidationError(errors)
 
