@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, models
 from django.db.models import Max, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -186,14 +186,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.IN_REVIEW)
 
     def next_visibility_change(self) -> datetime | None:
-        """The next moment a published story becomes visible: its scheduled time or its embargo's end."""
+        """The next moment a published story becomes visible: the least ``Article.live_from`` still ahead.
+
+        Only stories with a time ahead are read (the indexed filter), and their ``live_from`` is the
+        later of publication and embargo, as in the Python twin.
+        """
         now = timezone.now()
-        published = self.filter(status=Article.Status.PUBLISHED)
-        upcoming = [
-            published.filter(published_at__gt=now).aggregate(next=models.Min("published_at"))["next"],
-            published.filter(embargo_until__gt=now).aggregate(next=models.Min("embargo_until"))["next"],
-        ]
-        return min(filter(None, upcoming), default=None)
+        upcoming = self.filter(Q(published_at__gt=now) | Q(embargo_until__gt=now), status=Article.Status.PUBLISHED)
+        live_from = Greatest("published_at", Coalesce("embargo_until", "published_at"))
+        return upcoming.aggregate(next=models.Min(live_from))["next"]
 
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-pk")
@@ -495,33 +496,36 @@ class Article(models.Model):
             raise ValidationError(errors)
 
     @property
-    def is_published(self) -> bool:
-        """Whether readers can see the story now: ``published()`` for one loaded story."""
-        now = timezone.now()
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= now
-            and (self.embargo_until is None or self.embargo_until <= now)
-        )
+    def live_from(self) -> datetime | None:
+        """When readers can first see the story: the later of its publication time and its embargo's end.
 
-    @property
-    def visible_from(self) -> datetime | None:
-        """When a published story becomes (or became) visible: its time, or its embargo's end."""
+        The Python twin of ``ArticleQuerySet.published()``, for a story already loaded:
+        ``published(at=t)`` holds exactly the stories whose ``visible_at(t)`` is true (a test checks
+        the two against each other over every state and time). None while the story is not published.
+        """
         if self.status != self.Status.PUBLISHED or self.published_at is None:
             return None
-        return max(filter(None, [self.published_at, self.embargo_until]))
+        return max(self.published_at, self.embargo_until or self.published_at)
+
+    def visible_at(self, moment: datetime) -> bool:
+        """Whether readers can see the story at ``moment``."""
+        live_from = self.live_from
+        return live_from is not None and live_from <= moment
+
+    @property
+    def is_published(self) -> bool:
+        """Whether readers can see the story now."""
+        return self.visible_at(timezone.now())
 
     @property
     def state_label(self) -> str:
         """The state as a newsroom says it: “Scheduled”, “Embargoed” and “Live” are published stories."""
         if self.status != self.Status.PUBLISHED:
             return self.get_status_display()
-        if self.embargo_until and self.embargo_until > timezone.now():
-            return "Embargoed"
-        if self.published_at and self.published_at > timezone.now():
-            return "Scheduled"
-        return "Live"
+        now = timezone.now()
+        if self.visible_at(now):
+            return "Live"
+        return "Embargoed" if self.embargo_until and self.embargo_until > now else "Scheduled"
 
     @property
     def last_changed_at(self) -> datetime | None:

@@ -142,3 +142,33 @@ def test_uploaded_images_get_random_names_and_their_dimensions(world):
     assert "secret-source-name" not in article.lead_image.name
     assert article.lead_image.name.startswith("stories/") and article.lead_image.name.endswith(".jpg")
     assert (article.lead_image_width, article.lead_image_height) == (64, 48)
+
+
+def test_the_python_twin_of_published_agrees_with_the_queryset_over_every_state_and_time(world, time_machine):
+    """``Article.visible_at`` and ``live_from`` must say what ``published()`` and ``next_visibility_change`` say."""
+    from itertools import product
+
+    now = timezone.now().replace(microsecond=0)
+    time_machine.move_to(now, tick=False)
+    times = [None, now - timedelta(days=1), now, now + timedelta(hours=1), now + timedelta(days=1)]
+    stories = []
+    for number, (status, published_at, embargo) in enumerate(product(Article.Status.values, times, times)):
+        if status == Article.Status.PUBLISHED and published_at is None:
+            continue  # refused by the database's own constraint
+        stories.append(
+            Article(
+                title=f"Story {number}", slug=f"story-{number}", body="Text", section=world,
+                status=status, published_at=published_at, embargo_until=embargo,
+            )
+        )  # fmt: skip
+    Article.objects.bulk_create(stories)
+    loaded = list(Article.objects.all())
+    for moment in [*filter(None, times), now + timedelta(seconds=1), now + timedelta(days=2)]:
+        by_queryset = set(Article.objects.published(at=moment).values_list("slug", flat=True))
+        by_twin = {article.slug for article in loaded if article.visible_at(moment)}
+        assert by_twin == by_queryset, moment
+    ahead = [article.live_from for article in loaded if article.live_from and article.live_from > now]
+    assert Article.objects.next_visibility_change() == min(ahead)
+    assert {article.slug for article in loaded if article.is_published} == set(
+        Article.objects.published().values_list("slug", flat=True)
+    )
