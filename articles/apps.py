@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
-        from newsroom.image_lifecycle import manage_image_field
+        from images.lifecycle import manage_image_field
         from newsroom.page_cache import connect_signals
 
         from . import signals  # noqa: F401 (connects the search index receivers)

@@ -18,8 +18,8 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.images import PictureField, RandomImagePath, validate_image_file
-from newsroom.slugs import unique_slug, validate_section_slug
+from common.slugs import unique_slug, validate_section_slug
+from images.uploads import PictureField, RandomImagePath, validate_image_file
 
 from .rendering import render_markdown
 

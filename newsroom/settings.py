@@ -93,8 +93,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "images",
     "authors",
     "articles",
+    "operations",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from .pictures import picture
+from images.templatetags.pictures import picture
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from taggit.models import Tag
 from articles.demo.archive import generate_archive
 from articles.models import Article, Byline, TaggedArticle
 from authors.models import Author
-from newsroom.database import refresh_planner_statistics
+from common.database import refresh_planner_statistics
 from newsroom.page_cache import start_new_generation
 
 

@@ -4,7 +4,7 @@
     {% picture article.lead_image alt=article.lead_image_alt sizes="(min-width: 42rem) 40rem, 100vw" class="x" %}
 
 Everything comes from the image's stored name, width and height (see
-``newsroom.renditions``): rendering costs no query and no look at storage.
+``images.renditions``): rendering costs no query and no look at storage.
 """
 
 import re
@@ -14,7 +14,7 @@ from django.db.models.fields.files import ImageFieldFile
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from newsroom.renditions import Rendition, renditions
+from images.renditions import Rendition, renditions
 
 register = template.Library()
 

@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from PIL import Image
 
-from .images import QUARTER_TURNS, orientation, upright_pixels, upright_size
+from .uploads import QUARTER_TURNS, orientation, upright_pixels, upright_size
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from .images import clean_upload
 from .renditions import delete_renditions, ensure_renditions
+from .uploads import clean_upload
 
 logger = logging.getLogger(__name__)
 

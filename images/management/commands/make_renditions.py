@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from PIL import UnidentifiedImageError
 
-from newsroom.image_lifecycle import MANAGED_IMAGES
-from newsroom.renditions import ensure_renditions
+from images.lifecycle import MANAGED_IMAGES
+from images.renditions import ensure_renditions
 
 
 class Command(BaseCommand):

@@ -425,7 +425,7 @@ def restore_backup(path: Path, *, progress: Progress = lambda message: None) -> 
         raise explained from error
 
     # Committed: pages cached from the empty database go, and the planner learns about the new rows.
-    from newsroom.database import refresh_planner_statistics
+    from common.database import refresh_planner_statistics
     from newsroom.page_cache import start_new_generation
 
     start_new_generation()
