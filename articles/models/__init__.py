@@ -21,7 +21,7 @@ from taggit.models import TaggedItemBase
 from common.slugs import unique_slug, validate_section_slug
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 
-from .rendering import render_markdown
+from ..rendering import render_markdown
 
 
 @lru_cache(maxsize=1024)

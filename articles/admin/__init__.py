@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from . import previews, revisions, workflow
-from .forms import ArticleAdminForm, ImportStoriesForm, WorkflowActionForm
-from .ingest.importer import Format, Importer, Outcome
-from .models import (
+from .. import previews, revisions, workflow
+from ..forms import ArticleAdminForm, ImportStoriesForm, WorkflowActionForm
+from ..ingest.importer import Format, Importer, Outcome
+from ..models import (
     Article,
     Byline,
     Correction,
@@ -30,8 +30,8 @@ from .models import (
     StoryInReview,
     Transition,
 )
-from .views import render_story
-from .workflow import Action, WorkflowError
+from ..views import render_story
+from ..workflow import Action, WorkflowError
 
 # Actions offered on a story's page, in the order they are shown, with their button labels.
 ACTION_LABELS = {
