@@ -77,10 +77,7 @@ class StoryFeed(Feed):
         return escape(article.description)
 
     def item_author_name(self, article: Article) -> str | None:
-        names = [author.name for author in article.byline_authors]
-        if len(names) > 1:
-            return f"{', '.join(names[:-1])} and {names[-1]}"
-        return names[0] if names else None
+        return article.byline_names or None
 
     def item_author_link(self, article: Article) -> str | None:
         authors = article.byline_authors

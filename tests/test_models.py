@@ -172,3 +172,40 @@ def test_the_python_twin_of_published_agrees_with_the_queryset_over_every_state_
     assert {article.slug for article in loaded if article.is_published} == set(
         Article.objects.published().values_list("slug", flat=True)
     )
+
+
+def test_story_and_section_addresses_follow_the_urlconf_and_the_script_prefix(world):
+    from django.urls import reverse, set_script_prefix
+
+    from articles.addresses import section_url, story_url
+
+    article = ArticleFactory(section=world, slug="kyiv")
+    when = timezone.localtime(article.published_at)
+    expected = reverse(
+        "articles:story",
+        kwargs={"section": "world", "year": when.year, "month": f"{when.month:02d}", "day": f"{when.day:02d}",
+                "slug": "kyiv"},
+    )  # fmt: skip
+    assert article.get_absolute_url() == story_url("world", article.published_at, "kyiv") == expected
+    try:
+        set_script_prefix("/news/")
+        assert section_url("world") == "/news/world/"  # a cached answer never outlives its prefix
+    finally:
+        set_script_prefix("/")
+    assert section_url("world") == "/world/"
+
+
+def test_a_byline_is_joined_the_same_way_everywhere(world):
+    from django.contrib import admin
+    from django.template import Context, Template
+
+    from articles.feeds import SiteFeed
+
+    names = ["Ann Lee", "Bo <Chen>", "Cy Diaz"]
+    article = ArticleFactory(section=world, authors=[AuthorFactory(name=name) for name in names])
+    article = Article.objects.with_bylines().get(pk=article.pk)
+    assert article.byline_names == "Ann Lee, Bo <Chen> and Cy Diaz"
+    assert SiteFeed().item_author_name(article) == article.byline_names
+    assert admin.site._registry[Article].byline(article) == article.byline_names
+    rendered = Template("{% load cards %}{% byline article %}").render(Context({"article": article}))
+    assert rendered == "Ann Lee, Bo &lt;Chen&gt; and Cy Diaz"

@@ -166,7 +166,7 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
 
     @admin.display(description="Byline")
     def byline(self, article: Article) -> str:
-        return ", ".join(author.name for author in article.byline_authors)
+        return article.byline_names
 
     @admin.display(description="State", ordering="status")
     def state(self, article: Article) -> str:

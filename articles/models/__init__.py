@@ -1,8 +1,9 @@
 """The articles app's models, one file per concern; every model is importable from here as before."""
 
+from ..addresses import section_url
 from .imports import ImportedItem
 from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
-from .sections import Section, SectionQuerySet, SectionTree, section_url
+from .sections import Section, SectionQuerySet, SectionTree
 from .sources import Source
 from .stories import (
     RELATED_CANDIDATES_PER_TAG,

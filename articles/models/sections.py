@@ -1,20 +1,13 @@
 """Sections of the paper and the tree of them a page needs."""
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from common.slugs import validate_section_slug
 
-
-@lru_cache(maxsize=1024)
-def section_url(slug: str) -> str:
-    """A section page's address. Reversing costs more than the rest of a story card, and a page
-    links to dozens of stories in a handful of sections, so each section's is worked out once."""
-    return reverse("articles:section", kwargs={"section": slug})
+from ..addresses import section_url
 
 
 class SectionQuerySet(models.QuerySet):

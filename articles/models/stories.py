@@ -25,8 +25,9 @@ from taggit.models import TaggedItemBase
 from common.slugs import unique_slug
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 
+from ..addresses import story_url
 from ..rendering import render_markdown
-from .sections import Section, SectionTree, section_url
+from .sections import Section, SectionTree
 from .sources import Source
 
 
@@ -360,10 +361,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        # The story's address is its section's followed by its date and slug (see articles/urls.py;
-        # a test checks this against reverse()).
-        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return f"{section_url(self.section.slug)}{when.year}/{when.month:02d}/{when.day:02d}/{self.slug}/"
+        return story_url(self.section.slug, self.published_at or self.created_at or timezone.now(), self.slug)
 
     def clean(self) -> None:
         errors = {}
