@@ -440,3 +440,10 @@ def test_bulk_actions_are_those_the_workflow_allows(rf, journalist, editor):
     assert offered["journalist"] >= {"submit_selected"}
     assert not offered["journalist"] & {"publish_selected", "feature_selected", "unfeature_selected"}
     assert offered["editor"] >= {"submit_selected", "publish_selected", "feature_selected", "unfeature_selected"}
+
+
+def test_preview_link_openings_log_the_trusted_client_address_as_the_lockout_does(client, draft, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    _, token = previews.create_link(draft, editor)
+    client.get(f"/preview/{token}/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="10.0.0.2")
+    assert PreviewLinkUse.objects.get().ip_address == "198.51.100.7"

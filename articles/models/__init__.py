@@ -3,7 +3,7 @@
 from ..addresses import section_url
 from .imports import ImportedItem
 from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
-from .sections import Section, SectionQuerySet, SectionTree
+from .sections import Section, SectionTree
 from .sources import Source
 from .stories import (
     RELATED_CANDIDATES_PER_TAG,
@@ -31,7 +31,6 @@ __all__ = [
     "PreviewLinkUse",
     "Revision",
     "Section",
-    "SectionQuerySet",
     "SectionTree",
     "Source",
     "StoryInReview",

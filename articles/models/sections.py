@@ -10,11 +10,6 @@ from common.slugs import validate_section_slug
 from ..addresses import section_url
 
 
-class SectionQuerySet(models.QuerySet):
-    def top_level(self) -> "SectionQuerySet":
-        return self.filter(parent__isnull=True)
-
-
 class Section(models.Model):
     """A department of the paper (World, Business…), optionally inside another."""
 
@@ -35,8 +30,6 @@ class Section(models.Model):
         help_text="Leave empty for a top-level section shown in the navigation.",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Navigation order: lower comes first.")
-
-    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

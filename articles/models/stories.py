@@ -292,7 +292,7 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Headline, standfirst, body, tag and author names, weighted, for PostgreSQL
     # full-text search; kept current by ``articles.signals``. Its GIN index is
-    # created by migration on PostgreSQL only (see 0002_article_search_vector);
+    # created by migration on PostgreSQL only (see 0005_article_search_vector);
     # on SQLite the column exists but stays empty, and search reads the text.
     search_vector = SearchVectorField(null=True, editable=False)
 
