@@ -3,11 +3,11 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles.models import Article
-from articles.structured_data import profile_page
-from articles.views import StoryListView
+from authors.models import Author
 
-from .models import Author
+from .models import Article
+from .structured_data import profile_page
+from .views import StoryListView
 
 
 class AuthorListView(ListView):

@@ -1,6 +1,8 @@
+"""Author pages' addresses, under the ``authors`` namespace: the pages need stories, so they live on this side."""
+
 from django.urls import path
 
-from . import views
+from . import author_views as views
 
 app_name = "authors"
 
