@@ -25,6 +25,8 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from common.django_internals import already_stored
+
 from .renditions import delete_renditions, ensure_renditions
 from .uploads import clean_upload
 
@@ -71,7 +73,7 @@ def _before_save(managed: ManagedImage, sender, instance, raw=False, update_fiel
         return
     image: FieldFile = getattr(instance, name)
     # An upload not yet in storage: Django stores it later in this save.
-    if image and not image._committed:
+    if image and not already_stored(image):
         cleaned = clean_upload(image.file)
         if cleaned is not None:
             setattr(instance, name, cleaned)  # also refreshes the width and height fields

@@ -24,6 +24,8 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 from PIL import ExifTags, Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
+from common.django_internals import already_stored
+
 logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
@@ -58,7 +60,7 @@ def validate_image_file(file: UploadedFile) -> None:
     from the header before the pixels are decoded, so a decompression bomb never
     allocates its memory.
     """
-    if getattr(file, "_committed", False):
+    if already_stored(file):
         # A file already in storage (the form kept the current picture) passed this check when it was
         # uploaded; opening it again from storage on every save would be wasted work.
         return
