@@ -7,8 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
+        from images.lifecycle import manage_image_field
         from newsroom import page_cache  # noqa: F401 (registers the page cache's deploy check)
-        from newsroom.image_lifecycle import manage_image_field
 
         from . import signals  # noqa: F401 (connects the search index receivers)
         from .invalidation import connect_signals, create_generation_row

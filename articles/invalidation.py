@@ -183,7 +183,7 @@ def story_saved(sender, instance: Article, raw: bool = False, update_fields=None
 
 
 def _later_go_live(story: Article) -> datetime | None:
-    moment = story.visible_from
+    moment = story.live_from
     return moment if moment is not None and moment > timezone.now() else None
 
 

@@ -8,6 +8,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 
+from common.requests import client_ip
+
 from .models import Article, PreviewLink, PreviewLinkUse
 from .workflow import Action, require
 
@@ -52,7 +54,7 @@ def open_link(token: str, request: HttpRequest) -> PreviewLink | None:
     if link is not None:
         PreviewLinkUse.objects.create(
             link=link,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request) or None,  # the trusted address, as the login lockout uses
             user_agent=request.headers.get("User-Agent", "")[:300],
             allowed=link.is_active,
         )

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from authors.models import Author
 
+from . import workflow
 from .models import Article, Byline, Revision, Section, Source
 
 # Snapshot keys, in the order a diff lists them, with the labels editors know.
@@ -108,6 +109,8 @@ def restore(revision: Revision, user: AbstractBaseUser) -> Revision:
     Authors, sources or a section deleted since are skipped rather than recreated.
     """
     article = Article.objects.select_for_update().get(pk=revision.article_id)
+    # Checked again here, like every workflow step, whatever the caller already asked.
+    workflow.require(user, workflow.Action.RESTORE, article)
     content = revision.content
     changed = [field for field in TEXT_FIELDS if str(getattr(article, field) or "") != content.get(field, "")]
     for field in TEXT_FIELDS:

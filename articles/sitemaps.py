@@ -24,7 +24,8 @@ from taggit.models import Tag
 from authors.models import Author
 from newsroom.page_cache import remember
 
-from .models import Article, ArticleQuerySet, Section, SectionTree, section_url
+from .addresses import story_url
+from .models import Article, ArticleQuerySet, Section, SectionTree
 
 # Google News reads stories published in the last two days, at most 1,000 of them.
 NEWS_WINDOW = timedelta(hours=48)
@@ -102,8 +103,7 @@ class StoryEntry(NamedTuple):
     revised_at: datetime | None
 
     def get_absolute_url(self) -> str:
-        when = timezone.localtime(self.published_at)
-        return f"{section_url(self.section_slug)}{when.year}/{when.month:02d}/{when.day:02d}/{self.slug}/"
+        return story_url(self.section_slug, self.published_at, self.slug)
 
 
 class StorySitemap(Sitemap):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds, views
+from .addresses import SECTION_ROUTE, STORY_ROUTE
 
 app_name = "articles"
 
@@ -17,10 +18,6 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("preview/<str:token>/", views.preview_link, name="preview_link"),
-    path("<slug:section>/", views.SectionView.as_view(), name="section"),
-    path(
-        "<slug:section>/<int:year>/<int:month>/<int:day>/<uslug:slug>/",
-        views.story_detail,
-        name="story",
-    ),
+    path(SECTION_ROUTE, views.SectionView.as_view(), name="section"),
+    path(STORY_ROUTE, views.story_detail, name="story"),
 ]

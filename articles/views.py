@@ -42,7 +42,6 @@ class StoryListView(ListView):
     """A paginated list of published stories; bad ``?page=`` values answer 404."""
 
     paginate_by = settings.STORIES_PER_PAGE
-    paginator_class = StoryPaginator
     context_object_name = "stories"
 
     def stories(self):

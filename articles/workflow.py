@@ -15,6 +15,10 @@ States::
 A "scheduled" story is a published one whose time has not come; an "embargoed"
 one has an embargo time still ahead. ``Article.objects.published()`` hides both
 until their time, with no job to run.
+
+The newsroom's own automation (imports, the demo loader, scheduled jobs) acts as
+``SYSTEM``: it goes through the same functions and leaves the same ``Transition``
+records, with no person's name on them (``actor`` is empty).
 """
 
 from dataclasses import dataclass
@@ -58,11 +62,53 @@ class Action(StrEnum):
     IMPORT = "import"  # bring outside copy in as stories for review: editors only
 
 
+# What only the desk decides; with no story named, ``can()`` answers whether a user may ever do it.
+DESK_ACTIONS = frozenset(
+    {
+        Action.SEND_BACK,
+        Action.PUBLISH,
+        Action.SCHEDULE,
+        Action.UNPUBLISH,
+        Action.LIFT_EMBARGO,
+        Action.CORRECT,
+        Action.FEATURE,
+        Action.RESTORE,
+        Action.PREVIEW_LINK,
+        Action.IMPORT,
+    }
+)
+
+
+class SystemActor:
+    """The newsroom's own automation: imports run from the command line, the demo loader, scheduled jobs.
+
+    It may do what the desk may do, and is recorded as no one (``actor`` and ``updated_by`` stay empty).
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_staff = True
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def _person(user: AbstractBaseUser | SystemActor | None) -> AbstractBaseUser | None:
+    """The user to record for ``user``: nobody for the system."""
+    return None if user is None or isinstance(user, SystemActor) else user
+
+
 class WorkflowError(PermissionDenied):
     """A refused action; the message says why, for the person who tried it."""
 
 
 def is_editor(user: AbstractBaseUser) -> bool:
+    if isinstance(user, SystemActor):
+        return True
     return bool(user.is_active and user.has_perm(PUBLISH_PERMISSION))
 
 
@@ -102,8 +148,11 @@ def require(user: AbstractBaseUser, action: Action, article: Article | None = No
             raise WorkflowError("Only editors can import stories.")
         return
     if article is None:
-        if not editor:
+        # Whether the user may take this action on some story (which bulk actions and buttons to offer).
+        if action in DESK_ACTIONS and not editor:
             raise WorkflowError("Only editors can do this.")
+        if not (editor or is_staff_writer(user)):
+            raise WorkflowError("You do not have permission to work on stories.")
         return
 
     status = article.status
@@ -166,6 +215,20 @@ def visible_to(user: AbstractBaseUser, stories):
     ).distinct()
 
 
+def unpublished_work_of(user: AbstractBaseUser):
+    """The stories ``user`` filed that are not published (drafts, in review, sent back, unpublished), newest first."""
+    return (
+        visible_to(user, Article.objects.exclude(status=Status.PUBLISHED))
+        .filter(created_by=user)
+        .order_by("-updated_at")
+    )
+
+
+def takes_outside_updates(article: Article) -> bool:
+    """Whether an agency's new version of an imported item may replace the story's text: not once published."""
+    return article.status not in (Status.PUBLISHED, Status.UNPUBLISHED)
+
+
 # --- Transitions --------------------------------------------------------------
 
 
@@ -183,16 +246,37 @@ def _move(
     article.status = to_status
     for field, value in changes.items():
         setattr(article, field, value)
-    article.updated_by = user
+    article.updated_by = _person(user)
     article.save()
     return Transition.objects.create(
-        article=article, from_status=from_status, to_status=to_status, action=action, note=note, actor=user
+        article=article, from_status=from_status, to_status=to_status, action=action, note=note, actor=_person(user)
     )
 
 
 def _locked(article: Article) -> Article:
     """The story re-read under a row lock, so two editors cannot act on it at once."""
     return Article.objects.select_for_update().get(pk=article.pk)
+
+
+@transaction.atomic(savepoint=False)  # inside the importer's own transaction per item: no savepoint to pay for
+def file_imported(article: Article, user: AbstractBaseUser | SystemActor, *, note: str, at: datetime) -> Transition:
+    """Save a new story made from outside copy straight into review, as if its writer had submitted it.
+
+    ``article`` is not saved yet; one save stores it in review, and the step is recorded as an import.
+    """
+    require(user, Action.IMPORT)
+    article.status = Status.IN_REVIEW
+    article.submitted_at = at
+    article.save()
+    return Transition.objects.create(
+        article=article,
+        from_status=Status.DRAFT,
+        to_status=Status.IN_REVIEW,
+        action=Action.IMPORT,
+        note=note,
+        actor=_person(user),
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -222,13 +306,26 @@ def send_back(article: Article, user: AbstractBaseUser, *, note: str) -> Outcome
 
 
 @transaction.atomic
-def publish(article: Article, user: AbstractBaseUser, *, at: datetime | None = None, note: str = "") -> Outcome:
-    """Approve and publish now, or at ``at`` (a future time schedules the story)."""
+def publish(
+    article: Article,
+    user: AbstractBaseUser | SystemActor,
+    *,
+    at: datetime | None = None,
+    note: str = "",
+    backdated: bool = False,
+) -> Outcome:
+    """Approve and publish now, or at ``at`` (a future time schedules the story).
+
+    ``backdated`` keeps a past ``at`` as the publication time (people publish now): only the system
+    may record a publication that happened elsewhere or earlier, as the demo loader does.
+    """
+    if backdated and not isinstance(user, SystemActor):
+        raise WorkflowError("Only the newsroom's own automation can backdate a publication.")
     article = _locked(article)
     now = timezone.now()
     scheduled = at is not None and at > now
     require(user, Action.SCHEDULE if scheduled else Action.PUBLISH, article)
-    when = at if scheduled else now
+    when = at if scheduled or (backdated and at is not None) else now
     if article.embargo_until and article.embargo_until > when:
         # Readers will only see it when the embargo ends; say so in its time.
         when = article.embargo_until
@@ -275,7 +372,7 @@ def set_featured(article: Article, user: AbstractBaseUser, *, featured: bool) ->
     article = _locked(article)
     require(user, Action.FEATURE, article)
     article.featured = featured
-    article.updated_by = user
+    article.updated_by = _person(user)
     article.save(update_fields=["featured", "updated_at", "updated_by"])
     return Outcome(article, None, "Featured on the front page." if featured else "No longer featured.")
 
@@ -289,9 +386,9 @@ def add_correction(article: Article, user: AbstractBaseUser, *, kind: str, note:
         raise WorkflowError("Choose correction, clarification or update.")
     if not note.strip():
         raise WorkflowError("Write the note readers will see.")
-    correction = Correction.objects.create(article=article, kind=kind, note=note.strip(), created_by=user)
+    correction = Correction.objects.create(article=article, kind=kind, note=note.strip(), created_by=_person(user))
     article.revised_at = correction.created_at
-    article.updated_by = user
+    article.updated_by = _person(user)
     article.save(update_fields=["revised_at", "updated_at", "updated_by"])
     Transition.objects.create(
         article=article,
@@ -299,6 +396,6 @@ def add_correction(article: Article, user: AbstractBaseUser, *, kind: str, note:
         to_status=article.status,
         action=Action.CORRECT,
         note=f"{correction.get_kind_display()}: {correction.note}",
-        actor=user,
+        actor=_person(user),
     )
     return correction

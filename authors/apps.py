@@ -6,7 +6,7 @@ class AuthorsConfig(AppConfig):
     verbose_name = "Authors"
 
     def ready(self) -> None:
-        from newsroom.image_lifecycle import manage_image_field
+        from images.lifecycle import manage_image_field
 
         from .models import Author
 

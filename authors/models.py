@@ -3,8 +3,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from newsroom.images import PictureField, RandomImagePath, validate_image_file
-from newsroom.slugs import unique_slug
+from common.slugs import unique_slug
+from images.uploads import PictureField, RandomImagePath, validate_image_file
 
 
 class AuthorQuerySet(models.QuerySet):

@@ -320,6 +320,15 @@ class LayerSwitch:
                 self.callgrind.toggle_collect()
             stack.pop()
 
+    def _tag_layer(self, render, tag_layers: dict):
+        """A template tag node's render that counts the tags in ``tag_layers`` in their own layer."""
+
+        def render_tag(node, context):
+            layer = tag_layers.get(node.func)
+            return render(node, context) if layer is None else self.call(layer, render, node, context)
+
+        return render_tag
+
     def wrap(self, layer: str, func):
         import functools
         import inspect
@@ -393,7 +402,7 @@ class LayerSwitch:
         from django.db.models.manager import BaseManager
         from django.db.models.sql import compiler
         from django.template import base, engines
-        from django.template.library import SimpleNode
+        from django.template.library import InclusionNode, SimpleNode
         from django.test.client import ClientHandler
         from django.urls import resolvers
         from django.urls.base import reverse
@@ -424,17 +433,9 @@ class LayerSwitch:
         story_card = engine.template_libraries["cards"].tags["story_card"].__wrapped__
         picture = engine.template_libraries["pictures"].tags["picture"].__wrapped__
         tag_layers = {story_card: STORY_CARDS, picture: PICTURES}
-        simple_node_render = SimpleNode.render
-
-        def render_simple_tag(node, context):
-            layer = tag_layers.get(node.func)
-            return (
-                simple_node_render(node, context)
-                if layer is None
-                else self.call(layer, simple_node_render, node, context)
-            )
-
-        self.patch(SimpleNode, "render", render_simple_tag)
+        # {% picture %} is a simple tag, {% story_card %} an inclusion tag (markup in a template).
+        for node_class in (SimpleNode, InclusionNode):
+            self.patch(node_class, "render", self._tag_layer(node_class.render, tag_layers))
         # Called as functions too: picture() by story_card(), both by Jinja2 templates (from its globals).
         for func, layer in tag_layers.items():
             self.patch_everywhere(layer, func)

@@ -16,11 +16,7 @@ class NewsroomAdminSite(admin.AdminSite):
 
         context = {**(extra_context or {})}
         if workflow.is_editor(request.user):
-            context["review_queue_count"] = Article.objects.filter(status=Article.Status.IN_REVIEW).count()
+            context["review_queue_count"] = Article.objects.in_review().count()
         else:
-            context["my_stories"] = (
-                workflow.visible_to(request.user, Article.objects.exclude(status=Article.Status.PUBLISHED))
-                .filter(created_by=request.user)
-                .order_by("-updated_at")[:10]
-            )
+            context["my_stories"] = workflow.unpublished_work_of(request.user)[:10]
         return super().index(request, context)

@@ -17,7 +17,7 @@ register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("authors/", include("authors.urls")),
+    path("authors/", include("articles.author_urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,

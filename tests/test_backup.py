@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from articles.demo import SAMPLE_STORY
 from articles.models import Article, Revision, Section
-from newsroom import backup
+from operations import backup
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory, image_file
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from newsroom.database import refresh_planner_statistics
+from common.database import refresh_planner_statistics
 
 
 def statements_run(*, in_transaction: bool) -> list[str]:

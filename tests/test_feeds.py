@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article
-from newsroom.slugs import validate_section_slug
+from common.slugs import validate_section_slug
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from newsroom.images import MAX_UPLOAD_BYTES, RandomImagePath, validate_image_file
+from images.uploads import MAX_UPLOAD_BYTES, RandomImagePath, validate_image_file
 from tests.factories import image_file
 
 
@@ -52,7 +52,7 @@ def test_a_file_over_the_size_limit_is_refused_before_decoding(monkeypatch):
     def must_not_decode(*args, **kwargs):
         raise AssertionError("decoded before the size check")
 
-    monkeypatch.setattr("newsroom.images.Image.open", must_not_decode)
+    monkeypatch.setattr("images.uploads.Image.open", must_not_decode)
     upload = image_file()
     upload.size = MAX_UPLOAD_BYTES + 1
     assert "the limit is 10 MB" in _refusal(upload)

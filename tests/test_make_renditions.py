@@ -6,7 +6,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from newsroom import renditions
+from images import renditions
 from tests.factories import ArticleFactory, AuthorFactory, image_file
 from tests.test_renditions import rendition_files, story_with
 

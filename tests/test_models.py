@@ -142,3 +142,73 @@ def test_uploaded_images_get_random_names_and_their_dimensions(world):
     assert "secret-source-name" not in article.lead_image.name
     assert article.lead_image.name.startswith("stories/") and article.lead_image.name.endswith(".jpg")
     assert (article.lead_image_width, article.lead_image_height) == (64, 48)
+
+
+def test_the_python_twin_of_published_agrees_with_the_queryset_over_every_state_and_time(world, time_machine):
+    """``Article.visible_at`` and ``live_from`` must say what ``published()`` and ``next_visibility_change`` say."""
+    from itertools import product
+
+    now = timezone.now().replace(microsecond=0)
+    time_machine.move_to(now, tick=False)
+    times = [None, now - timedelta(days=1), now, now + timedelta(hours=1), now + timedelta(days=1)]
+    stories = []
+    for number, (status, published_at, embargo) in enumerate(product(Article.Status.values, times, times)):
+        if status == Article.Status.PUBLISHED and published_at is None:
+            continue  # refused by the database's own constraint
+        stories.append(
+            Article(
+                title=f"Story {number}", slug=f"story-{number}", body="Text", section=world,
+                status=status, published_at=published_at, embargo_until=embargo,
+            )
+        )  # fmt: skip
+    Article.objects.bulk_create(stories)
+    loaded = list(Article.objects.all())
+    for moment in [*filter(None, times), now + timedelta(seconds=1), now + timedelta(days=2)]:
+        by_queryset = set(Article.objects.published(at=moment).values_list("slug", flat=True))
+        by_twin = {article.slug for article in loaded if article.visible_at(moment)}
+        assert by_twin == by_queryset, moment
+    ahead = [article.live_from for article in loaded if article.live_from and article.live_from > now]
+    assert Article.objects.next_visibility_change() == min(ahead)
+    assert {article.slug for article in loaded if article.is_published} == set(
+        Article.objects.published().values_list("slug", flat=True)
+    )
+
+
+def test_story_and_section_addresses_follow_the_urlconf_and_the_script_prefix(world):
+    from django.urls import reverse, set_script_prefix
+
+    from articles.addresses import section_url, story_url
+
+    article = ArticleFactory(section=world, slug="kyiv")
+    when = timezone.localtime(article.published_at)
+    expected = reverse(
+        "articles:story",
+        kwargs={"section": "world", "year": when.year, "month": f"{when.month:02d}", "day": f"{when.day:02d}",
+                "slug": "kyiv"},
+    )  # fmt: skip
+    assert article.get_absolute_url() == story_url("world", article.published_at, "kyiv") == expected
+    try:
+        set_script_prefix("/news/")
+        assert section_url("world") == "/news/world/"  # a cached answer never outlives its prefix
+    finally:
+        set_script_prefix("/")
+    assert section_url("world") == "/world/"
+
+
+def test_a_byline_is_joined_the_same_way_everywhere(world):
+    from django.contrib import admin
+    from django.template import Context, Template
+
+    from articles.feeds import SiteFeed
+
+    names = ["Ann Lee", "Bo <Chen>", "Cy Diaz"]
+    article = ArticleFactory(section=world, authors=[AuthorFactory(name=name) for name in names])
+    article = Article.objects.with_bylines().get(pk=article.pk)
+    assert article.byline_names == "Ann Lee, Bo <Chen> and Cy Diaz"
+    assert SiteFeed().item_author_name(article) == article.byline_names
+    assert admin.site._registry[Article].byline(article) == article.byline_names
+    rendered = Template("{% load cards %}{% byline article %}").render(Context({"article": article}))
+    assert rendered == "Ann Lee, Bo &lt;Chen&gt; and Cy Diaz"
+    # A card's story comes with the names alone, in the same order and the same words.
+    card = Article.objects.filter(pk=article.pk).for_listing().get()
+    assert card.byline_names == article.byline_names

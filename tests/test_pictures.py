@@ -7,7 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.template import Context, Template, TemplateSyntaxError
 
-from newsroom import renditions
+from images import renditions
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, camera_photo, image_file
 from tests.test_renditions import story_with
 

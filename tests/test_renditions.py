@@ -10,9 +10,9 @@ from django.db import transaction
 from PIL import Image, JpegImagePlugin
 
 from articles.models import Article
-from newsroom import renditions
-from newsroom.images import clean_upload
-from newsroom.renditions import WIDTHS, ensure_renditions, sizes
+from images import renditions
+from images.renditions import WIDTHS, ensure_renditions, sizes
+from images.uploads import clean_upload
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -245,7 +245,7 @@ def test_a_failure_after_commit_is_logged_not_raised(world, committed, monkeypat
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("newsroom.image_lifecycle.ensure_renditions", broken)
+    monkeypatch.setattr("images.lifecycle.ensure_renditions", broken)
     story = story_with(image_file(), committed, section=world)
     assert Article.objects.filter(pk=story.pk).exists()
     assert "run `manage.py make_renditions`" in caplog.text

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Article
-from newsroom.images import MAX_UPLOAD_BYTES, is_only_a_picture
+from images.uploads import MAX_UPLOAD_BYTES, is_only_a_picture
 from tests.factories import ArticleFactory, image_file
 from tests.test_admin import _story_form
 from tests.test_permissions import change_form_data

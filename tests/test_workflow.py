@@ -371,3 +371,79 @@ def test_an_editor_racing_another_gets_the_reason_on_the_story_not_forbidden(cli
     assert response.redirect_chain[-1][0] == f"/admin/articles/article/{draft.pk}/change/"
     assert "Only a published or scheduled story can be unpublished." in response.content.decode()
     assert draft.transitions.filter(action="unpublish").count() == 1
+
+
+# --- One place for every state change (issue 20) -------------------------------
+
+
+def test_the_system_actor_leaves_the_same_records_with_no_name(draft):
+    outcome = workflow.publish(draft, workflow.SYSTEM, note="Published by a job")
+    [step] = draft.transitions.all()
+    assert (step.from_status, step.to_status, step.action, step.actor, step.note) == (
+        "draft", "published", "publish", None, "Published by a job",
+    )  # fmt: skip
+    assert outcome.article.updated_by is None and outcome.article.is_published
+
+
+def test_only_the_system_backdates_a_publication(draft, editor):
+    earlier = timezone.now() - timedelta(days=2)
+    with pytest.raises(WorkflowError):
+        workflow.publish(draft, editor, at=earlier, backdated=True)
+    outcome = workflow.publish(draft, workflow.SYSTEM, at=earlier, backdated=True)
+    assert outcome.article.published_at == earlier
+    # A person publishing "at" a past time publishes now, as before.
+    again = ArticleFactory(draft=True)
+    assert workflow.publish(again, editor, at=earlier).article.published_at > earlier
+
+
+def test_the_demo_publishes_through_the_workflow(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    published = Article.objects.published()
+    assert published.count() > 10
+    for article in published:
+        assert [(t.action, t.actor) for t in article.transitions.all()][-1] == ("publish", None), article.title
+
+
+def test_in_review_is_the_review_queue(draft, journalist, world):
+    ArticleFactory(section=world)  # published
+    assert list(Article.objects.in_review()) == []
+    workflow.submit(draft, journalist)
+    assert list(Article.objects.in_review()) == [draft]
+
+
+def test_restoring_a_revision_asks_the_workflow_again(draft, journalist, editor):
+    first = Revision.objects.create(article=draft, number=1, content={"title": "Old", "body": "Old body"})
+    with pytest.raises(WorkflowError):
+        revisions.restore(first, journalist)
+    revisions.restore(first, editor)
+    draft.refresh_from_db()
+    assert draft.body == "Old body"
+
+
+def test_cleaning_a_story_never_sets_its_publication_time(world):
+    article = Article(title="Held", body="Text", section=world, status=Article.Status.PUBLISHED)
+    article.clean()
+    assert article.published_at is None
+
+
+def test_bulk_actions_are_those_the_workflow_allows(rf, journalist, editor):
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[Article]
+    offered = {}
+    for user in (journalist, editor):
+        request = rf.get("/admin/articles/article/")
+        request.user = user
+        offered[user.username] = set(model_admin.get_actions(request))
+    assert offered["journalist"] >= {"submit_selected"}
+    assert not offered["journalist"] & {"publish_selected", "feature_selected", "unfeature_selected"}
+    assert offered["editor"] >= {"submit_selected", "publish_selected", "feature_selected", "unfeature_selected"}
+
+
+def test_preview_link_openings_log_the_trusted_client_address_as_the_lockout_does(client, draft, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    _, token = previews.create_link(draft, editor)
+    client.get(f"/preview/{token}/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="10.0.0.2")
+    assert PreviewLinkUse.objects.get().ip_address == "198.51.100.7"

@@ -16,11 +16,10 @@ from django.utils import timezone
 
 from authors.models import Author
 
-from .. import revisions
+from .. import revisions, workflow
 from ..ingest.importer import Importer, Outcome
 from ..ingest.plaintext import parse_plain_text
-from ..models import Article, Byline, Section, Source, Transition
-from ..workflow import Action
+from ..models import Article, Byline, Section, Source
 from .illustrations import alt_text, illustration, portrait
 from .stories import STORIES
 
@@ -160,8 +159,6 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
             standfirst=story["standfirst"],
             body=story["body"],
             section=sections[story["section"]],
-            status=Article.Status.PUBLISHED,
-            published_at=now - timedelta(hours=story["hours_ago"]),
             featured=story["featured"],
         )
         if story["illustration"]:
@@ -174,6 +171,8 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         if story["source"]:
             article.sources.set([Source.objects.get(name=story["source"])])
         article.tags.set(story["tags"])
+        at = now - timedelta(hours=story["hours_ago"])
+        workflow.publish(article, workflow.SYSTEM, at=at, backdated=True, note="Published by the demo loader.")
         report.created.append(f"story “{article.title}”")
 
     if with_accounts:
@@ -201,20 +200,11 @@ def _publish_sample(article: Article, now: datetime) -> None:
     """Tag, feature and publish the imported sample, recorded as the desk's step with no one's name on it."""
     article.tags.set(SAMPLE_TAGS)
     _illustrate(article, SAMPLE_ILLUSTRATION)
-    article.status = Article.Status.PUBLISHED
-    article.published_at = now - timedelta(minutes=45)
-    article.submitted_at = None
     article.featured = True
     article.save()
-    Transition.objects.create(
-        article=article,
-        from_status=Article.Status.IN_REVIEW,
-        to_status=Article.Status.PUBLISHED,
-        action=Action.PUBLISH,
-        note="Published by the demo loader.",
-        actor=None,
-    )
-    revisions.record_revision(article, None, note="Tagged and published by the demo loader")
+    at = now - timedelta(minutes=45)
+    outcome = workflow.publish(article, workflow.SYSTEM, at=at, backdated=True, note="Published by the demo loader.")
+    revisions.record_revision(outcome.article, None, note="Tagged and published by the demo loader")
 
 
 def _ensure_account(account: DemoAccount, author: Author) -> bool:

@@ -324,6 +324,8 @@ def generate_archive(
         batch = []
         for offset in range(count):
             index = start + offset
+            # Synthetic rows for benchmarks, written with bulk_create: states are set directly, not through
+            # workflow.py, because 100,000 transitions (and their saves) would be the slow part of the run.
             status, published_at = _status_and_time(rng, now, ten_years)
             topic, place = rng.choice(TOPICS), rng.choice(PLACES)
             title = f"{place} {rng.choice(SUBJECTS)} {rng.choice(VERBS)} {topic} plan"

@@ -1,4 +1,4 @@
-"""Outside copy into draft stories: plain-text files, IPTC ninjs and RSS/Atom feeds.
+"""Outside copy into stories waiting for review: plain-text files, IPTC ninjs and RSS/Atom feeds.
 
 One idea per module: ``decoding`` (bytes to text), ``plaintext``, ``ninjs`` and
 ``feeds`` (each format to ``ParsedStory``), ``htmltext`` (outside HTML to a

@@ -41,9 +41,8 @@ from taggit.models import Tag
 
 from authors.models import Author
 
-from .. import revisions
-from ..models import Article, Byline, ImportedItem, Revision, Section, Source, TaggedArticle, Transition
-from ..workflow import Action
+from .. import revisions, workflow
+from ..models import Article, Byline, ImportedItem, Revision, Section, Source, TaggedArticle
 from . import MAX_BYTES, IngestError
 from .decoding import decode
 from .feeds import fetch, parse_feed
@@ -296,7 +295,7 @@ class Importer:
         if record.content_hash == digest:
             return ItemResult(label, Outcome.ALREADY_IMPORTED, f"“{record.article.title}”", record.article)
         article = Article.objects.select_for_update().get(pk=record.article_id)
-        if article.status in (Status.PUBLISHED, Status.UNPUBLISHED):
+        if not workflow.takes_outside_updates(article):
             state = "published" if article.status == Status.PUBLISHED else "unpublished"
             return ItemResult(label, Outcome.NOT_APPLIED, f"update not applied: story is {state}", article)
         revision = self._update(article, record, story, digest, label)
@@ -311,24 +310,13 @@ class Importer:
             standfirst=story.standfirst,
             body=story.body,
             section=self.section,
-            status=Status.IN_REVIEW,
-            submitted_at=now,
             embargo_until=_running_embargo(story),
             created_by=self.user,
             updated_by=self.user,
         )
-        article.save()
-        self._attach(article, story, new=True)
         where = _origin_note(story, label)
-        Transition.objects.create(
-            article=article,
-            from_status=Status.DRAFT,
-            to_status=Status.IN_REVIEW,
-            action=Action.IMPORT,
-            note=f"Imported from {where}",
-            actor=self.user,
-            at=now,
-        )
+        workflow.file_imported(article, self.user or workflow.SYSTEM, note=f"Imported from {where}", at=now)
+        self._attach(article, story, new=True)
         revisions.record_revision(article, self.user, note=f"Imported from {where}"[:300])
         return article
 

@@ -1,23 +1,22 @@
-"""``{% story_card %}``: one story in a list (front page, sections, tags, authors, search, related).
-
-A page lists up to fifty of these, so the card is built in Python rather than
-by including a template for each one: the markup is the same, at a fraction of
-the cost (see docs/performance.md). Every value from the story is escaped with
-the standard library's ``html.escape`` (quotes included); the one exception is a
-search snippet, which ``articles.search`` has already escaped and marked.
+"""``{% story_card %}`` and ``{% byline %}``: a story in a list, and a story's byline.
 
     {% load cards %}
     {% story_card article heading="h2" layout="list" %}
-"""
+    {% byline article link=True %}
 
-from html import escape
+The card is ``templates/includes/story_card.html``; this tag only picks its image sizes and priority.
+A search snippet arrives escaped and marked by ``articles.search``; everything else is escaped there.
+"""
 
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .pictures import picture
+from images.templatetags.pictures import picture
+
+from ..models import Article, joined_names
 
 register = template.Library()
 
@@ -31,15 +30,20 @@ IMAGE_SIZES = {
 }
 
 
-@register.simple_tag
-def story_card(article, *, heading: str = "h3", layout: str = "grid", show_snippet: bool = False) -> SafeString:
+@register.inclusion_tag("includes/story_card.html")
+def story_card(article: Article, *, heading: str = "h3", layout: str = "grid", show_snippet: bool = False) -> dict:
     """A story's card. ``layout`` is "grid", "list" or "lead" (the front page's top story)."""
     if heading not in HEADINGS or layout not in IMAGE_SIZES:
         raise template.TemplateSyntaxError(f"story_card takes heading in {sorted(HEADINGS)} and a known layout.")
     lead = layout == "lead"
-    parts = [
-        '<article class="card card--lead">' if lead else '<article class="card">',
-        picture(
+    # Worked out here rather than with template tags and filters: a page has up to fifty cards, and
+    # this halves what each costs (bench/instructions.py); the markup stays in the template.
+    published = timezone.localtime(article.published_at) if article.published_at else None
+    # Plain values, not the story: each ``article.x`` lookup in a template first tries ``article["x"]``.
+    return {
+        "card_class": "card card--lead" if lead else "card",
+        "heading": heading,
+        "image": picture(
             article.lead_image,
             alt=article.lead_image_alt,
             sizes=IMAGE_SIZES[layout],
@@ -48,25 +52,26 @@ def story_card(article, *, heading: str = "h3", layout: str = "grid", show_snipp
             fetchpriority="high" if lead else "",
             **{"class": "card__image"},
         ),
-        '<div class="card__text">',
-    ]
-    if article.kicker:
-        parts.append(f'<p class="kicker">{escape(article.kicker)}</p>')
-    parts.append(
-        f'<{heading} class="card__title"><a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a>'
-        f"</{heading}>"
-    )
-    if article.standfirst:
-        parts.append(f'<p class="card__standfirst">{escape(article.standfirst)}</p>')
-    snippet = getattr(article, "search_snippet", "") if show_snippet else ""
-    if snippet:
-        parts.append(f'<p class="card__snippet">{snippet}</p>')  # escaped and marked by articles.search
-    parts.append('<p class="meta">')
-    if article.byline_names:
-        parts.append(f'<span class="byline">By {escape(article.byline_names)}</span> · ')
-    if article.published_at:
-        published = timezone.localtime(article.published_at)
-        shown = f"{published.day} {MONTHS_3[published.month].title()} {published.year}, {published:%H:%M}"
-        parts.append(f'<time datetime="{published.isoformat()}">{shown}</time>')
-    parts.append("</p></div></article>")
-    return mark_safe("".join(parts))
+        "kicker": article.kicker,
+        "title": article.title,
+        "url": article.get_absolute_url(),
+        "standfirst": article.standfirst,
+        "byline": article.byline_names,
+        "snippet": getattr(article, "search_snippet", "") if show_snippet else "",
+        "published": published and published.isoformat(),
+        "published_shown": published
+        and f"{published.day} {MONTHS_3[published.month].title()} {published.year}, {published:%H:%M}",
+    }
+
+
+@register.simple_tag
+def byline(article: Article, *, link: bool = False) -> SafeString:
+    """The story's authors joined as everywhere else (``joined_names``), each linked to their page if ``link``."""
+    if link:
+        names = [
+            format_html('<a href="{}" rel="author">{}</a>', author.get_absolute_url(), author.name)
+            for author in article.byline_authors
+        ]
+    else:
+        names = [conditional_escape(author.name) for author in article.byline_authors]
+    return mark_safe(joined_names(names))

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import newsroom.images
+import images.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(allow_unicode=True, max_length=140, unique=True)),
                 ('role', models.CharField(blank=True, help_text='Shown under the name, e.g. “World correspondent”.', max_length=120)),
                 ('bio', models.TextField(blank=True, help_text='Plain text, shown in “About the author” boxes.')),
-                ('photo', models.ImageField(blank=True, height_field='photo_height', upload_to=newsroom.images.RandomImagePath('authors'), validators=[newsroom.images.validate_image_file], width_field='photo_width')),
+                ('photo', models.ImageField(blank=True, height_field='photo_height', upload_to=images.uploads.RandomImagePath('authors'), validators=[images.uploads.validate_image_file], width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('email', models.EmailField(blank=True, help_text='Public contact address; leave empty to hide.', max_length=254)),

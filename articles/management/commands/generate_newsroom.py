@@ -5,7 +5,7 @@ from articles.demo.archive import generate_archive
 from articles.invalidation import everything_changed
 from articles.models import Article, Byline, TaggedArticle
 from authors.models import Author
-from newsroom.database import refresh_planner_statistics
+from common.database import refresh_planner_statistics
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
 from articles.search import rebuild_search_index, uses_full_text
-from newsroom.database import refresh_planner_statistics
+from common.database import refresh_planner_statistics
 
 
 class Command(BaseCommand):

@@ -1,0 +1,223 @@
+"""Stories in the back office: the list, the form with its bylines, bulk actions and the workflow panel."""
+
+import re
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from .. import revisions, workflow
+from ..forms import ArticleAdminForm
+from ..models import (
+    Article,
+    Byline,
+    Section,
+    Transition,
+)
+from ..workflow import Action, WorkflowError
+from .story_pages import StoryPagesMixin
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    verbose_name = "author"
+    verbose_name_plural = "Byline (in order)"
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or workflow.can(request.user, Action.CHANGE, obj)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+@admin.register(Article)
+class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["title", "section", "state", "published_at", "byline", "featured", "latest_note", "updated_at"]
+    list_filter = ["status", "featured", "section", "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["title", "standfirst", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["section", "sources"]
+    inlines = [BylineInline]
+    readonly_fields = ["created_by", "created_at", "updated_at", "updated_by", "revised_at"]
+    actions = ["submit_selected", "publish_selected", "feature_selected", "unfeature_selected"]
+    fieldsets = [
+        (None, {"fields": ["kicker", "title", "slug", "standfirst", "body", "opened_version"]}),
+        ("Placement", {"fields": ["section", "tags", "sources", "featured"]}),
+        (
+            "Lead image",
+            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+        ),
+        ("Publication", {"fields": ["status", "published_at", "embargo_until"]}),
+        (
+            "History",
+            {
+                "classes": ["collapse"],
+                "fields": ["created_by", "created_at", "updated_by", "updated_at", "revised_at"],
+            },
+        ),
+    ]
+
+    # --- What each person sees and may touch: all of it asked of workflow.py ---
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        latest_note = Transition.objects.filter(article=OuterRef("pk")).exclude(note="").order_by("-at", "-pk")
+        stories = (
+            super().get_queryset(request).with_bylines().annotate(latest_note=Subquery(latest_note.values("note")[:1]))
+        )
+        return workflow.visible_to(request.user, stories)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and workflow.can(request.user, Action.ADD)
+
+    def has_view_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_view_permission(request, obj) and (
+            obj is None or workflow.can(request.user, Action.VIEW, obj)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or workflow.can(request.user, Action.CHANGE, obj)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and (
+            obj is None or workflow.can(request.user, Action.DELETE, obj)
+        )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None) -> list:
+        if obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        # A read-only view has no form to guard against edit conflicts.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
+            for name, options in self.fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
+        return [*self.readonly_fields, *sorted(workflow.locked_form_fields(request.user))]
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            # Split widgets post "field_0" and "field_1"; they count as the field itself.
+            posted = {re.sub(r"_[01]$", "", key) for key in request.POST}
+            forged = workflow.locked_form_fields(request.user).intersection(posted)
+            if forged:
+                raise WorkflowError(
+                    f"You cannot set {', '.join(sorted(forged))} in the story form; use the workflow actions."
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        section = Section.objects.order_by("position").first()
+        if section and "section" not in initial:
+            initial["section"] = section.pk
+        return initial
+
+    # --- Saving: creator, updated-by, “Updated” stamp, default byline, revision ---
+
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        obj.note_content_change(form.changed_data)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        own_author = getattr(request.user, "author", None)
+        if not change and own_author is not None and not article.bylines.exists():
+            # A journalist's story carries their byline unless they credit someone else.
+            Byline.objects.create(article=article, author=own_author, position=0)
+        revisions.record_revision(article, request.user, note="Created" if not change else "")
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        workflow.require(request.user, Action.DELETE, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        refused = [article.title for article in queryset if not workflow.can(request.user, Action.DELETE, article)]
+        if refused:
+            raise WorkflowError(f"You may not delete: {'; '.join(refused)}.")
+        super().delete_queryset(request, queryset)
+
+    def response_add(self, request: HttpRequest, obj: Article, post_url_continue=None) -> HttpResponse:
+        return self._then_workflow(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
+        return self._then_workflow(request, obj) or super().response_change(request, obj)
+
+    def _then_workflow(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
+        """“Save and submit for review” and friends: save first, then confirm the transition."""
+        action = request.POST.get("_workflow")
+        if action in Action.__members__.values():
+            return HttpResponseRedirect(reverse("admin:articles_article_workflow", args=[obj.pk, action]))
+        return None
+
+    # --- List columns ---
+
+    @admin.display(description="Byline")
+    def byline(self, article: Article) -> str:
+        return article.byline_names
+
+    @admin.display(description="State", ordering="status")
+    def state(self, article: Article) -> str:
+        return article.state_label
+
+    @admin.display(description="Latest note")
+    def latest_note(self, article: Article) -> str:
+        return article.latest_note or ""
+
+    # --- Bulk actions: the same rules, story by story ---
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet, verb: str, apply) -> None:
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                apply(article)
+                done += 1
+            except WorkflowError as error:
+                refused.append(f"“{article.title}”: {error}")
+        if done:
+            self.message_user(request, f"{verb}: {done} {'story' if done == 1 else 'stories'}.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, f"Not {verb.lower()} {reason}", messages.ERROR)
+
+    @admin.action(description="Submit selected stories for review")
+    def submit_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, "Submitted", lambda a: workflow.submit(a, request.user))
+
+    @admin.action(description="Approve and publish selected stories now")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, "Published", lambda a: workflow.publish(a, request.user))
+
+    @admin.action(description="Feature selected stories on the front page")
+    def feature_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, "Featured", lambda a: workflow.set_featured(a, request.user, featured=True))
+
+    @admin.action(description="Stop featuring selected stories")
+    def unfeature_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, "Unfeatured", lambda a: workflow.set_featured(a, request.user, featured=False))
+
+    # Each bulk action and the workflow step it takes, offered only to whoever the workflow lets take it.
+    BULK_ACTIONS = {
+        "submit_selected": Action.SUBMIT,
+        "publish_selected": Action.PUBLISH,
+        "feature_selected": Action.FEATURE,
+        "unfeature_selected": Action.FEATURE,
+    }
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        for name, action in self.BULK_ACTIONS.items():
+            if not workflow.can(request.user, action):
+                actions.pop(name, None)
+        return actions

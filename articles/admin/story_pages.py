@@ -1,0 +1,206 @@
+"""The story admin's own pages: workflow action pages, preview, revisions, restore, import, revoking links."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from .. import previews, revisions, workflow
+from ..forms import ImportStoriesForm, WorkflowActionForm
+from ..ingest.importer import Format, Importer, Outcome
+from ..models import (
+    Article,
+    PreviewLink,
+    Revision,
+)
+from ..views import render_story
+from ..workflow import Action, WorkflowError
+from .steps import ACTION_LABELS, STEPS
+
+
+class StoryPagesMixin:
+    """The pages ``ArticleAdmin`` adds beside Django's list and form; every step asks ``workflow`` first."""
+
+    # --- The story page's workflow panel, action pages, previews and revisions ---
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="articles_article_import"),
+            path("<int:pk>/workflow/<str:action>/", view(self.workflow_view), name="articles_article_workflow"),
+            path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path(
+                "<int:pk>/revisions/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:pk>/preview-links/<int:link_id>/revoke/",
+                view(self.revoke_link_view),
+                name="articles_article_revoke_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _story_for(self, request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Article:
+        article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
+        workflow.require(request.user, action, article)
+        return article
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            user = request.user
+            context.update(
+                workflow_state=obj.state_label,
+                workflow_actions=[
+                    (action, label) for action, label in ACTION_LABELS.items() if workflow.can(user, action, obj)
+                ],
+                can_feature=workflow.can(user, Action.FEATURE, obj),
+                timeline=obj.transitions.select_related("actor").order_by("-at", "-pk"),
+                corrections=obj.corrections.select_related("created_by"),
+                revision_count=obj.revisions.count(),
+                preview_links=obj.preview_links.select_related("created_by").prefetch_related("uses")[:20]
+                if workflow.is_editor(user)
+                else [],
+            )
+        context["can_submit"] = workflow.can(request.user, Action.SUBMIT, obj) if obj else True
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        try:
+            action = Action(action)
+        except ValueError:
+            raise Http404("No such workflow action.") from None
+        if action == Action.IMPORT:
+            raise Http404("Importing has its own page.")
+        article = self._story_for(request, pk)
+        if action == Action.FEATURE:
+            if request.method != "POST":
+                raise PermissionDenied
+            outcome = workflow.set_featured(article, request.user, featured=request.POST.get("featured") == "1")
+            return self._done(request, article, outcome.message)
+        try:
+            workflow.require(request.user, action, article)
+        except WorkflowError as error:
+            if not workflow.is_editor(request.user):
+                raise
+            # An editor may do anything a story's state allows, so this is a race (another editor
+            # unpublished it first) or a stale page: say why, on the story, rather than "Forbidden".
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        form = WorkflowActionForm(action, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                message = self._perform(request, article, action, data)
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                return self._done(request, article, message)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": ACTION_LABELS.get(action, action).rstrip("…"),
+            "subtitle": article.title,
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+            "action": action,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/workflow_action.html", context)
+
+    def _perform(self, request: HttpRequest, article: Article, action: Action, data: dict) -> str:
+        step = STEPS.get(action)
+        if step is None:
+            raise WorkflowError("This action is not available here.")
+        return step(request, article, data)
+
+    def _done(self, request: HttpRequest, article: Article, message: str) -> HttpResponse:
+        self.log_change(request, article, message)
+        self.message_user(request, message, messages.SUCCESS)
+        target = "admin:articles_article_change" if self.has_view_permission(request, article) else None
+        return HttpResponseRedirect(reverse(target, args=[article.pk]) if target else reverse("admin:index"))
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        article = self._story_for(request, pk)
+        banner = "Preview — this story is live" if article.is_published else "Preview — not published"
+        return render_story(request, article, preview=banner)
+
+    def revisions_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        article = self._story_for(request, pk)
+        history = list(article.revisions.select_related("created_by"))
+        changes, older, newer = None, None, None
+        numbers = {revision.number: revision for revision in history}
+        try:
+            a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+        except ValueError:
+            a = b = 0
+        if a in numbers and b in numbers:
+            older, newer = sorted([numbers[a], numbers[b]], key=lambda revision: revision.number)
+            changes = revisions.compare(older, newer)
+        elif len(history) >= 2:
+            newer, older = history[0], history[1]
+            changes = revisions.compare(older, newer)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Revisions",
+            "subtitle": article.title,
+            "opts": self.opts,
+            "original": article,
+            "history": history,
+            "older": older,
+            "newer": newer,
+            "changes": changes,
+            "can_restore": workflow.can(request.user, Action.RESTORE, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def restore_view(self, request: HttpRequest, pk: int, number: int) -> HttpResponse:
+        if request.method != "POST":
+            raise PermissionDenied
+        article = self._story_for(request, pk, Action.RESTORE)
+        revision = get_object_or_404(Revision, article=article, number=number)
+        new = revisions.restore(revision, request.user)
+        return self._done(request, article, f"Restored revision {number} as revision {new.number}.")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_import": workflow.can(request.user, Action.IMPORT)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Editors upload stories (plain text, ninjs, feeds); each item is reported, with a link to its story."""
+        workflow.require(request.user, Action.IMPORT)
+        form = ImportStoriesForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            importer = Importer(
+                section=form.cleaned_data["section"], user=request.user, fmt=Format(form.cleaned_data["format"])
+            )
+            for upload in form.cleaned_data["files"]:
+                importer.import_upload(upload)
+            report = importer.report
+            for result in report.results:
+                if result.outcome == Outcome.CREATED:
+                    self.log_addition(request, result.article, f"Imported from {result.label}.")
+                elif result.outcome == Outcome.UPDATED:
+                    self.log_change(request, result.article, f"Updated from {result.label}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import stories",
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
+
+    def revoke_link_view(self, request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+        if request.method != "POST":
+            raise PermissionDenied
+        article = self._story_for(request, pk, Action.PREVIEW_LINK)
+        link = get_object_or_404(PreviewLink, pk=link_id, article=article)
+        previews.revoke_link(link, request.user)
+        return self._done(request, article, "Preview link revoked.")

@@ -1,0 +1,34 @@
+"""Author pages: the staff list and each author's profile with their stories."""
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from authors.models import Author
+
+from .models import Article
+from .structured_data import profile_page
+from .views import StoryListView
+
+
+class AuthorListView(ListView):
+    template_name = "authors/author_list.html"
+    context_object_name = "authors"
+
+    def get_queryset(self):
+        return Author.objects.on_staff_list()
+
+
+class AuthorDetailView(StoryListView):
+    template_name = "authors/author_detail.html"
+
+    def stories(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Article.objects.published().by_author(self.author)
+
+    def count_key(self) -> str:
+        return f"author:{self.author.pk}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            author=self.author, structured_data=profile_page(self.author, self.request), **kwargs
+        )

@@ -1,0 +1,43 @@
+"""The articles app's models, one file per concern; every model is importable from here as before."""
+
+from ..addresses import section_url
+from .generation import ContentGeneration
+from .imports import ImportedItem
+from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
+from .sections import Section, SectionTree
+from .sources import Source
+from .stories import (
+    RELATED_CANDIDATES_PER_TAG,
+    RELATED_TAGS_CONSIDERED,
+    Article,
+    ArticleManager,
+    ArticleQuerySet,
+    Byline,
+    StoryInReview,
+    TaggedArticle,
+    joined_names,
+)
+
+__all__ = [
+    "RELATED_CANDIDATES_PER_TAG",
+    "RELATED_TAGS_CONSIDERED",
+    "Article",
+    "ArticleManager",
+    "ArticleQuerySet",
+    "Byline",
+    "ContentGeneration",
+    "Correction",
+    "CorrectionQuerySet",
+    "ImportedItem",
+    "PreviewLink",
+    "PreviewLinkUse",
+    "Revision",
+    "Section",
+    "SectionTree",
+    "Source",
+    "StoryInReview",
+    "TaggedArticle",
+    "Transition",
+    "joined_names",
+    "section_url",
+]

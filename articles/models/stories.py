@@ -1,0 +1,498 @@
+"""Stories: ``Article`` with the queryset that decides what readers see, bylines, tags, the review-queue proxy.
+
+Longer than 500 lines because ``ArticleQuerySet`` and ``Article`` are one idea: the story and the
+queries the reader pages make of it (the listing and card loaders are tuned together).
+"""
+
+import html
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import Max, Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from common.django_internals import handed_over_on_fetch, union_all_rows
+from common.slugs import unique_slug
+from images.uploads import PictureField, RandomImagePath, validate_image_file
+
+from ..addresses import story_url
+from ..rendering import render_markdown
+from .sections import Section, SectionTree
+from .sources import Source
+
+
+class TaggedArticle(TaggedItemBase):
+    """Typed tag link: a real foreign key joins faster than taggit's generic one."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = "tag on story"
+        verbose_name_plural = "tags on stories"
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article")]
+        # A tag's newest stories, read from the index alone.
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_newest_per_tag")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at: datetime | None = None) -> "ArticleQuerySet":
+        """Stories readers may see: the single definition used by every public surface.
+
+        Published, with a publication time that has come and no embargo still
+        running. A story scheduled or embargoed for later is invisible until its
+        time and then appears with no job to run, because this compares with the clock.
+        """
+        now = at or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def in_review(self) -> "ArticleQuerySet":
+        """Stories filed and waiting for an editor: the review queue."""
+        return self.filter(status=Article.Status.IN_REVIEW)
+
+    def next_visibility_change(self) -> datetime | None:
+        """The next moment a published story becomes visible: the least ``Article.live_from`` still ahead.
+
+        Only stories with a time ahead are read (the indexed filter), and their ``live_from`` is the
+        later of publication and embargo, as in the Python twin.
+        """
+        now = timezone.now()
+        upcoming = self.filter(Q(published_at__gt=now) | Q(embargo_until__gt=now), status=Article.Status.PUBLISHED)
+        live_from = Greatest("published_at", Coalesce("embargo_until", "published_at"))
+        return upcoming.aggregate(next=models.Min(live_from))["next"]
+
+    def newest_first(self) -> "ArticleQuerySet":
+        return self.order_by("-published_at", "-pk")
+
+    def top_story(self) -> "Article | None":
+        """The newest featured story, else the newest story: what leads the front page."""
+        return self.for_listing().order_by("-featured", "-published_at", "-pk").first()
+
+    def in_section(self, section: Section) -> "ArticleQuerySet":
+        """Stories of ``section`` and of every section below it."""
+        return self.filter(section_id__in=section.with_descendant_ids())
+
+    def by_author(self, author: models.Model) -> "ArticleQuerySet":
+        # The author's story ids first, from the byline index: joined in one query, the planner
+        # walks every published story looking for the author's (50 ms at 100,000 stories).
+        return self.filter(pk__in=list(Byline.objects.filter(author=author).values_list("article_id", flat=True)))
+
+    def tagged(self, tag: models.Model) -> "ArticleQuerySet":
+        return self.filter(tagged_items__tag=tag)
+
+    def dated(self, year: int, month: int | None = None) -> "ArticleQuerySet":
+        """Stories published in ``year``, or in that ``month`` of it, in the newsroom's time zone.
+
+        Raises ``ValueError`` for a date that does not exist (month 13, year 10000).
+        """
+        if month is None:
+            start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        else:
+            start, end = datetime(year, month, 1), datetime(year + month // 12, month % 12 + 1, 1)
+        return self.filter(published_at__gte=timezone.make_aware(start), published_at__lt=timezone.make_aware(end))
+
+    def newest_in_each(
+        self, sections: list[Section], tree: SectionTree, *, per_section: int
+    ) -> list[tuple[Section, list["Article"]]]:
+        """Each section (with its subsections) paired with its newest stories, for listing.
+
+        A small indexed query per section picks the ids (sent as one UNION ALL where the
+        database allows it, as PostgreSQL does), then one query loads them all, with byline
+        names: the count grows with sections, never with stories.
+        """
+        per_family = [
+            self.filter(section_id__in=tree.family_ids(section))
+            .newest_first()
+            .values_list("section_id", "pk")[:per_section]
+            for section in sections
+        ]
+        if not per_family:
+            return []
+        if connection.features.supports_slicing_ordering_in_compound and len(per_family) > 1:
+            rows = list(per_family[0].union(*per_family[1:], all=True))
+        else:
+            rows = [row for query in per_family for row in query]
+        family_of = {member: section.pk for section in sections for member in tree.family_ids(section)}
+        ids_by_section: dict[int, list[int]] = {section.pk: [] for section in sections}
+        for section_id, pk in rows:
+            ids_by_section[family_of[section_id]].append(pk)
+        wanted = [pk for ids in ids_by_section.values() for pk in ids]
+        stories = {story.pk: story for story in Article.objects.filter(pk__in=wanted).for_listing()} if wanted else {}
+        return [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
+
+    def last_changed(self) -> datetime | None:
+        """When one of these stories was last published or updated."""
+        return self.aggregate(last_changed=self._latest_change())["last_changed"]
+
+    def last_changed_by(self, field: str) -> dict:
+        """When each value of ``field`` (e.g. ``"section"``) last had one of these stories published or updated."""
+        return dict(self.order_by().values_list(field).annotate(last_changed=self._latest_change()))
+
+    @staticmethod
+    def _latest_change() -> Max:
+        # The same rule as Article.last_changed_at, in SQL.
+        return Max(Coalesce("revised_at", "published_at"))
+
+    def with_bylines(self) -> "ArticleQuerySet":
+        """Section and ordered bylines in a fixed number of queries, for any number of stories."""
+        return self.select_related("section", "section__parent").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
+        )
+
+    def for_story_page(self) -> "ArticleQuerySet":
+        """Everything the story page shows, in a fixed number of queries (corrections: see ``corrections_shown``)."""
+        return self.with_bylines().prefetch_related("sources", "tags")
+
+    def for_listing(self) -> "ArticleQuerySet":
+        """Just what a story card shows (no bodies), with its section and byline names, in 2 queries."""
+        return handed_over_on_fetch(self.select_related("section").only(*Article.CARD_FIELDS))
+
+    def on_fetch(self, stories: list["Article"]) -> None:
+        """Give stories loaded ``for_listing()`` their byline names, from one query of names.
+
+        Not ``Prefetch("bylines", to_attr=…)``: a byline object per name costs a listing page 2–5 %
+        more instructions (measured with bench/instructions.py).
+        """
+        names: dict[int, list[str]] = {}
+        bylines = Byline.objects.filter(article_id__in=[story.pk for story in stories]).order_by("position", "pk")
+        for article_id, name in bylines.values_list("article_id", "author__name"):
+            names.setdefault(article_id, []).append(name)
+        for story in stories:
+            story.__dict__["byline_names"] = joined_names(names.get(story.pk, []))
+
+
+def joined_names(names: list[str]) -> str:
+    """“Ann”, “Ann and Bo”, “Ann, Bo and Cy”."""
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+# Related stories are chosen among each tag's newest stories (see Article.neighbours).
+RELATED_TAGS_CONSIDERED = 5
+RELATED_CANDIDATES_PER_TAG = 200
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The stored search vector is as large as the text itself and only
+        # search reads it (in SQL): never load it into Python by default.
+        return super().get_queryset().defer("search_vector")
+
+
+class Article(models.Model):
+    """A story: the unit a journalist writes, an editor publishes and a reader reads."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SENT_BACK = "sent_back", "Sent back"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    title = models.CharField("headline", max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        help_text="The last part of the story's address. Filled from the headline; keep it once published.",
+    )
+    kicker = models.CharField(
+        max_length=60, blank=True, help_text="Optional label above the headline, e.g. “Analysis”."
+    )
+    standfirst = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="One or two sentences under the headline; used in lists, feeds and search results.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown: blank lines between paragraphs, “## ” for a subheading, “> ” for a quote.",
+    )
+    body_html = models.TextField(editable=False, default="")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(
+        "authors.Author", through="Byline", related_name="articles", blank=True, verbose_name="byline"
+    )
+    sources = models.ManyToManyField(Source, related_name="articles", blank=True)
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+
+    lead_image = PictureField(
+        upload_to=RandomImagePath("stories"),
+        blank=True,
+        validators=[validate_image_file],
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=200, blank=True, help_text="e.g. “Photo: Reuters”.")
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Readers see a published story from this time on; a future time schedules it.",
+    )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text="Hidden from every public page until this time, even once published. Only editors set or lift it.",
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the story last went into review."
+    )
+    revised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last change to the text after publication."
+    )
+    featured = models.BooleanField(default=False, help_text="Lead the front page with this story.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_articles",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Optimistic locking: every save bumps it; a form saved from an older
+    # version is refused instead of overwriting someone else's changes.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Headline, standfirst, body, tag and author names, weighted, for PostgreSQL
+    # full-text search; kept current by ``articles.signals``. Its GIN index is
+    # created by migration on PostgreSQL only (see 0005_article_search_vector);
+    # on SQLite the column exists but stays empty, and search reads the text.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleManager()
+
+    # What a story card in a list needs (see for_listing()).
+    CARD_FIELDS = (
+        "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "lead_image",
+        "lead_image_width", "lead_image_height", "lead_image_alt", "status", "published_at", "embargo_until",
+        "created_at", "revised_at", "featured",
+    )  # fmt: skip
+
+    # Fields whose change after publication is news to readers ("Updated …").
+    CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption"})
+
+    class Meta:
+        verbose_name = "story"
+        verbose_name_plural = "stories"
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish article")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="article_review_queue"),
+            models.Index(fields=["embargo_until"], name="article_embargo_until"),
+            # Story lists order by (published_at, id) descending: with id in the index (and the embargo
+            # that published() also checks carried along on PostgreSQL), a page's ids come from the
+            # index alone, however deep the page.
+            models.Index(
+                fields=["status", "-published_at", "-id"], include=["embargo_until"], name="article_status_published"
+            ),
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"],
+                include=["embargo_until"],
+                name="article_section_published",
+            ),
+            # The front page's top story: the newest featured one, else the newest (see top_story()).
+            models.Index(
+                fields=["status", "-featured", "-published_at", "-id"],
+                include=["embargo_until"],
+                name="article_featured_published",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="A published story needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="article_image_has_alt",
+                violation_error_message="A lead image needs alt text.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, max_length=255)
+        self.body_html = render_markdown(self.body)
+        if self.pk is not None:
+            self.version += 1
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return story_url(self.section.slug, self.published_at or self.created_at or timezone.now(), self.slug)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.lead_image and not self.lead_image_alt.strip():
+            errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def live_from(self) -> datetime | None:
+        """When readers can first see the story: the later of its publication time and its embargo's end.
+
+        The Python twin of ``ArticleQuerySet.published()``, for a story already loaded:
+        ``published(at=t)`` holds exactly the stories whose ``visible_at(t)`` is true (a test checks
+        the two against each other over every state and time). None while the story is not published.
+        """
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return None
+        return max(self.published_at, self.embargo_until or self.published_at)
+
+    def visible_at(self, moment: datetime) -> bool:
+        """Whether readers can see the story at ``moment``."""
+        live_from = self.live_from
+        return live_from is not None and live_from <= moment
+
+    @property
+    def is_published(self) -> bool:
+        """Whether readers can see the story now."""
+        return self.visible_at(timezone.now())
+
+    @property
+    def state_label(self) -> str:
+        """The state as a newsroom says it: “Scheduled”, “Embargoed” and “Live” are published stories."""
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
+        now = timezone.now()
+        if self.visible_at(now):
+            return "Live"
+        return "Embargoed" if self.embargo_until and self.embargo_until > now else "Scheduled"
+
+    @property
+    def last_changed_at(self) -> datetime | None:
+        """When readers last saw the story change: its latest update, else its publication."""
+        return self.revised_at or self.published_at
+
+    @cached_property
+    def byline_authors(self) -> list:
+        """Authors in byline order; uses the prefetch from ``with_bylines()`` when present."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @cached_property
+    def corrections_shown(self) -> list:
+        """The story's corrections, newest first. A story never revised has none: no query then."""
+        return list(self.corrections.all()) if self.revised_at else []
+
+    @cached_property
+    def byline_names(self) -> str:
+        """The byline as plain text; stories loaded ``for_listing()`` come with it."""
+        return joined_names([author.name for author in self.byline_authors])
+
+    @property
+    def description(self) -> str:
+        """A plain-text summary for lists, meta descriptions and feeds."""
+        if self.standfirst:
+            return self.standfirst
+        # strip_tags leaves the HTML's entities (&amp;, &lt;) behind; plain text has none.
+        return Truncator(html.unescape(strip_tags(self.body_html))).words(40)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(len(self.body.split()) / 230))
+
+    def note_content_change(self, changed_fields: Iterable[str], *, at: datetime | None = None) -> None:
+        """Record an update readers should be told about when published text changes."""
+        if self.is_published and self.CONTENT_FIELDS.intersection(changed_fields):
+            self.revised_at = at or timezone.now()
+
+    def neighbours(self, limit: int = 4) -> tuple[list["Article"], list["Article"]]:
+        """Related stories (sharing the most tags, topped up from the section) and more from the section.
+
+        One query of small indexed parts, one per tag (at most ``RELATED_TAGS_CONSIDERED``), finds
+        the candidates; one query of two parts tells which readers may see and finds the section's
+        newest; one query and its byline names load them all.
+        """
+        # For each tag, its newest stories from the index alone: a popular tag may be on tens of
+        # thousands of stories, and counting shared tags across all of them is the slow way.
+        per_tag = [
+            TaggedArticle.objects.filter(tag_id=tag_id)
+            .exclude(content_object_id=self.pk)
+            .order_by("-content_object_id")
+            .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+            for tag_id in sorted(tag.pk for tag in self.tags.all())[:RELATED_TAGS_CONSIDERED]
+        ]
+        shared: Counter[int] = Counter(value for _, (value,) in union_all_rows(per_tag))
+        ranked = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 4]
+        candidates = Article.objects.published().exclude(pk=self.pk)
+        # The section's newest, enough to top up the related list and then fill "more from this section"
+        # even if the related stories are among them: part 0. Which ranked stories are visible: part 1.
+        section_newest = candidates.filter(section_id=self.section_id).newest_first()
+        parts = [section_newest.values_list("pk", "published_at")[: limit * 3]]
+        if ranked:
+            parts.append(candidates.filter(pk__in=ranked).values_list("pk", "published_at"))
+        rows = union_all_rows(parts)
+        visible = {pk for part, (pk, _) in rows if part == 1}
+        related_ids = [pk for pk in ranked if pk in visible][:limit]
+        # Each part's order is its own: sort the section's newest again, as newest_first() does.
+        newest = sorted(((published_at, pk) for part, (pk, published_at) in rows if part == 0), reverse=True)
+        section_ids = [pk for _, pk in newest if pk not in related_ids]
+        related_ids += section_ids[: limit - len(related_ids)]
+        more_ids = [pk for pk in section_ids if pk not in related_ids][:limit]
+        stories = {story.pk: story for story in Article.objects.filter(pk__in=related_ids + more_ids).for_listing()}
+        return [stories[pk] for pk in related_ids if pk in stories], [stories[pk] for pk in more_ids if pk in stories]
+
+
+class Byline(models.Model):
+    """One author's credit on a story; ``position`` keeps co-bylines in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_author_per_article")]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on “{self.article}”"
+
+
+class StoryInReview(Article):
+    """The review queue: stories waiting for an editor, as their own admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "story in review"
+        verbose_name_plural = "review queue"

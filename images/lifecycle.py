@@ -1,0 +1,116 @@
+"""Keeping an image field's files in step with its rows.
+
+For each field registered with ``manage_image_field``:
+
+- a new upload is stripped of its metadata and turned upright before it is
+  stored (``images.clean_upload``), so the stored width and height are what
+  readers see;
+- once the transaction commits, the new image's renditions are made, and the
+  renditions of the image it replaced (or of a deleted row's image) are deleted.
+
+Work on files waits for the commit so that a rolled-back save never leaves
+renditions of an image no row points to, nor deletes those of one that is
+still used. Originals are never deleted, as in Django itself: revisions,
+corrections or a copied row may still refer to them, and every rendition can
+be made again from its original (``manage.py make_renditions``), which also
+catches up on writes that send no signals (``bulk_create``, ``update()``).
+"""
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.files.storage import Storage
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from common.django_internals import already_stored
+
+from .renditions import delete_renditions, ensure_renditions
+from .uploads import clean_upload
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ManagedImage:
+    model: type[models.Model]
+    field_name: str
+
+    @property
+    def field(self) -> models.ImageField:
+        return self.model._meta.get_field(self.field_name)
+
+    def stored_names(self) -> list[str]:
+        """Each image file the model's rows point to, once (rows may share one)."""
+        name = self.field_name
+        rows = self.model._default_manager.exclude(**{name: ""})
+        return list(rows.order_by(name).values_list(name, flat=True).distinct())
+
+
+MANAGED_IMAGES: list[ManagedImage] = []
+
+# Set on an instance between pre_save and post_save: {field name: name stored before this save}.
+_PREVIOUS = "_image_names_before_save"
+
+
+def manage_image_field(model: type[models.Model], field_name: str) -> None:
+    """Clean uploads to ``model.field_name`` and keep its renditions made and tidied."""
+    managed = ManagedImage(model, field_name)
+    if managed in MANAGED_IMAGES:
+        return
+    MANAGED_IMAGES.append(managed)
+    uid = f"image-lifecycle:{model._meta.label}.{field_name}"
+    pre_save.connect(partial(_before_save, managed), sender=model, weak=False, dispatch_uid=uid)
+    post_save.connect(partial(_after_save, managed), sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(partial(_after_delete, managed), sender=model, weak=False, dispatch_uid=uid)
+
+
+def _before_save(managed: ManagedImage, sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    name = managed.field_name
+    if raw or (update_fields is not None and name not in update_fields):
+        return
+    image: FieldFile = getattr(instance, name)
+    # An upload not yet in storage: Django stores it later in this save.
+    if image and not already_stored(image):
+        cleaned = clean_upload(image.file)
+        if cleaned is not None:
+            setattr(instance, name, cleaned)  # also refreshes the width and height fields
+    previous = ""
+    if not instance._state.adding:
+        previous = sender._default_manager.filter(pk=instance.pk).values_list(name, flat=True).first() or ""
+    instance.__dict__.setdefault(_PREVIOUS, {})[name] = previous
+
+
+def _after_save(managed: ManagedImage, sender, instance, raw=False, using=None, **kwargs) -> None:
+    previous_names = instance.__dict__.get(_PREVIOUS, {})
+    if managed.field_name not in previous_names:
+        return
+    previous = previous_names.pop(managed.field_name)
+    current = getattr(instance, managed.field_name).name or ""
+    if current != previous:
+        transaction.on_commit(partial(_image_replaced, managed, current, previous), using=using)
+
+
+def _after_delete(managed: ManagedImage, sender, instance, using=None, **kwargs) -> None:
+    name = getattr(instance, managed.field_name).name
+    if name:
+        transaction.on_commit(partial(_image_replaced, managed, "", name), using=using)
+
+
+def _image_replaced(managed: ManagedImage, current: str, previous: str) -> None:
+    storage: Storage = managed.field.storage
+    # The save has committed: a failure here must not turn the editor's
+    # successful save into an error page. It is logged, and make_renditions
+    # makes whatever is missing.
+    if current:
+        try:
+            ensure_renditions(storage, current)
+        except Exception:
+            logger.exception("Could not make the renditions of %s; run `manage.py make_renditions`.", current)
+    if previous and not managed.model._default_manager.filter(**{managed.field_name: previous}).exists():
+        try:
+            delete_renditions(storage, previous)
+        except Exception:
+            logger.exception("Could not delete the renditions of %s, which is no longer used.", previous)

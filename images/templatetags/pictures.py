@@ -1,0 +1,90 @@
+"""``{% picture %}``: an uploaded image as a responsive ``<picture>`` of its renditions.
+
+    {% load pictures %}
+    {% picture article.lead_image alt=article.lead_image_alt sizes="(min-width: 42rem) 40rem, 100vw" class="x" %}
+
+Everything comes from the image's stored name, width and height (see
+``images.renditions``): rendering costs no query and no look at storage.
+"""
+
+import re
+
+from django import template
+from django.db.models.fields.files import ImageFieldFile
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from images.renditions import Rendition, renditions
+
+register = template.Library()
+
+# The JPEG named in ``src`` for a browser that ignores srcset: a middling width.
+FALLBACK_WIDTH = 960
+ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@register.simple_tag
+def picture(
+    image: ImageFieldFile | None,
+    *,
+    alt: str = "",
+    sizes: str = "100vw",
+    loading: str = "lazy",
+    fetchpriority: str = "",
+    **attributes: str,
+) -> SafeString | str:
+    """``<picture>`` with WebP and JPEG srcsets; nothing at all when there is no image.
+
+    ``loading="lazy"`` (the default) is for images below the fold;
+    ``loading="eager"`` with ``fetchpriority="high"`` is for the one that is
+    the page's largest paint. Other keywords (``class``…) go on the ``<img>``.
+    """
+    if loading not in {"lazy", "eager"}:
+        raise template.TemplateSyntaxError(f'{{% picture %}} takes loading="lazy" or "eager", not {loading!r}.')
+    if not image:
+        return ""
+    for name in attributes:
+        if not ATTRIBUTE_NAME.match(name):
+            raise template.TemplateSyntaxError(f"{{% picture %}} does not take an attribute named {name!r}.")
+    img_attributes = {"alt": alt or "", **attributes, "decoding": "async"}
+    if loading == "lazy":
+        img_attributes["loading"] = "lazy"
+    if fetchpriority:
+        img_attributes["fetchpriority"] = fetchpriority
+
+    width, height = _stored_size(image)
+    if not (width and height):
+        # Django measures an image whenever a row lacks its size, so none here
+        # means the file is not a readable picture: there is nothing to show.
+        return ""
+
+    url = image.storage.url
+    webp = renditions(image.name, width, height, "webp")
+    jpeg = renditions(image.name, width, height, "jpg")
+    fallback = max((r for r in jpeg if r.width <= FALLBACK_WIDTH), key=lambda r: r.width, default=jpeg[0])
+    source = {"type": webp[0].mime_type, "srcset": _srcset(webp, url), "sizes": sizes}
+    img = {
+        "src": url(fallback.name),
+        "srcset": _srcset(jpeg, url),
+        "sizes": sizes,
+        "width": fallback.width,
+        "height": fallback.height,
+        **img_attributes,
+    }
+    return format_html("<picture><source{}><img{}></picture>", _attributes(source), _attributes(img))
+
+
+def _stored_size(image: ImageFieldFile) -> tuple[int | None, int | None]:
+    # Read from the row's width and height fields: ``image.width`` would open the file.
+    field = image.field
+    width = getattr(image.instance, field.width_field, None) if field.width_field else None
+    height = getattr(image.instance, field.height_field, None) if field.height_field else None
+    return width, height
+
+
+def _srcset(candidates: list[Rendition], url) -> str:
+    return ", ".join(f"{url(r.name)} {r.width}w" for r in candidates)
+
+
+def _attributes(attributes: dict[str, object]) -> SafeString:
+    return format_html_join("", ' {}="{}"', attributes.items())

@@ -1,0 +1,94 @@
+"""Pins what common/django_internals.py relies on in Django's private API (see its docstring)."""
+
+from datetime import timedelta
+
+import django
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles.models import Article
+from articles.models.stories import ArticleQuerySet
+from common.django_internals import already_stored, handed_over_on_fetch, union_all_rows
+from tests.factories import ArticleFactory, image_file
+
+
+def test_checked_on_django_5_2():
+    # The module's docstring names the version it was checked on: an upgrade reads it again.
+    assert django.VERSION[:2] == (5, 2), "check common/django_internals.py against this Django, then update this"
+
+
+@pytest.fixture
+def five_stories(world):
+    now = timezone.now()
+    return [ArticleFactory(section=world, published_at=now - timedelta(hours=hour)) for hour in range(5, 0, -1)]
+
+
+def test_union_all_rows_keeps_each_parts_order_slice_and_parameters(five_stories, django_assert_num_queries):
+    oldest, second, middle, fourth, newest = (story.pk for story in five_stories)
+    cutoff = five_stories[2].published_at
+    # Parts of the same shape, as UNION ALL requires: (id, section id).
+    newest_two = Article.objects.order_by("-published_at").values_list("pk", "section_id")[:2]
+    oldest_two_before = (
+        Article.objects.filter(published_at__lte=cutoff).order_by("published_at").values_list("pk", "section_id")[:2]
+    )
+    by_title = Article.objects.filter(title=five_stories[2].title).values_list("pk", "section_id")
+    with django_assert_num_queries(1):
+        rows = union_all_rows([newest_two, oldest_two_before, by_title])
+    parts: dict[int, set] = {}
+    for part, (pk, section_id) in rows:
+        assert section_id == five_stories[0].section_id
+        parts.setdefault(part, set()).add(pk)
+    assert parts == {0: {newest, fourth}, 1: {oldest, second}, 2: {middle}}
+
+
+def test_union_all_rows_of_nothing_asks_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert union_all_rows([]) == []
+
+
+@pytest.mark.django_db
+def test_already_stored_tells_a_new_upload_from_a_file_in_storage(world):
+    upload = image_file()
+    assert not already_stored(upload)  # straight from a form
+    story = ArticleFactory.build(section=world, lead_image_alt="A picture")
+    story.lead_image = image_file()
+    assert not already_stored(story.lead_image)  # assigned, not yet saved
+    story.save()
+    assert already_stored(story.lead_image)
+    assert already_stored(Article.objects.get(pk=story.pk).lead_image)  # read back by name
+    story.lead_image.save("again.jpg", ContentFile(image_file().read()), save=False)
+    assert already_stored(story.lead_image)
+
+
+def test_handed_over_on_fetch_survives_chaining_and_hands_each_fetch_over_once(five_stories, monkeypatch):
+    handed: list[list[int]] = []
+    monkeypatch.setattr(ArticleQuerySet, "on_fetch", lambda self, stories: handed.append([s.pk for s in stories]))
+    stories = handed_over_on_fetch(Article.objects.order_by("pk"))
+    pks = [story.pk for story in five_stories]
+
+    assert [story.pk for story in stories] == pks
+    assert handed == [pks]
+    list(stories)  # the queryset's own cache: no second fetch
+    assert handed == [pks]
+
+    handed.clear()
+    assert stories.order_by("-pk").first().pk == pks[-1]
+    assert stories.filter(pk=pks[2]).get().pk == pks[2]
+    list(stories.all()[1:3])  # stories.all(): a fresh fetch, not the cache's slice
+    assert handed == [[pks[-1]], [pks[2]], pks[1:3]]
+
+    handed.clear()
+    assert len(list(stories.iterator(chunk_size=2))) == 5
+    assert handed == [pks]  # iterator() too: all of it at once, whatever the chunk size
+
+    handed.clear()
+    assert list(stories.values_list("pk", flat=True)) == pks  # rows, not instances: nothing handed over
+    assert list(stories.none()) == []
+    assert handed == []
+
+
+def test_story_cards_come_with_byline_names_in_two_queries(five_stories, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        cards = list(Article.objects.for_listing())
+        assert all(card.byline_names for card in cards)
