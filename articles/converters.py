@@ -1,3 +1,11 @@
+"""The path converters of the reader pages' addresses, registered when the URLconfs that use them import this.
+
+Registered here, not in the project's URLconf, so that each URLconf of this app can be imported on its own.
+"""
+
+from django.urls import register_converter
+
+
 class UnicodeSlugConverter:
     """Like Django's ``slug`` converter, but letting through non-Latin letters (Кыив, 東京)."""
 
@@ -44,3 +52,9 @@ class MonthConverter:
 
     def to_url(self, value: int) -> str:
         return f"{int(value):02d}"
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+register_converter(FeedFormatConverter, "feed_format")
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
