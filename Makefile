@@ -8,7 +8,7 @@ PORT ?= 8000
 # The suite runs on every core; PYTEST_ARGS="-n 0 -x" runs it in one process, stopping at the first failure.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install install-dev lint format check clean bench-instructions
+.PHONY: run test test-fast install install-dev lint format check clean bench-instructions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ run: install
 ## test: set up and run the whole test suite
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the tests marked slow (real servers, browsers, callgrind, a PostgreSQL cluster)
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 ## bench-instructions: instructions per uncached render of each reader page under callgrind, beside the targets
 ## (BENCH_ARGS="--check" fails on a missed target; "--database-url postgres://… --stories 100000" measures PostgreSQL)

@@ -10,7 +10,6 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.urls import reverse
@@ -21,7 +20,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 
-from .models import Article, ArticleQuerySet, Section, TaggedArticle
+from .models import Article, ArticleQuerySet, Section
 
 FEED_LENGTH = 30
 FORMATS = {"rss": Rss201rev2Feed, "atom": Atom1Feed}
@@ -63,9 +62,7 @@ class StoryFeed(Feed):
 
     def items(self, subject) -> ArticleQuerySet:
         # The body is not needed; body_html is, for the description of a story without a standfirst.
-        # Tags in the order they were added, as on the story page (a plain prefetch of ``tags`` has no order).
-        tags = Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag").order_by("pk"))
-        stories = self.stories(subject).newest_first().with_bylines().prefetch_related(tags).defer("body")
+        stories = self.stories(subject).newest_first().with_bylines().with_tags_in_order().defer("body")
         return stories[:FEED_LENGTH]
 
     def item_title(self, article: Article) -> str:
@@ -90,7 +87,7 @@ class StoryFeed(Feed):
         return article.last_changed_at
 
     def item_categories(self, article: Article) -> list[str]:
-        return [tagged.tag.name for tagged in article.tagged_items.all()]
+        return [tag.name for tag in article.tags_in_order]
 
     def item_guid(self, article: Article) -> str:
         # A tag: URI (RFC 4151) that outlives changes to the story's address

@@ -33,7 +33,7 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         "author": [person(author, request) for author in article.byline_authors],
         "publisher": publisher(request),
         "articleSection": article.section.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tags_in_order],
         "inLanguage": settings.LANGUAGE_CODE,
     }
     if article.lead_image:

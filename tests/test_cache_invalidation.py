@@ -20,7 +20,7 @@ from articles.ingest.plaintext import parse_plain_text
 from articles.invalidation import current_generation
 from articles.models import Article, ContentGeneration, PreviewLink, Revision, Source
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
-from tests.test_permissions import change_form_data
+from tests.helpers.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 

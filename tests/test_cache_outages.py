@@ -16,7 +16,7 @@ import pytest
 
 from newsroom import page_cache
 from tests.factories import ArticleFactory
-from tests.test_page_cache_shared import free_port
+from tests.helpers.servers import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,60 @@
+"""The path converters of the reader pages' addresses, registered when the URLconfs that use them import this.
+
+Registered here, not in the project's URLconf, so that each URLconf of this app can be imported on its own.
+"""
+
+from django.urls import register_converter
+
+
+class UnicodeSlugConverter:
+    """Like Django's ``slug`` converter, but letting through non-Latin letters (Кыив, 東京)."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class FeedFormatConverter:
+    """The last part of a feed's address: ``rss`` or ``atom``."""
+
+    regex = "rss|atom"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class YearConverter:
+    """A four-digit year from 1000 on; anything else is not an archive address (404)."""
+
+    regex = "[1-9][0-9]{3}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):04d}"
+
+
+class MonthConverter:
+    """A two-digit month, 01 to 12."""
+
+    regex = "0[1-9]|1[0-2]"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+register_converter(FeedFormatConverter, "feed_format")
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")

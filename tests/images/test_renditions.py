@@ -1,0 +1,258 @@
+"""Renditions: resized WebP and JPEG copies of uploads, made once after commit, without metadata."""
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from PIL import Image, JpegImagePlugin
+
+from articles.models import Article
+from images import renditions
+from images.renditions import WIDTHS, ensure_renditions, sizes
+from images.uploads import clean_upload
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    animated_gif,
+    camera_photo,
+    image_file,
+    transparent_png,
+)
+from tests.helpers.images import rendition_files, story_with
+
+pytestmark = pytest.mark.django_db
+
+
+def opened(name: str) -> Image.Image:
+    with default_storage.open(name, "rb") as file:
+        image = Image.open(BytesIO(file.read()))
+        image.load()
+        return image
+
+
+# --- Which renditions ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("width", "expected_widths"),
+    [
+        (4000, [160, 320, 640, 960, 1280, 1600]),  # never wider than the largest
+        (1600, [160, 320, 640, 960, 1280, 1600]),  # its own width, once
+        (1000, [160, 320, 640, 960, 1000]),  # never upscaled: its own width is the largest
+        (320, [160, 320]),
+        (100, [100]),
+    ],
+)
+def test_widths_are_capped_at_the_original_width(width, expected_widths):
+    planned = sizes(width, width // 2)
+    assert [w for w, _ in planned] == expected_widths
+    assert all(h == round(w / 2) for w, h in planned)
+
+
+def test_names_derive_from_the_original_name_only():
+    planned = renditions.renditions("stories/2025/Ab12-_x.jpg", 700, 350, "webp")
+    assert [r.name for r in planned] == [
+        "renditions/stories/2025/Ab12-_x/160w.webp",
+        "renditions/stories/2025/Ab12-_x/320w.webp",
+        "renditions/stories/2025/Ab12-_x/640w.webp",
+        "renditions/stories/2025/Ab12-_x/700w.webp",
+    ]
+
+
+# --- Making them -----------------------------------------------------------
+
+
+def test_saving_a_story_makes_webp_and_jpeg_renditions_at_each_width(world, committed):
+    story = story_with(image_file(size=(2000, 1000)), committed, section=world)
+    name = story.lead_image.name
+    assert rendition_files(name) == sorted(f"{w}w.{ext}" for w in WIDTHS for ext in ("jpg", "webp"))
+    for width in WIDTHS:
+        webp, jpeg = (opened(f"{renditions.folder(name)}/{width}w.{ext}") for ext in ("webp", "jpg"))
+        assert (webp.format, jpeg.format) == ("WEBP", "JPEG")
+        assert webp.size == jpeg.size == (width, width // 2)
+
+
+def test_an_author_photo_gets_renditions_too(committed):
+    with committed():
+        author = AuthorFactory(photo=image_file(size=(500, 600)))
+    assert author.photo.name.startswith("authors/")
+    assert rendition_files(author.photo.name) == sorted(
+        f"{w}w.{ext}" for w in (160, 320, 500) for ext in ("jpg", "webp")
+    )
+
+
+def test_nothing_is_made_before_the_transaction_commits_nor_after_a_rollback(world):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        story = ArticleFactory(section=world, lead_image=image_file(size=(800, 600)), lead_image_alt="A map")
+        raise RuntimeError("the editor's save fails later on")
+    assert rendition_files(story.lead_image.name) == []
+
+
+def test_exif_orientation_is_applied_to_the_stored_original_and_every_rendition(world, committed):
+    story = story_with(camera_photo(size=(1200, 800), orientation=6), committed, section=world)
+    # Stored upright: the width and height readers see.
+    assert (story.lead_image_width, story.lead_image_height) == (800, 1200)
+    original = opened(story.lead_image.name)
+    assert original.size == (800, 1200)
+    assert rendition_files(story.lead_image.name) == sorted(
+        f"{w}w.{ext}" for w in (160, 320, 640, 800) for ext in ("jpg", "webp")
+    )
+    for filename in rendition_files(story.lead_image.name):
+        image = opened(f"{renditions.folder(story.lead_image.name)}/{filename}").convert("RGB")
+        width = int(filename.split("w.")[0])
+        assert image.size == (width, width * 3 // 2)
+        red, _, blue = image.getpixel((width // 2, width // 10))  # the top: the photo's left half
+        assert red > 150 and blue < 100, filename
+
+
+def test_no_metadata_survives_in_the_original_or_any_rendition(world, committed):
+    story = story_with(camera_photo(), committed, section=world)
+    names = [story.lead_image.name] + [
+        f"{renditions.folder(story.lead_image.name)}/{filename}" for filename in rendition_files(story.lead_image.name)
+    ]
+    assert len(names) == 9
+    for name in names:
+        image = opened(name)
+        assert not image.getexif(), name
+        assert not {"exif", "xmp", "icc_profile", "comment", "photoshop"} & image.info.keys(), (name, image.info)
+        with default_storage.open(name, "rb") as file:
+            data = file.read()
+        assert b"Exif" not in data and b"Secret Lane" not in data and b"PhoneMaker" not in data, name
+
+
+def test_a_clean_upload_is_stored_byte_for_byte(world, committed):
+    upload = image_file(size=(300, 200))
+    original_bytes = upload.read()
+    upload.seek(0)
+    assert clean_upload(upload) is None
+    story = story_with(upload, committed, section=world)
+    with default_storage.open(story.lead_image.name, "rb") as file:
+        assert file.read() == original_bytes
+
+
+def test_a_cleaned_jpeg_keeps_its_quality(world, committed):
+    upload = camera_photo(orientation=1)
+    before = Image.open(BytesIO(upload.read()))
+    upload.seek(0)
+    story = story_with(upload, committed, section=world)
+    after = opened(story.lead_image.name)
+    # Encoded again with the upload's own tables: no harsher (or bloated) compression.
+    assert after.quantization == before.quantization
+    assert max(abs(a - b) for a, b in zip(after.getpixel((10, 10)), before.getpixel((10, 10)), strict=True)) <= 2
+
+
+def test_transparency_is_kept_in_webp_and_flattened_on_white_in_jpeg(world, committed):
+    story = story_with(transparent_png(), committed, section=world)
+    folder = renditions.folder(story.lead_image.name)
+    webp, jpeg = opened(f"{folder}/320w.webp"), opened(f"{folder}/320w.jpg")
+    assert webp.mode == "RGBA" and webp.getpixel((10, 10))[3] == 0
+    assert jpeg.mode == "RGB" and all(channel > 245 for channel in jpeg.getpixel((10, 10)))
+    assert jpeg.getpixel((300, 100))[1] > 120  # the green half stays green
+
+
+def test_an_animated_gif_gives_still_renditions_of_its_first_frame(world, committed):
+    story = story_with(animated_gif(), committed, section=world)
+    webp = opened(f"{renditions.folder(story.lead_image.name)}/300w.webp")
+    assert not getattr(webp, "is_animated", False)
+    red, green, _ = webp.convert("RGB").getpixel((150, 100))
+    assert red > 180 and green < 40
+
+
+def test_a_16_bit_grey_png_keeps_its_tones(world, committed):
+    buffer = BytesIO()
+    Image.new("I;16", (200, 100), 32768).save(buffer, "PNG")
+    story = story_with(SimpleUploadedFile("figure.png", buffer.getvalue()), committed, section=world)
+    jpeg = opened(f"{renditions.folder(story.lead_image.name)}/200w.jpg")
+    assert all(120 <= channel <= 136 for channel in jpeg.getpixel((100, 50)))  # mid-grey, not white
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(world, committed, monkeypatch):
+    requested = []
+    real_draft = JpegImagePlugin.JpegImageFile.draft
+
+    def recording_draft(self, mode, size):
+        result = real_draft(self, mode, size)
+        requested.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", recording_draft)
+    story_with(image_file(size=(6400, 3200)), committed, section=world)
+    assert requested == [(1600, 800)]  # a quarter scale still covers the 1600 rendition
+
+
+# --- Once, and tidied ------------------------------------------------------
+
+
+def test_renditions_are_made_once_and_reused(world, committed, monkeypatch):
+    story = story_with(image_file(size=(700, 500)), committed, section=world)
+    written = []
+    monkeypatch.setattr(renditions, "_write", lambda storage, rendition, resized: written.append(rendition.name))
+
+    with committed():
+        story.title = "A new headline"
+        story.save()
+    assert ensure_renditions(default_storage, story.lead_image.name) == 0
+    assert written == []
+
+
+def test_replacing_an_image_deletes_the_old_renditions_but_keeps_the_original(world, committed):
+    story = story_with(image_file(size=(700, 500)), committed, section=world)
+    old = story.lead_image.name
+    with committed():
+        story.lead_image = image_file(size=(500, 300))
+        story.save()
+    assert story.lead_image.name != old
+    assert rendition_files(old) == []
+    assert not Path(default_storage.path(renditions.folder(old))).exists()
+    assert default_storage.exists(old)  # originals stay (revisions may point to them)
+    assert "500w.webp" in rendition_files(story.lead_image.name)
+
+
+def test_removing_an_image_or_deleting_the_story_deletes_its_renditions(world, committed):
+    removed = story_with(image_file(), committed, section=world)
+    deleted = story_with(image_file(), committed, section=world)
+    removed_name, deleted_name = removed.lead_image.name, deleted.lead_image.name
+    with committed():
+        removed.lead_image = None
+        removed.lead_image_alt = ""
+        removed.save()
+        deleted.delete()
+    assert rendition_files(removed_name) == [] and rendition_files(deleted_name) == []
+
+
+def test_renditions_still_used_by_another_row_are_kept(world, committed):
+    story = story_with(image_file(), committed, section=world)
+    copy = ArticleFactory(section=world, lead_image=story.lead_image.name, lead_image_alt="A picture")
+    with committed():
+        story.lead_image = image_file()
+        story.save()
+    assert rendition_files(copy.lead_image.name) != []
+
+
+def test_a_failure_after_commit_is_logged_not_raised(world, committed, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("images.lifecycle.ensure_renditions", broken)
+    story = story_with(image_file(), committed, section=world)
+    assert Article.objects.filter(pk=story.pk).exists()
+    assert "run `manage.py make_renditions`" in caplog.text
+
+
+def test_an_editor_upload_through_the_admin_is_cleaned_and_rendered(client, world, author, committed):
+    from django.contrib.auth import get_user_model
+
+    from tests.helpers.forms import story_form
+
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "unused"))
+    form = story_form(world, author, lead_image=camera_photo(), lead_image_alt="Rescuers at the dam")
+    with committed():
+        response = client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 302
+    story = Article.objects.get(slug="ukraine-closer-to-nato")
+    assert (story.lead_image_width, story.lead_image_height) == (800, 1200)
+    assert not opened(story.lead_image.name).getexif()
+    assert "800w.webp" in rendition_files(story.lead_image.name)
