@@ -6,9 +6,9 @@ from django.urls import include, path, register_converter
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS, news_sitemap
+from operations.health import healthz
 
 from .converters import FeedFormatConverter, MonthConverter, UnicodeSlugConverter, YearConverter
-from .health import healthz
 
 register_converter(UnicodeSlugConverter, "uslug")
 register_converter(FeedFormatConverter, "feed_format")

@@ -140,7 +140,7 @@ def _empty_cache():
     """One process-wide cache outlives each test's database rollback: start every test without pages."""
     from django.core.cache import cache
 
-    from newsroom.page_cache import forget_cache_failures
+    from pagecache.store import forget_cache_failures
 
     cache.clear()
     forget_cache_failures()
