@@ -10,10 +10,12 @@ class ArticlesConfig(AppConfig):
         from images.lifecycle import manage_image_field
 
         from . import signals  # noqa: F401 (connects the search index receivers)
+        from .converters import register_converters
         from .invalidation import connect_receivers
         from .models import Article
         from .roles import sync_roles
 
+        register_converters()  # before any URLconf is loaded
         connect_receivers()  # which story changes move the page cache's content generation
         manage_image_field(Article, "lead_image")
         # After this app's permissions are created on every migrate or flush.

@@ -2,18 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS, news_sitemap
 from operations.health import healthz
-
-from .converters import FeedFormatConverter, MonthConverter, UnicodeSlugConverter, YearConverter
-
-register_converter(UnicodeSlugConverter, "uslug")
-register_converter(FeedFormatConverter, "feed_format")
-register_converter(YearConverter, "year")
-register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,3 +1,13 @@
+"""The path converters of reader addresses (``<uslug:…>``, ``<feed_format:…>``, ``<year:…>``, ``<month:…>``).
+
+Registered once per process by ``ArticlesConfig.ready()``, before any URLconf is
+loaded, so that ``articles.urls`` and ``articles.author_urls`` work whoever imports
+them first (Django 6 refuses to register a converter twice).
+"""
+
+from django.urls import register_converter
+
+
 class UnicodeSlugConverter:
     """Like Django's ``slug`` converter, but letting through non-Latin letters (Кыив, 東京)."""
 
@@ -44,3 +54,16 @@ class MonthConverter:
 
     def to_url(self, value: int) -> str:
         return f"{int(value):02d}"
+
+
+CONVERTERS = {
+    "uslug": UnicodeSlugConverter,
+    "feed_format": FeedFormatConverter,
+    "year": YearConverter,
+    "month": MonthConverter,
+}
+
+
+def register_converters() -> None:
+    for name, converter in CONVERTERS.items():
+        register_converter(converter, name)
