@@ -64,6 +64,14 @@ CONVERTERS = {
 }
 
 
+_registered = False
+
+
 def register_converters() -> None:
+    """Once per process: ``ready()`` runs again for each app registry a test builds (``isolate_apps``)."""
+    global _registered
+    if _registered:
+        return
     for name, converter in CONVERTERS.items():
         register_converter(converter, name)
+    _registered = True
