@@ -47,9 +47,11 @@ test-fast: install-dev
 bench-instructions: install
 	$(BIN)/python bench/instructions.py $(BENCH_ARGS)
 
+## lint: ruff, and the import layers of docs/architecture.md (contracts in pyproject.toml)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -8,16 +8,15 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         from images.lifecycle import manage_image_field
-        from newsroom import page_cache  # noqa: F401 (registers the page cache's deploy check)
 
         from . import signals  # noqa: F401 (connects the search index receivers)
-        from .invalidation import connect_signals, create_generation_row
+        from .converters import register_converters
+        from .invalidation import connect_receivers
         from .models import Article
         from .roles import sync_roles
 
-        connect_signals()
+        register_converters()  # before any URLconf is loaded
+        connect_receivers()  # which story changes move the page cache's content generation
         manage_image_field(Article, "lead_image")
         # After this app's permissions are created on every migrate or flush.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="articles.sync_roles")
-        # The content generation's one row, in every migrated (or flushed) database.
-        post_migrate.connect(create_generation_row, sender=self, dispatch_uid="articles.create_generation_row")

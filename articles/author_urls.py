@@ -3,7 +3,6 @@
 from django.urls import path
 
 from . import author_views as views
-from . import converters  # noqa: F401 - registers the converters these routes use
 
 app_name = "authors"
 

@@ -1,6 +1,8 @@
-"""The path converters of the reader pages' addresses, registered when the URLconfs that use them import this.
+"""The path converters of reader addresses (``<uslug:…>``, ``<feed_format:…>``, ``<year:…>``, ``<month:…>``).
 
-Registered here, not in the project's URLconf, so that each URLconf of this app can be imported on its own.
+Registered once per process by ``ArticlesConfig.ready()``, before any URLconf is
+loaded, so that ``articles.urls`` and ``articles.author_urls`` work whoever imports
+them first (Django 6 refuses to register a converter twice).
 """
 
 from django.urls import register_converter
@@ -54,7 +56,22 @@ class MonthConverter:
         return f"{int(value):02d}"
 
 
-register_converter(UnicodeSlugConverter, "uslug")
-register_converter(FeedFormatConverter, "feed_format")
-register_converter(YearConverter, "year")
-register_converter(MonthConverter, "month")
+CONVERTERS = {
+    "uslug": UnicodeSlugConverter,
+    "feed_format": FeedFormatConverter,
+    "year": YearConverter,
+    "month": MonthConverter,
+}
+
+
+_registered = False
+
+
+def register_converters() -> None:
+    """Once per process: ``ready()`` runs again for each app registry a test builds (``isolate_apps``)."""
+    global _registered
+    if _registered:
+        return
+    for name, converter in CONVERTERS.items():
+        register_converter(converter, name)
+    _registered = True

@@ -6,7 +6,7 @@ Two things make deep pages cheap:
   DESC, id DESC`` matches the story indexes, so the database walks the index and
   never reads the rows it skips), and only those stories are then loaded in full;
 - the total, which every page needs for "page 3 of 1,500", is counted once per
-  content generation (see ``newsroom.page_cache``) rather than on every request.
+  content generation (see ``pagecache.store``) rather than on every request.
 """
 
 from collections.abc import Callable
@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from newsroom.page_cache import remember
+from pagecache.store import remember
 
 
 class CountCachingPaginator(Paginator):

@@ -35,6 +35,8 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from pagecache.generation import content_changed
+
 from .models import Article, ArticleQuerySet, Byline, Section, TaggedArticle
 
 # Longer input is cut before any other work: nobody types more, and a huge
@@ -118,8 +120,6 @@ def refresh_search_vectors(stories: models.QuerySet) -> int:
     A bulk update sends no signals, so cached search pages are invalidated here, if readers can
     see one of the stories (a draft's vector changes no search results).
     """
-    from .invalidation import content_changed
-
     updated = stories.update(search_vector=_document_vector())
     if stories.published().exists():
         content_changed()

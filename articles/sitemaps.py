@@ -4,7 +4,7 @@ The index lists sitemaps of sections, stories (split into pages), authors with
 published stories and tags with published stories, each with the time a story
 on it was last published or updated. Everything starts from
 ``Article.objects.published()``. Those dates are aggregates over every published
-story, so each is worked out once per content generation (``page_cache.remember``).
+story, so each is worked out once per content generation (``pagecache.store.remember``).
 """
 
 from datetime import datetime, timedelta
@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from authors.models import Author
-from newsroom.page_cache import remember
+from pagecache.store import remember
 
 from .addresses import story_url
 from .models import Article, ArticleQuerySet, Section, SectionTree

@@ -1,10 +1,6 @@
 from django.urls import path
 
-from . import (
-    converters,  # noqa: F401 - registers the converters these routes use
-    feeds,
-    views,
-)
+from . import feeds, views
 from .addresses import SECTION_ROUTE, STORY_ROUTE
 
 app_name = "articles"

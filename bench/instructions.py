@@ -535,7 +535,7 @@ def measuring_process(spec: dict) -> None:
     django.setup()
     from django.test import Client
 
-    from newsroom.page_cache import current_generation_id
+    from pagecache.generation import current_generation_id
 
     def report(kind: str, **data) -> None:
         print(RESULT_PREFIX + json.dumps({"kind": kind, **data}), flush=True)

@@ -17,7 +17,7 @@ It prints what everyone got, second by second, then a summary: how long after Po
 anyone still saw an error (the recovery time), how long readers waited for the outage page, whether
 the editor's text came back on it. It exits with status 1 on any answer other than 200 or the
 friendly 503 page, on an editor's text missing from that page, or if the site did not recover.
-The test ``tests/test_outages.py`` runs the same scenario, shorter.
+The test ``tests/newsroom/test_outages.py`` runs the same scenario, shorter.
 """
 
 import argparse

@@ -19,8 +19,7 @@ on SQLite and PostgreSQL first: it fails here, not on a reader page, when an int
   alternative, opening the file from storage, reads the whole file on every save.
 
 Elsewhere the project uses public API only (``transaction.on_commit`` for work after a commit, the
-``_meta`` API for models), except ``newsroom/page_cache.py``, which reads ``connection.run_on_commit``
-and is being rewritten on another branch.
+``_meta`` API for models).
 """
 
 from django.db import connections, models

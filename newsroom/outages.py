@@ -16,48 +16,22 @@ that is where outages are told apart from bugs.
 import logging
 import sys
 
-import psycopg
 from django.conf import settings
-from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
+
+from common.outages import database_unreachable
 
 logger = logging.getLogger(__name__)
 
 # What a client (a browser, a load balancer, a crawler) is told to wait before trying again.
 RETRY_AFTER_SECONDS = 10
 
-# Errors with these SQLSTATEs mean the server is gone or not taking connections, not that a query
-# failed: connection exceptions (class 08), the server shutting down, crashed or starting up
-# (57P01-57P03), and no connection slot free (53300). A lock or statement timeout, a deadlock or a
-# serialization failure are errors of one query, and stay 500s to be looked into.
-UNREACHABLE_SQLSTATE_CLASSES = ("08",)
-UNREACHABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
-
 # Posted fields that are not the sender's text: form machinery, and what must never be echoed.
 MACHINERY_FIELDS = frozenset({"csrfmiddlewaretoken"})
 FORMSET_MANAGEMENT_SUFFIXES = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
-
-
-def database_unreachable(error: BaseException | None) -> bool:
-    """Whether ``error`` says PostgreSQL cannot be reached, rather than that one query failed.
-
-    Django wraps the driver's exception (``django.db.OperationalError`` from
-    ``psycopg.OperationalError``). An error without a SQLSTATE never reached
-    the server: the connection was refused, lost or closed, or the connection
-    pool had none to lend in time. ``InterfaceError`` is not an outage: psycopg
-    raises it for misuse, such as a closed cursor. SQLite, a file on the same
-    machine, has no outages in this sense.
-    """
-    if not isinstance(error, OperationalError):
-        return False
-    cause = error.__cause__
-    if not isinstance(cause, psycopg.OperationalError):
-        return False
-    sqlstate = cause.sqlstate
-    return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATE_CLASSES) or sqlstate in UNREACHABLE_SQLSTATES
 
 
 def posted_text(request: HttpRequest) -> list[tuple[str, str]]:

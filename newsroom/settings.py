@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "images",
+    "pagecache",
     "authors",
     "articles",
     "operations",
@@ -108,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "newsroom.page_cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -244,7 +245,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             # Redis away or unreachable: give up within half a second and render the page uncached
-            # (newsroom/page_cache.py), rather than hold the reader until gunicorn's timeout.
+            # (pagecache/store.py), rather than hold the reader until gunicorn's timeout.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }

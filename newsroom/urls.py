@@ -6,8 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS, news_sitemap
-
-from .health import healthz
+from operations.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

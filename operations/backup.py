@@ -93,7 +93,7 @@ FORMAT_VERSION = 2
 # Rebuilt by `migrate` in every database, with ids of their own: never copied, linked to by natural key.
 REBUILT_BY_MIGRATE = frozenset({"contenttypes.contenttype", "auth.permission"})
 # The state of this site's caches, not content: made by `migrate`, never copied, moved on by a restore.
-NOT_COPIED = frozenset({"articles.contentgeneration"})
+NOT_COPIED = frozenset({"pagecache.contentgeneration"})
 # Made by `migrate` too (the newsroom's roles, see articles/roles.py), but with content worth keeping:
 # a restore replaces them with the backed-up rows, ids and all. Add any table an app fills on migrate.
 REPLACED_ON_RESTORE = ("auth.group_permissions", "auth.group")
@@ -429,8 +429,8 @@ def restore_backup(path: Path, *, progress: Progress = lambda message: None) -> 
         raise explained from error
 
     # Committed: pages cached from the empty database go, and the planner learns about the new rows.
-    from articles.invalidation import everything_changed
     from common.database import refresh_planner_statistics
+    from pagecache.generation import everything_changed
 
     everything_changed()
     refresh_planner_statistics(*copied_models())

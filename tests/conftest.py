@@ -92,20 +92,10 @@ def _empty_cache():
     """One process-wide cache outlives each test's database rollback: start every test without pages."""
     from django.core.cache import cache
 
-    from newsroom.page_cache import forget_cache_failures
+    from pagecache.store import forget_cache_failures
 
     cache.clear()
     forget_cache_failures()
     yield
     forget_cache_failures()  # a test that broke the cache must not leave the next one without it
     cache.clear()
-
-
-# Slow modules that cannot carry their own marker yet: another branch is rewriting them.
-SLOW_MODULES = {"tests/test_page_cache_shared.py": "two app servers and a Redis of their own"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.nodeid.split("::")[0] in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)

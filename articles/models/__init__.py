@@ -1,7 +1,6 @@
 """The articles app's models, one file per concern; every model is importable from here as before."""
 
 from ..addresses import section_url
-from .generation import ContentGeneration
 from .imports import ImportedItem
 from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
 from .sections import Section, SectionTree
@@ -25,7 +24,6 @@ __all__ = [
     "ArticleManager",
     "ArticleQuerySet",
     "Byline",
-    "ContentGeneration",
     "Correction",
     "CorrectionQuerySet",
     "ImportedItem",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from common.slugs import validate_section_slug
+from pagecache.generation import current_generation_id
 
 from ..addresses import section_url
 
@@ -58,7 +59,7 @@ class SectionTree:
 
     Sections change rarely and every page needs them (navigation, section
     families), so each server process keeps the tree until the content
-    generation moves on (see ``newsroom.page_cache``): any section change does that.
+    generation moves on (see ``pagecache.generation``): any section change does that.
     """
 
     _loaded: tuple[str, "SectionTree"] | None = None
@@ -72,8 +73,6 @@ class SectionTree:
 
     @classmethod
     def load(cls) -> "SectionTree":
-        from ..invalidation import current_generation_id
-
         generation = current_generation_id()
         loaded = cls._loaded
         if loaded is None or loaded[0] != generation:

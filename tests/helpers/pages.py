@@ -4,7 +4,7 @@ from django.db import connection
 
 # The section tree (navigation, section families) is read once per content generation, and
 # every story list loads its stories and their byline names in two queries. Each page also reads the
-# content generation once (articles.invalidation): the "+ 1" below.
+# content generation once (pagecache.generation): the "+ 1" below.
 LIST_PAGES = {
     # top story + byline names, the section tree, the newest ids of each top-level section (one
     # query per section, 2 here; a single UNION ALL where the database allows it), those stories

@@ -25,7 +25,8 @@ from psycopg import errors
 from psycopg_pool import PoolTimeout
 
 from articles.models import Article
-from newsroom.outages import database_unreachable, service_unavailable
+from common.outages import database_unreachable
+from newsroom.outages import service_unavailable
 from tests.helpers.forms import change_form_data
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -183,7 +184,7 @@ def test_healthz_answers_503_during_an_outage_with_one_warning_line(server_log):
     assert response.status_code == 503
     assert json.loads(response.content)["database"] == "failing"
     assert not [record for record in server_log if record.exc_info]
-    assert [record.getMessage() for record in server_log if record.name == "newsroom.health"] == [
+    assert [record.getMessage() for record in server_log if record.name == "operations.health"] == [
         f"Health check 'database' failed: {REFUSED}"
     ]
     assert client.get("/healthz").status_code == 200

@@ -100,7 +100,7 @@ def test_archive_pages_are_paginated(client, world, settings):
 
 # "any stories at all?", count, navigation, stories, bylines (+ the year's months)
 # A year or month: "any stories?", count, the page's ids, stories + bylines, navigation (+ the year's months).
-# Each also reads the content generation once (articles.invalidation).
+# Each also reads the content generation once (pagecache.generation).
 ARCHIVE_QUERIES = {"/archive/": 2 + 1, "/archive/2025/": 7 + 1, "/archive/2025/06/": 6 + 1}
 
 

@@ -202,7 +202,7 @@ def test_feeds_carry_plain_text_that_readers_cannot_mistake_for_html(client, wor
 
 
 # the subject (+ "any published stories?" for a tag, + the section tree, + the author's story ids),
-# stories, bylines, tags, and the content generation (articles.invalidation)
+# stories, bylines, tags, and the content generation (pagecache.generation)
 FEED_QUERIES = {
     "/feeds/rss/": 4,
     "/feeds/atom/": 4,

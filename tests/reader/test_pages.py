@@ -136,7 +136,7 @@ def test_story_page_shows_more_from_its_section_newest_first(client, world, stor
 
 # The story, its bylines, sources and tags; its tags' newest stories (one query for all tags); which
 # of those readers may see and the section's newest ids (one query); all those stories and their
-# byline names; the section tree; the content generation (articles.invalidation). A story with corrections
+# byline names; the section tree; the content generation (pagecache.generation). A story with corrections
 # adds one query for them.
 @pytest.mark.parametrize(("shared_tags", "expected"), [(True, 10), (False, 10)])
 def test_story_page_queries_do_not_grow_with_stories(

@@ -124,7 +124,7 @@ def test_sitemap_queries_do_not_grow_with_stories(client, world, url, django_ass
 
 
 QUERIES = {
-    # Each also reads the content generation once (see articles.invalidation).
+    # Each also reads the content generation once (see pagecache.generation).
     # sections (tree + last changes), stories (count + latest), authors and tags (last changes + objects)
     "/sitemap.xml": 9,
     # count, stories

@@ -2,10 +2,10 @@ from django.core.management.base import BaseCommand, CommandError
 from taggit.models import Tag
 
 from articles.demo.archive import generate_archive
-from articles.invalidation import everything_changed
 from articles.models import Article, Byline, TaggedArticle
 from authors.models import Author
 from common.database import refresh_planner_statistics
+from pagecache.generation import everything_changed
 
 
 class Command(BaseCommand):

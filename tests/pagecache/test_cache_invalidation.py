@@ -1,7 +1,7 @@
 """Only changes readers can see invalidate cached pages (issue 10, item 7).
 
 A journalist's every save of a draft used to empty the whole page cache. Now the
-content generation (``articles.invalidation``) moves only when something readers
+content generation (``pagecache.generation``, moved by ``articles.invalidation``) moves only when something readers
 could see changes: these tests warm the cache, make a change, and ask the front
 page again. A HIT costs exactly one query, the generation's.
 """
@@ -17,8 +17,9 @@ from articles import workflow
 from articles.demo import SAMPLE_STORY
 from articles.ingest.importer import Importer
 from articles.ingest.plaintext import parse_plain_text
-from articles.invalidation import current_generation
-from articles.models import Article, ContentGeneration, PreviewLink, Revision, Source
+from articles.models import Article, PreviewLink, Revision, Source
+from pagecache.generation import current_generation
+from pagecache.models import ContentGeneration
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 from tests.helpers.forms import change_form_data
 

@@ -4,11 +4,11 @@ It checks the database and the cache, and answers with a tiny JSON body naming
 what failed (the details go to the log, never to the caller). Only the database
 is essential: without it the instance cannot serve, so the answer is 503 and a
 load balancer takes it out. Without the cache it still serves every page
-(rendered uncached, see ``newsroom.page_cache``), so the answer stays 200 with
+(rendered uncached, see ``pagecache.store``), so the answer stays 200 with
 ``"status": "degraded"``: monitoring notices, but a Redis outage does not take
 every instance out of the load balancer at once. It
 also says where cached pages are kept (``pages``: ``shared``, ``per-process``
-or ``off``, see ``newsroom.page_cache``); that never makes it fail.
+or ``off``, see ``pagecache.store``); that never makes it fail.
 """
 
 import logging
@@ -21,8 +21,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .outages import database_unreachable
-from .page_cache import page_cache_scope
+from common.outages import database_unreachable
+from pagecache.store import page_cache_scope
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             passed = check()
         except Exception as error:
             if database_unreachable(error):
-                # PostgreSQL is away: one line per probe, not a traceback (see newsroom/outages.py).
+                # PostgreSQL is away: one line per probe, not a traceback (as newsroom/outages.py does).
                 logger.warning("Health check %r failed: %s", name, error)
             else:
                 logger.exception("Health check %r raised", name)

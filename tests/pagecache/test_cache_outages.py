@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from newsroom import page_cache
+from pagecache import store
 from tests.factories import ArticleFactory
 from tests.helpers.servers import free_port
 
@@ -61,7 +61,7 @@ def real_redis(settings):
 
 
 def cache_warnings(records: list[logging.LogRecord]) -> list[str]:
-    return [r.getMessage() for r in records if r.name == "newsroom.page_cache" and r.levelno == logging.WARNING]
+    return [r.getMessage() for r in records if r.name == "pagecache.store" and r.levelno == logging.WARNING]
 
 
 def test_with_redis_at_a_dead_port_every_reader_page_is_served(client, story, dead_redis, server_log):
@@ -76,11 +76,11 @@ def test_with_redis_at_a_dead_port_every_reader_page_is_served(client, story, de
 def test_the_warning_comes_at_most_once_a_minute_even_when_every_request_tries(
     client, story, dead_redis, server_log, monkeypatch
 ):
-    monkeypatch.setattr(page_cache, "RETRY_AFTER_FAILURE_SECONDS", 0)  # try the cache on every request
+    monkeypatch.setattr(store, "RETRY_AFTER_FAILURE_SECONDS", 0)  # try the cache on every request
     for _ in range(5):
         assert client.get("/").status_code == 200
     assert len(cache_warnings(server_log)) == 1
-    monkeypatch.setattr(page_cache._Health, "last_warning", time.monotonic() - 61)  # a minute later
+    monkeypatch.setattr(store._Health, "last_warning", time.monotonic() - 61)  # a minute later
     assert client.get("/").status_code == 200
     assert len(cache_warnings(server_log)) == 2
 

@@ -38,7 +38,7 @@ def test_a_cache_hit_costs_one_query_for_the_content_generation(client, live_sto
     client.get("/")
     with django_assert_num_queries(1) as captured:
         assert client.get("/")["X-Cache"] == "HIT"
-    assert "articles_contentgeneration" in captured.captured_queries[0]["sql"]
+    assert "pagecache_contentgeneration" in captured.captured_queries[0]["sql"]
 
 
 def _warm(client, urls):
@@ -151,10 +151,10 @@ def test_cache_can_be_turned_off(client, live_story, settings):
 def test_check_deploy_notes_when_each_process_keeps_its_own_pages(settings):
     from django.core.checks import INFO
 
-    from newsroom.page_cache import check_page_cache_scope
+    from pagecache.checks import check_page_cache_scope
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     [message] = check_page_cache_scope()
-    assert message.id == "newsroom.I001" and message.level == INFO  # correct, so --fail-level WARNING passes
+    assert message.id == "pagecache.I001" and message.level == INFO  # correct, so --fail-level WARNING passes
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
     assert check_page_cache_scope() == []

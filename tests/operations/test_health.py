@@ -24,7 +24,7 @@ def test_healthz_answers_ok_with_a_tiny_uncached_json_body(client):
 def test_healthz_answers_503_when_the_database_is_down(client, caplog):
     broken = mock.MagicMock()
     broken.cursor.side_effect = OperationalError("connection refused")
-    with mock.patch("newsroom.health.connection", broken):
+    with mock.patch("operations.health.connection", broken):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content) == {

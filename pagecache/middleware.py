@@ -2,19 +2,13 @@
 
 Every cached page is stored under the current *content generation*, a row in the
 database that any change readers could see moves on in its own transaction (see
-``articles.invalidation``): every page is rebuilt on its next request, and nothing
+``pagecache.generation``): every page is rebuilt on its next request, and nothing
 has to know which pages a story appears on. Reading the generation costs one
 query per request, so every process on every server agrees the moment a change
 commits, whatever Django cache holds the pages.
 
-Page bodies live in Django's cache: Redis when ``REDIS_URL`` is set (one copy
-for every process and server), else each process's memory, which is just as
-correct (keys carry the shared generation) but renders each page once per
-process. The ``check --deploy`` note and ``/healthz`` say which.
-
-The cache can fail, the site does not: any error from it means the page is
-rendered and served uncached, with a warning in the log at most once a minute
-per process (``/healthz`` reports the cache as failing meanwhile).
+Pages are kept in Django's cache, which may fail without taking the site down
+(see ``pagecache.store``).
 
 No stampede after a publish: each page also keeps its *latest copy*. When the
 generation has moved on, the first request takes a short lock and renders;
@@ -29,113 +23,22 @@ page it gets is never stored.
 """
 
 import hashlib
-import logging
-import time
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.checks import CheckMessage, Info, Tags, register
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from articles import invalidation
-from articles.invalidation import current_generation, current_generation_id, request_generation
+from common.outages import database_unreachable
 
-from .outages import database_unreachable
-
-logger = logging.getLogger(__name__)
+from . import generation as generations
+from .generation import current_generation, request_generation
+from .store import cache_call
 
 # Response headers worth keeping with a cached page.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary")
-# A cache that fails is warned about at most this often per process, and not used for this long
-# after a failure (so that a cache that hangs rather than refuses costs its timeout rarely).
-WARNING_INTERVAL_SECONDS = 60
-RETRY_AFTER_FAILURE_SECONDS = 5
-# Django cache backends that keep values in each process's own memory.
-PER_PROCESS_BACKENDS = ("django.core.cache.backends.locmem.LocMemCache",)
-DUMMY_BACKEND = "django.core.cache.backends.dummy.DummyCache"  # keeps nothing
-
-__all__ = ["PageCacheMiddleware", "current_generation_id", "page_cache_scope", "remember"]
-
-
-# --- The cache, failing open ---------------------------------------------------------------------
-
-
-class _Health:
-    last_warning = float("-inf")
-    unused_until = float("-inf")
-
-
-def _failed(action: str, error: Exception) -> None:
-    now = time.monotonic()
-    _Health.unused_until = now + RETRY_AFTER_FAILURE_SECONDS
-    if now - _Health.last_warning >= WARNING_INTERVAL_SECONDS:
-        _Health.last_warning = now
-        logger.warning(
-            "Page cache unavailable (%s failed: %s: %s); serving pages uncached. "
-            "Next warning in a minute at the earliest.",
-            action,
-            type(error).__name__,
-            error,
-        )
-
-
-def forget_cache_failures() -> None:
-    """Use the cache again at once, and warn at the next failure (tests)."""
-    _Health.last_warning = _Health.unused_until = float("-inf")
-
-
-def _cache_call(action: str, default: Any, *args: Any, **kwargs: Any) -> Any:
-    """``cache.<action>(...)``, or ``default`` if the cache fails (or failed a moment ago)."""
-    if time.monotonic() < _Health.unused_until:
-        return default
-    try:
-        return getattr(cache, action)(*args, **kwargs)
-    except Exception as error:  # any cache error: render uncached rather than fail the reader
-        _failed(action, error)
-        return default
-
-
-def remember(key: str, compute: Callable[[], object], *, timeout: int = 3600):
-    """``compute()``'s value, worked out once per content generation and shared by every process.
-
-    For figures derived from all published stories (list lengths, sitemap dates) that
-    would otherwise be recomputed on every request although they only change with content.
-    """
-    full_key = f"derived:{current_generation_id()}:{key}"
-    value = _cache_call("get", None, full_key)
-    if value is None:
-        value = compute()
-        _cache_call("set", None, full_key, value, timeout)
-    return value
-
-
-def page_cache_scope() -> str:
-    """``"off"``, ``"per-process"`` (each process keeps its own pages) or ``"shared"``."""
-    if settings.PAGE_CACHE_SECONDS <= 0 or settings.CACHES["default"]["BACKEND"] == DUMMY_BACKEND:
-        return "off"
-    return "per-process" if settings.CACHES["default"]["BACKEND"] in PER_PROCESS_BACKENDS else "shared"
-
-
-@register(Tags.caches, deploy=True)
-def check_page_cache_scope(app_configs=None, **kwargs) -> list[CheckMessage]:
-    if page_cache_scope() != "per-process":
-        return []
-    return [
-        Info(
-            "Each server process keeps its own copy of cached pages (no REDIS_URL).",
-            hint="Correct with any number of processes and servers (they share the content generation through "
-            "the database), but every process renders each page once per change. Set REDIS_URL to share pages.",
-            id="newsroom.I001",
-        )
-    ]
-
-
-# --- The middleware --------------------------------------------------------------------------------
 
 
 class PageCacheMiddleware:
@@ -163,13 +66,13 @@ class PageCacheMiddleware:
             return self._during_outage(request)
         address = self._address(request)
         key, latest_key = f"page-cache:{generation.key}:{address}", f"page-cache:latest:{address}"
-        stored = _cache_call("get", None, key)
+        stored = cache_call("get", None, key)
         if stored is not None:
             response = self._rebuild(stored)
             response["X-Cache"] = "HIT"
         else:
             # Only now the latest copy: a hit never pays for reading (and unpickling) a second page.
-            latest = _cache_call("get", None, latest_key)
+            latest = cache_call("get", None, latest_key)
             if latest is not None and latest[1] == generation.key and latest[2] is not None:
                 response = self._rebuild(latest[2])  # stored by another request since our first look
                 response["X-Cache"] = "HIT"
@@ -199,7 +102,7 @@ class PageCacheMiddleware:
             return None
         # One renderer per page and generation; if it never finishes, the lock expires and the next renders.
         lock = f"page-cache:rendering:{generation.key}:{address}"
-        if _cache_call("add", True, lock, 1, settings.PAGE_CACHE_REVALIDATE_SECONDS):
+        if cache_call("add", True, lock, 1, settings.PAGE_CACHE_REVALIDATE_SECONDS):
             return None  # ours to render (or the cache failed: render)
         response = self._rebuild(stored)
         response["X-Cache"] = "STALE"
@@ -211,7 +114,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self._cacheable_response(response):
             frozen = self._freeze(response)
-            _cache_call(
+            cache_call(
                 "set_many",
                 None,
                 {key: frozen, latest_key: (generation.number, generation.key, frozen)},
@@ -220,7 +123,7 @@ class PageCacheMiddleware:
             response["X-Cache"] = "MISS"
         else:
             # Gone or not for keeping (a takedown's 404): nobody may be given the previous copy now.
-            _cache_call("set", None, latest_key, (generation.number, generation.key, None), settings.PAGE_CACHE_SECONDS)
+            cache_call("set", None, latest_key, (generation.number, generation.key, None), settings.PAGE_CACHE_SECONDS)
         return response
 
     def _during_outage(self, request: HttpRequest) -> HttpResponse:
@@ -229,9 +132,9 @@ class PageCacheMiddleware:
         Never past a story's scheduled time (that generation's ``next_change_at``);
         otherwise the request goes on, fails, and its reader gets the outage page.
         """
-        known = invalidation.last_known
+        known = generations.last_known
         if known is not None and (known.next_change_at is None or known.next_change_at > timezone.now()):
-            stored = _cache_call("get", None, f"page-cache:{known.key}:{self._address(request)}")
+            stored = cache_call("get", None, f"page-cache:{known.key}:{self._address(request)}")
             if stored is not None:
                 response = self._rebuild(stored)
                 response["X-Cache"] = "HIT"

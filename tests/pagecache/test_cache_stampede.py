@@ -14,12 +14,12 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from articles import workflow
-from articles.invalidation import current_generation
-from newsroom.page_cache import PageCacheMiddleware
+from pagecache.generation import current_generation
+from pagecache.middleware import PageCacheMiddleware
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def someone_is_rendering(path: str) -> None:

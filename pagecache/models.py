@@ -1,4 +1,4 @@
-"""The content generation: the one row every cache of reader pages is keyed by (see ``articles.invalidation``)."""
+"""The content generation: the one row every cache of reader pages is keyed by (see ``pagecache.generation``)."""
 
 from django.db import models
 from django.db.models import Q
@@ -9,13 +9,13 @@ class ContentGeneration(models.Model):
     """One row: which version of what readers can see the site is at, shared by every process and server.
 
     ``number`` moves on, in the same transaction, with every change readers could
-    see (see ``articles.invalidation``), so cached pages and figures keyed by it are
+    see (see ``pagecache.generation``), so cached pages and figures keyed by it are
     never older than the database, whatever cache holds them. ``token`` is new at
     every move, so a number reused after a rolled-back transaction or a restore
     never names an old cached page. ``next_change_at`` is when a scheduled or
     embargoed story next goes live: the first request after it starts a new generation.
     ``takedown_number`` is the last generation that took something off the site: no
-    older page is ever served, not even stale for a few seconds (see ``newsroom.page_cache``).
+    older page is ever served, not even stale for a few seconds (see ``pagecache.middleware``).
     """
 
     number = models.BigIntegerField(default=1)

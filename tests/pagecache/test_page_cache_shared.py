@@ -21,14 +21,13 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.helpers.servers import free_port
+
+# Two app servers (and a Redis) of their own: seconds each.
+pytestmark = pytest.mark.slow
+
+PROJECT = Path(__file__).resolve().parents[2]
 HEADLINE = "Two servers agree at once"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(url: str, seconds: float = 20) -> None:
