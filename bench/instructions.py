@@ -37,6 +37,9 @@ What it does:
 Only this process is counted: on PostgreSQL the server's own work is not in the figures (on SQLite
 the database engine runs in-process and is, under "SQL execution"). Profiles are kept with
 ``--keep-profiles DIR`` for ``callgrind_annotate``. Requires Debian's ``valgrind`` and a C compiler.
+
+Longer than 500 lines: a benchmark script kept whole (preparing, measuring, splitting by layer,
+reporting) so that it can be read and run on its own, like the other scripts in ``bench/``.
 """
 
 from __future__ import annotations

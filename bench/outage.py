@@ -18,6 +18,9 @@ anyone still saw an error (the recovery time), how long readers waited for the o
 the editor's text came back on it. It exits with status 1 on any answer other than 200 or the
 friendly 503 page, on an editor's text missing from that page, or if the site did not recover.
 The test ``tests/newsroom/test_outages.py`` runs the same scenario, shorter.
+
+Just over 500 lines: a benchmark script kept whole (cluster, readers, editor, report) so that it
+can be read and run on its own.
 """
 
 import argparse

@@ -98,8 +98,8 @@ def prepare(env: dict, stories: int) -> dict:
     """Migrate, fill the archive if short, and pick the URLs to drive (done in a child process)."""
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
-    script = (PROJECT / "bench" / "urls.py").read_text().replace("TARGET_STORIES", str(stories))
-    output = manage(env, "shell", capture=True, stdin=script)
+    script = (PROJECT / "bench" / "urls.py").read_text()
+    output = manage({**env, "BENCH_TARGET_STORIES": str(stories)}, "shell", capture=True, stdin=script)
     return json.loads(output.strip().splitlines()[-1])
 
 

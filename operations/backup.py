@@ -10,6 +10,9 @@ The archive is a ``.tar.gz`` holding, in this order:
   more than that in memory;
 - ``media/…``: every file under ``MEDIA_ROOT`` (uploads and their renditions).
 
+Longer than 500 lines on purpose: the writer and the reader of one archive format live side by
+side, so that a change to one is made, reviewed and tested with the other in view.
+
 **What is copied.** Every table of every installed app, many-to-many link tables as
 tables of their own, whatever app they come from and whenever it was added. Two are
 left out: content types and permissions, which ``migrate`` rebuilds in every database

@@ -16,6 +16,9 @@ in a transaction of its own (a savepoint inside a larger one):
 Queries stay constant per item: sources, authors and tags are looked up in one
 query each and linked with bulk inserts, whatever their number, and the body
 is one field however many paragraphs it has.
+
+A little over 500 lines: identity, updates, linking and the report are one transaction's steps,
+read top to bottom; the formats themselves live in their own modules.
 """
 
 import hashlib
