@@ -128,6 +128,29 @@ def test_a_story_page_served_from_the_page_cache_stays_up(story):
 
 
 @pytest.mark.django_db
+def test_during_an_outage_cached_pages_do_not_wait_for_the_database_again(story, monkeypatch):
+    """Asking an unreachable database costs a reader the pool's timeout: once lost, it is not asked for a second."""
+    import time
+
+    from pagecache import middleware
+
+    client = Client(raise_request_exception=False)
+    assert client.get(story.get_absolute_url()).status_code == 200
+    with database_down():
+        assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"  # found unreachable here
+        with monkeypatch.context() as patched:
+            asked = []
+            patched.setattr(middleware, "current_generation", lambda: asked.append(1))
+            assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
+            assert asked == []
+        # A second later the database is asked again (and is still away).
+        middleware.PageCacheMiddleware.database_lost_at = time.monotonic() - middleware.OUTAGE_RECHECK_SECONDS
+        assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
+        assert time.monotonic() - middleware.PageCacheMiddleware.database_lost_at < 1
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_cached_page_is_not_served_past_a_scheduled_story_going_live(story, time_machine):
     """The last content generation a process knew is served during an outage, but never past its next change."""
     from datetime import timedelta
@@ -298,7 +321,7 @@ def test_postgresql_stopped_and_started_under_readers_and_an_editor(scenario):
         cluster.start()
         newsroom = scenario.prepare_newsroom(cluster)
         server = newsroom.serve(pool=2, conn_max_age=0)
-        timeline = scenario.run_outage(newsroom, server, cluster, before=2, outage=4, settle=2, limit=30)
+        timeline = scenario.run_outage(newsroom, server, cluster, before=2, outage=6, settle=2, limit=30)
     finally:
         if server is not None:
             scenario.stop_server(server)

@@ -7,16 +7,13 @@ reports the cache as failing, so monitoring notices.
 
 import json
 import logging
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
 
 from pagecache import store
 from tests.factories import ArticleFactory
-from tests.helpers.servers import free_port
+from tests.helpers.servers import free_port, start_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +33,11 @@ def dead_redis(settings):
 @pytest.fixture
 def real_redis(settings):
     """A redis-server of our own on a free port; yields a function that stops it."""
-    binary = shutil.which("redis-server")
-    if not binary:
+    started = start_redis()
+    if not started:
         pytest.skip("redis-server is not installed")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
-    settings.CACHES = redis_cache(f"redis://127.0.0.1:{port}/0")
+    server, url = started
+    settings.CACHES = redis_cache(url)
 
     def stop() -> None:
         server.terminate()

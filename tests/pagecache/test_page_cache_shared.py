@@ -9,7 +9,6 @@ import http.cookiejar
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.servers import free_port
+from tests.helpers.servers import free_port, start_redis
 
 # Two app servers (and a Redis) of their own: seconds each.
 pytestmark = pytest.mark.slow
@@ -44,20 +43,11 @@ def wait_for(url: str, seconds: float = 20) -> None:
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """A throwaway redis-server of our own, else the one on 6379; skipped (or failed in CI) when neither."""
-    binary = shutil.which("redis-server")
-    if binary:
-        port = free_port()
-        server = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
+    started = start_redis()
+    if started:
+        server, url = started
         try:
-            for _ in range(100):
-                with socket.socket() as probe:
-                    if probe.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}/0"
+            yield url
         finally:
             server.terminate()
             server.wait(10)
