@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from common.slugs import unique_slug
+from common.slugs import SlugFromName
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 
 
@@ -12,7 +12,7 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class Author(models.Model):
+class Author(SlugFromName, models.Model):
     """A byline: a person credited with writing stories.
 
     Most authors are staff who log in as a linked ``User``; contributors and
@@ -64,11 +64,6 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(Author, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("authors:detail", kwargs={"slug": self.slug})

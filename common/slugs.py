@@ -66,3 +66,16 @@ def validate_section_slug(value: str) -> None:
             code="reserved_slug",
             params={"slug": value},
         )
+
+
+class SlugFromName:
+    """For models with a ``name`` and a ``slug``: a unique slug is made from the name on the first save.
+
+    A mixin rather than an abstract model, so the models keep their own field definitions
+    (lengths, uniqueness, help texts) and their migrations.
+    """
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name)
+        super().save(*args, **kwargs)

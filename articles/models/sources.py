@@ -2,10 +2,10 @@
 
 from django.db import models
 
-from common.slugs import unique_slug
+from common.slugs import SlugFromName
 
 
-class Source(models.Model):
+class Source(SlugFromName, models.Model):
     """Where a story's material came from: an agency, a partner, a press release…"""
 
     class Kind(models.TextChoices):
@@ -25,8 +25,3 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(Source, self.name)
-        super().save(*args, **kwargs)

@@ -1,4 +1,8 @@
-"""Backup and restore: a newsroom that has been through the real admin comes back identical."""
+"""Backup and restore: a newsroom that has been through the real admin comes back identical.
+
+Longer than 500 lines: one archive format, tested in both directions (round trip, snapshot,
+refusals, damage, full disk) around the one newsroom fixture that went through the admin.
+"""
 
 import errno
 import hashlib
