@@ -26,10 +26,12 @@ def database_unreachable(error: BaseException | None) -> bool:
     raises it for misuse, such as a closed cursor. SQLite, a file on the same
     machine, has no outages in this sense.
     """
-    if not isinstance(error, OperationalError):
+    return isinstance(error, OperationalError) and driver_error_unreachable(error.__cause__)
+
+
+def driver_error_unreachable(error: BaseException | None) -> bool:
+    """``database_unreachable`` for psycopg's own exception, before Django wraps it."""
+    if not isinstance(error, psycopg.OperationalError):
         return False
-    cause = error.__cause__
-    if not isinstance(cause, psycopg.OperationalError):
-        return False
-    sqlstate = cause.sqlstate
+    sqlstate = error.sqlstate
     return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATE_CLASSES) or sqlstate in UNREACHABLE_SQLSTATES

@@ -174,6 +174,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # development database needs, and would otherwise warn about it at every migrate.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, failing at once for a second after PostgreSQL was found unreachable rather
+    # than making every request wait for a timeout (common/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "common.postgresql"
     # How long connecting may take before the request gives up and its reader gets the "back in a
     # moment" page (newsroom/outages.py): without it, an unreachable host (packets dropped, not
     # refused) would hold a worker past gunicorn's timeout, and the reader would get no answer at all.

@@ -51,7 +51,7 @@ def test_environment_overrides_defaults():
     )
     assert result.returncode == 0, result.stderr
     debug, engine, site_name, hosts = result.stdout.strip().split("|")
-    assert (debug, engine, site_name) == ("False", "django.db.backends.postgresql", "Other Gazette")
+    assert (debug, engine, site_name) == ("False", "common.postgresql", "Other Gazette")
     assert hosts == "['news.example', 'www.news.example']"
 
 
