@@ -6,8 +6,10 @@ must be committed for that second connection to see it: hence ``transaction=True
 at the end runs a real streaming replica (``pg_basebackup -R``) under gunicorn.
 """
 
+import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -264,3 +266,27 @@ def test_each_replica_url_becomes_an_alias_configured_like_the_primary():
 def test_no_replica_urls_no_replicas():
     found = replica_settings(DATABASE_URL="postgres://db.example/news")
     assert found["replicas"] == [] and found["routers"] == [] and list(found["databases"]) == ["default"]
+
+
+# --- A real streaming replica ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_real_streaming_replica_serves_readers_and_its_loss_falls_back_to_the_primary():
+    """bench/replica.py: pg_basebackup -R, replay paused then resumed, the replica stopped, under gunicorn."""
+    sys.path.insert(0, str(PROJECT / "bench"))
+    outage = importlib.import_module("outage")
+    if outage.postgres_bin() is None or shutil.which("pg_basebackup", path=str(outage.postgres_bin())) is None:
+        message = (
+            "PostgreSQL's initdb, pg_ctl and pg_basebackup are not installed (Debian: apt-get install postgresql)."
+        )
+        if os.environ.get("REQUIRE_POSTGRES_TOOLS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    scenario = importlib.import_module("replica")
+    findings = scenario.run()
+    assert findings.problems() == [], findings.server_log
+    # What the problems stand for, spelled out.
+    assert findings.editor_saw_at_once and not findings.reader_saw_while_paused and findings.replica_commits > 0
+    assert findings.reader_saw_after_resume_seconds is not None
+    assert set(findings.while_replica_down) == {200} and findings.reader_saw_line_while_down
