@@ -8,7 +8,9 @@ variable that the router consults:
 - a reader's GET or HEAD reads from one replica, picked at random among the healthy ones;
 - the admin, previews, any other method, anyone with a session cookie (staff) and anyone who
   wrote in the last ``REPLICA_STICKY_SECONDS`` (a short-lived cookie) read from the primary;
-- once a request writes, its later reads go to the primary too, and its answer sets that cookie.
+- once a request writes, its later reads go to the primary too; if it was sent to change something
+  (not a GET or HEAD), its answer sets that cookie. A reader's GET that wrote (the page cache moving
+  on at a scheduled go-live) does not: the reader changed nothing, and a CDN might keep the cookie.
 
 Every write goes to the primary. Outside a request (management commands, the shell) everything
 uses the primary. The middleware sits before the page cache, so the content generation a cached
@@ -17,7 +19,9 @@ page is keyed by is read from the same database the page is rendered from.
 A replica that cannot be reached is not an error for readers: that request reads from the
 primary, a warning is logged (at most once a minute per replica and process) and the replica is
 left alone for ``REPLICA_RETRY_SECONDS``. Losing it in the middle of a request (the connection
-was open) makes the middleware answer the request again from the primary, which a GET allows.
+was open) sends the rest of the request's reads to the primary, and if the answer was an error
+page, the middleware answers the request again from the primary, which a GET allows (the outage
+page's own warning is then logged for an answer the reader never got).
 Without replicas the middleware removes itself (``MiddlewareNotUsed``): nothing changes.
 """
 
@@ -153,7 +157,7 @@ class ReplicaMiddleware:
                 # answered again, from the primary.
                 reading = Reading(None)
                 response = self._respond(request, reading)
-        if reading.wrote:
+        if reading.wrote and request.method not in READ_METHODS:
             response.set_cookie(
                 WROTE_COOKIE,
                 "1",

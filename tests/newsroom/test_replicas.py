@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import OperationalError, connections
+from django.http import HttpResponse
 from django.test import Client
 
 from newsroom import replicas
@@ -144,6 +145,19 @@ def test_after_a_write_the_same_request_reads_from_the_primary(replica):
     finally:
         replicas._reading.reset(token)
     assert router.db_for_read(None) == "default"  # outside a request: the primary
+
+
+@pytest.mark.parametrize(("method", "sticks"), [("post", True), ("get", False)])
+def test_only_a_request_sent_to_change_something_makes_its_sender_stick_to_the_primary(replica, method, sticks):
+    """A reader's GET may write (the page cache moving on at a go-live): the reader changed nothing."""
+    from django.test import RequestFactory
+
+    def view(request):
+        replicas.ReplicaRouter().db_for_write(None)
+        return HttpResponse("ok")
+
+    response = replicas.ReplicaMiddleware(view)(getattr(RequestFactory(), method)("/world/"))
+    assert (replicas.WROTE_COOKIE in response.cookies) is sticks
 
 
 def test_inside_a_transaction_of_the_primary_reads_stay_on_it(replica):
