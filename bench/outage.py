@@ -67,10 +67,12 @@ def postgres_bin() -> Path | None:
 class Cluster:
     """A throwaway PostgreSQL cluster: a temporary folder, a free port on loopback, trust authentication.
 
-    As root, the server runs as the ``postgres`` user (it refuses to run as root).
+    As root, the server runs as the ``postgres`` user (it refuses to run as root). With
+    ``replica_of``, a streaming replica of that running cluster instead of a new one: a copy of its
+    files (``pg_basebackup -R``, which also writes how to follow the primary), read-only once started.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, replica_of: "Cluster | None" = None) -> None:
         self.bin = postgres_bin()
         if self.bin is None:
             raise RuntimeError("PostgreSQL's initdb was not found (Debian: apt-get install postgresql).")
@@ -79,7 +81,12 @@ class Cluster:
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.as_user:
             shutil.chown(self.folder, "postgres")
-        self._pg("initdb", "-D", str(self.folder / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        data = str(self.folder / "data")
+        if replica_of is None:
+            self._pg("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        else:
+            primary = ["-h", "127.0.0.1", "-p", str(replica_of.port), "-U", "postgres"]
+            self._pg("pg_basebackup", *primary, "-D", data, "-R", "-X", "stream", "-c", "fast")
         self.running = False
 
     def _pg(self, program: str, *args: str) -> None:

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before the page cache, which reads the content generation: from the same database as the page.
+    "newsroom.replicas.ReplicaMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +163,8 @@ def database_from_url(url: str) -> dict:
 DATABASES = {
     "default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'newsroom.sqlite3'}")
 }
+# The kind of database DATABASE_URL names, before a backend of our own may stand in for Django's.
+_primary_engine = DATABASES["default"]["ENGINE"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while an editor saves; the busy timeout makes a
     # concurrent writer wait instead of failing with "database is locked".
@@ -201,6 +205,28 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             # the database, however long it was away.
             "reconnect_timeout": 1,
         }
+
+# --- Read replicas (newsroom/replicas.py, README "Read replicas") -------------
+# Each URL in DATABASE_REPLICA_URLS becomes an alias (replica1, replica2, ...) set up like the primary.
+# Reader pages read from one of them per request; the admin, every write and whoever just wrote use
+# the primary. Tests mirror them onto the primary (TEST MIRROR), so the suite needs no replica.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    _replica = {**database_from_url(_url), "TEST": {"MIRROR": "default"}}
+    if _replica["ENGINE"] != _primary_engine:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: replica {_number} is not the primary's kind of database.")
+    _replica["ENGINE"] = DATABASES["default"]["ENGINE"]  # the same backend (common.postgresql) as the primary
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"]
+# Whoever wrote reads from the primary for this long afterwards (a replica may lag behind it a little).
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5)
+# A replica found unreachable is not tried again for this long: its readers use the primary meanwhile.
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------

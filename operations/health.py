@@ -9,14 +9,19 @@ load balancer takes it out. Without the cache it still serves every page
 every instance out of the load balancer at once. It
 also says where cached pages are kept (``pages``: ``shared``, ``per-process``
 or ``off``, see ``pagecache.store``); that never makes it fail.
+
+With read replicas (``DATABASE_REPLICAS``), each is checked too and reported under
+``replicas``; one that is down makes the answer ``degraded``, never 503: readers then read
+from the primary (``newsroom/replicas.py``).
 """
 
 import logging
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -49,6 +54,19 @@ CHECKS: dict[str, Callable[[], bool]] = {"database": database_answers, "cache": 
 ESSENTIAL = frozenset({"database"})
 
 
+def replica_states() -> dict[str, str]:
+    states = {}
+    for alias in settings.DATABASE_REPLICAS:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+                states[alias] = "ok" if cursor.fetchone() == (1,) else "failing"
+        except Exception as error:
+            logger.warning("Health check of read replica %r failed: %s", alias, error)
+            states[alias] = "failing"
+    return states
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -65,10 +83,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
             passed = False
         results[name] = "ok" if passed else "failing"
     failing = {name for name, result in results.items() if result != "ok"}
+    extra = {}
+    if settings.DATABASE_REPLICAS:
+        extra["replicas"] = replica_states()
+        if "failing" in extra["replicas"].values():
+            failing.add("replicas")
     if failing & ESSENTIAL:
         status, code = "failing", 503
     elif failing:
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
-    return JsonResponse({"status": status, **results, "pages": page_cache_scope()}, status=code)
+    return JsonResponse({"status": status, **results, **extra, "pages": page_cache_scope()}, status=code)
