@@ -59,7 +59,7 @@ class MediaStorage:
             self.client.delete_object(Bucket=self.bucket, Key=name)
 
 
-def s3_options(environment: dict[str, str]) -> dict:
+def default_storage_setting(environment: dict[str, str]) -> dict:
     """``STORAGES["default"]`` as ``newsroom/settings.py`` makes it from ``environment``."""
     with mock.patch.dict(os.environ, environment):
         return runpy.run_path(str(SETTINGS))["STORAGES"]["default"]
@@ -103,7 +103,7 @@ def use_bucket(settings, endpoint: str, **more: str) -> MediaStorage:
         aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
     )
     client.create_bucket(Bucket=bucket)
-    settings.STORAGES = {**settings.STORAGES, "default": s3_options(environment)}
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_setting(environment)}
     return MediaStorage("s3", bucket=bucket, endpoint=endpoint, client=client)
 
 
