@@ -414,7 +414,7 @@ def _write_media(archive: tarfile.TarFile, path: Path, progress: Progress) -> in
         with source:
             info = tarfile.TarInfo(f"media/{name}")
             info.size = source.size
-            info.mtime = int(_modified(storage, name))
+            info.mtime = int(_modified(storage, name, source))
             info.mode = 0o644
             archive.addfile(info, source)
         added += 1
@@ -432,7 +432,12 @@ def _media_names(storage: Storage, folder: str = "") -> Iterator[str]:
         yield from _media_names(storage, prefix + name)
 
 
-def _modified(storage: Storage, name: str) -> float:
+def _modified(storage: Storage, name: str, opened: File) -> float:
+    # A file opened from a bucket (django-storages' S3File) already holds its date from the request
+    # that opened it: asking the storage would cost one more request per file.
+    known = getattr(getattr(opened, "obj", None), "last_modified", None)
+    if known is not None:
+        return known.timestamp()
     try:
         return storage.get_modified_time(name).timestamp()
     except (NotImplementedError, OSError):
