@@ -225,6 +225,11 @@ def create_backup(path: Path, *, progress: Progress = lambda message: None) -> B
                     "free some space (or back up to another disk) and run backup again."
                 ) from error
             raise BackupError(f"Could not write {path}: {error}. The partial archive was removed.") from error
+        if _from_object_storage(error):
+            raise BackupError(
+                f"The media storage could not be read ({error}). The partial archive was removed; "
+                "check the bucket's address and credentials (AWS_*) and run backup again."
+            ) from error
         raise
     report.seconds = time.monotonic() - started
     return report
@@ -807,4 +812,11 @@ def _explain(error: BaseException, path: Path) -> BackupError | None:
         return BackupError(f"The backup's rows do not load into this database ({error}). {nothing}")
     if isinstance(error, OSError):
         return BackupError(f"Could not read {path} or write the media files ({error}). {nothing}")
+    if _from_object_storage(error):
+        return BackupError(f"The media storage refused the files or could not be reached ({error}). {nothing}")
     return None
+
+
+def _from_object_storage(error: BaseException) -> bool:
+    """An error of boto3, which a bucket's storage raises (unreachable, denied), told apart without importing it."""
+    return type(error).__module__.split(".")[0] in {"botocore", "boto3", "s3transfer"}

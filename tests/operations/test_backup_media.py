@@ -16,6 +16,8 @@ from articles.models import Article
 from authors.models import Author
 from tests.factories import AuthorFactory, image_file
 from tests.helpers.images import story_with
+from tests.helpers.object_storage import use_bucket
+from tests.helpers.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,13 @@ def test_restore_refuses_a_media_storage_with_files(archive, media_storage):
     with pytest.raises(CommandError, match="is not empty"):
         call_command("restore", str(path), stdout=StringIO())
     assert list(media_storage.files()) == ["notes.txt"] and not Article.objects.exists()
+
+
+def test_an_unreachable_bucket_fails_the_backup_with_a_clear_message(s3_endpoint, settings, world, tmp_path):
+    use_bucket(settings, s3_endpoint)
+    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = f"http://127.0.0.1:{free_port()}"  # nobody there
+    settings.STORAGES = {**settings.STORAGES}  # tells Django the storages changed
+    target = tmp_path / "backup.tar.gz"
+    with pytest.raises(CommandError, match=r"The media storage could not be read .*check the bucket's address"):
+        call_command("backup", str(target), stdout=StringIO())
+    assert list(tmp_path.iterdir()) == []  # no archive, nor a partial one
