@@ -68,6 +68,7 @@ import errno
 import gzip
 import io
 import json
+import logging
 import os
 import shutil
 import tarfile
@@ -95,6 +96,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, tran
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.encoding import is_protected_type
 from psycopg.copy import QueuedLibpqWriter
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
 # Rebuilt by `migrate` in every database, with ids of their own: never copied, linked to by natural key.
@@ -429,7 +432,12 @@ def _write_media(archive: tarfile.TarFile, path: Path, progress: Progress) -> in
 
 def _media_names(storage: Storage, folder: str = "") -> Iterator[str]:
     """Every file in ``storage`` under ``folder``, walked with ``listdir`` (folders on disk, prefixes in a bucket)."""
-    folders, files = storage.listdir(folder)
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        if not folder:
+            raise  # no media folder at all
+        return  # a replaced image's renditions, tidied away since their parent was listed
     prefix = f"{folder}/" if folder else ""
     for name in sorted(files):
         yield prefix + name
@@ -774,7 +782,11 @@ class _MediaWriter:
 
     def remove_all(self) -> None:
         for name in reversed(self.made):
-            self.storage.delete(name)
+            try:
+                self.storage.delete(name)
+            except Exception:
+                # Carry on with the rest; the error that stopped the restore is the one to report.
+                logger.exception("Could not remove %s from the media storage after a failed restore.", name)
         root = _local_folder(self.storage, "")
         if root is not None:  # the folders the files were written into, if now empty
             for name in reversed(self.made):

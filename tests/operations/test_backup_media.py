@@ -14,6 +14,7 @@ from django.db import connection
 
 from articles.models import Article
 from authors.models import Author
+from images import renditions
 from tests.factories import AuthorFactory, image_file
 from tests.helpers.images import story_with
 from tests.helpers.object_storage import use_bucket
@@ -80,3 +81,22 @@ def test_an_unreachable_bucket_fails_the_backup_with_a_clear_message(s3_endpoint
     with pytest.raises(CommandError, match=r"The media storage could not be read .*check the bucket's address"):
         call_command("backup", str(target), stdout=StringIO())
     assert list(tmp_path.iterdir()) == []  # no archive, nor a partial one
+
+
+def test_renditions_tidied_away_during_the_backup_are_left_out(media_storage, world, committed, tmp_path, monkeypatch):
+    story = story_with(image_file(size=(700, 500)), committed, section=world)
+    replaced = renditions.folder(story.lead_image.name)
+    default_storage._setup()
+    storage = default_storage._wrapped
+    listdir = storage.listdir
+
+    def tidied_meanwhile(name: str):
+        if name == replaced:  # the image was replaced after its parent folder was listed
+            monkeypatch.setattr(storage, "listdir", listdir)
+            renditions.delete_renditions(storage, story.lead_image.name)
+        return listdir(name)
+
+    monkeypatch.setattr(storage, "listdir", tidied_meanwhile)
+    out = StringIO()
+    call_command("backup", str(tmp_path / "backup.tar.gz"), stdout=out)
+    assert "media: 1 files" in out.getvalue()  # the original, which is kept
