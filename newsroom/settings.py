@@ -313,6 +313,38 @@ STORAGES = {
         )
     },
 }
+# --- Media on object storage (MEDIA_STORAGE=s3) -------------------------------
+# Uploads and renditions in an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, Ceph) through
+# django-storages, so every app server sees the same files; local disk (MEDIA_ROOT) stays the default.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME, the bucket media is stored in.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            # Unset: AWS itself; set for R2, MinIO, Ceph… (e.g. https://<account>.r2.cloudflarestorage.com).
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Unset: boto3's own chain (instance role, ~/.aws) finds the credentials.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # A CDN or public bucket host for the URLs in pages, e.g. media.news.example.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Readers fetch media straight from the bucket: public objects, plain URLs that pages and
+            # caches can keep. Names are random (images.uploads), so unpublished pictures stay unguessable
+            # as long as the bucket itself does not allow listing. Empty for buckets without ACLs (R2).
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL", "public-read") or None,
+            "querystring_auth": False,
+            # A name is never reused for other content (images.renditions relies on it): cache for a year.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+
 # Uploads larger than this are refused before they are read into memory. Django's own defaults
 # are kept, not restated, for the rest: X_FRAME_OPTIONS "DENY", nosniff, HttpOnly session cookies,
 # uploads stored 0o644 and streamed to disk above 2.5 MB, USE_TZ and USE_I18N on.

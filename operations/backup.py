@@ -8,7 +8,8 @@ The archive is a ``.tar.gz`` holding, in this order:
   in Django's serialization format (``{"model": …, "pk": …, "fields": {…}}``), table
   after table, cut into members of a few megabytes so that neither side ever holds
   more than that in memory;
-- ``media/…``: every file under ``MEDIA_ROOT`` (uploads and their renditions).
+- ``media/…``: every file in the media storage (uploads and their renditions), listed and read
+  through Django's storage API, so the same archive comes from local disk or an S3 bucket.
 
 Longer than 500 lines on purpose: the writer and the reader of one archive format live side by
 side, so that a change to one is made, reviewed and tested with the other in view.
@@ -67,9 +68,11 @@ import errno
 import gzip
 import io
 import json
+import logging
 import os
 import shutil
 import tarfile
+import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -85,12 +88,16 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.encoding import is_protected_type
 from psycopg.copy import QueuedLibpqWriter
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
 # Rebuilt by `migrate` in every database, with ids of their own: never copied, linked to by natural key.
@@ -221,6 +228,11 @@ def create_backup(path: Path, *, progress: Progress = lambda message: None) -> B
                     "free some space (or back up to another disk) and run backup again."
                 ) from error
             raise BackupError(f"Could not write {path}: {error}. The partial archive was removed.") from error
+        if _from_object_storage(error):
+            raise BackupError(
+                f"The media storage could not be read ({error}). The partial archive was removed; "
+                "check the bucket's address and credentials (AWS_*) and run backup again."
+            ) from error
         raise
     report.seconds = time.monotonic() - started
     return report
@@ -386,27 +398,71 @@ def _add_bytes(archive: tarfile.TarFile, name: str, content: bytes) -> None:
 
 
 def _write_media(archive: tarfile.TarFile, path: Path, progress: Progress) -> int:
-    media_root = Path(settings.MEDIA_ROOT)
-    if not media_root.is_dir():
+    storage = default_storage
+    root = _local_folder(storage, "")
+    # The archive itself, if it is being written inside the media folder.
+    ours = set()
+    if root is not None:
+        for candidate in (path, path.with_name(f"{path.name}.partial")):
+            if candidate.resolve().is_relative_to(root):
+                ours.add(candidate.resolve().relative_to(root).as_posix())
+    added = 0
+    try:
+        names = [name for name in _media_names(storage) if name not in ours]
+    except FileNotFoundError:
         progress("  media: no media folder")
         return 0
-    ours = {path.resolve(), path.with_name(f"{path.name}.partial").resolve()}  # if written inside MEDIA_ROOT
-    added = 0
-    for file in sorted(media_root.rglob("*")):
-        if not file.is_file() or file.resolve() in ours:
-            continue
+    for name in names:
         try:
-            source = file.open("rb")
+            source = storage.open(name, "rb")
         except FileNotFoundError:
             # Renditions of a replaced image are tidied after its save; they can be made again.
-            progress(f"  media: {file.relative_to(media_root)} was deleted during the backup; left out")
+            progress(f"  media: {name} was deleted during the backup; left out")
             continue
         with source:
-            info = archive.gettarinfo(arcname=f"media/{file.relative_to(media_root).as_posix()}", fileobj=source)
+            info = tarfile.TarInfo(f"media/{name}")
+            info.size = source.size
+            info.mtime = int(_modified(storage, name, source))
+            info.mode = 0o644
             archive.addfile(info, source)
         added += 1
     progress(f"  media: {added:,} files")
     return added
+
+
+def _media_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file in ``storage`` under ``folder``, walked with ``listdir`` (folders on disk, prefixes in a bucket)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        if not folder:
+            raise  # no media folder at all
+        return  # a replaced image's renditions, tidied away since their parent was listed
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(files):
+        yield prefix + name
+    for name in sorted(folders):
+        yield from _media_names(storage, prefix + name)
+
+
+def _modified(storage: Storage, name: str, opened: File) -> float:
+    # A file opened from a bucket (django-storages' S3File) already holds its date from the request
+    # that opened it: asking the storage would cost one more request per file.
+    known = getattr(getattr(opened, "obj", None), "last_modified", None)
+    if known is not None:
+        return known.timestamp()
+    try:
+        return storage.get_modified_time(name).timestamp()
+    except (NotImplementedError, OSError):
+        return time.time()
+
+
+def _local_folder(storage: Storage, name: str) -> Path | None:
+    """Where ``name`` is on this machine's disk, or None for a storage that has no files here (a bucket)."""
+    try:
+        return Path(storage.path(name)).resolve()
+    except NotImplementedError:
+        return None
 
 
 # --- Restore --------------------------------------------------------------------------------------
@@ -417,12 +473,12 @@ def restore_backup(path: Path, *, progress: Progress = lambda message: None) -> 
     started = time.monotonic()
     if not path.is_file():
         raise BackupError(f"No backup at {path}.")
-    media = _MediaWriter(Path(settings.MEDIA_ROOT))
+    media = _MediaWriter(default_storage)
     try:
         with path.open("rb") as raw, gzip.GzipFile(fileobj=raw) as stream:
             archive, manifest = _open_archive(path, stream)
             with archive:
-                _check_target(manifest, media.root)
+                _check_target(manifest, media.storage)
                 report = _restore(path, archive, stream, manifest, media, progress)
     except BaseException as error:
         media.remove_all()
@@ -466,7 +522,7 @@ def _open_archive(path: Path, stream: gzip.GzipFile) -> tuple[tarfile.TarFile, d
     return archive, manifest
 
 
-def _check_target(manifest: dict, media_root: Path) -> None:
+def _check_target(manifest: dict, storage: Storage) -> None:
     if manifest["migrations"] != _migration_state():
         raise BackupError(
             "This backup was taken at a different database schema. Check out the matching version of "
@@ -483,8 +539,13 @@ def _check_target(manifest: dict, media_root: Path) -> None:
             f"The database already has content ({', '.join(occupied)}): restore only into an empty, "
             "migrated database, e.g. a new one, so two newsrooms are never mixed."
         )
-    if media_root.exists() and any(media_root.iterdir()):
-        raise BackupError(f"The media folder {media_root} is not empty: restore into an empty one.")
+    try:
+        folders, files = storage.listdir("")
+    except FileNotFoundError:
+        folders, files = [], []  # no media folder yet: empty
+    if folders or files:
+        where = _local_folder(storage, "") or f"storage {type(storage).__name__}"
+        raise BackupError(f"The media folder ({where}) is not empty: restore into an empty one.")
 
 
 def _restore(
@@ -687,11 +748,11 @@ class _TableLoader:
 
 
 class _MediaWriter:
-    """Writes media members into ``MEDIA_ROOT``, remembering everything it made so that it can be undone."""
+    """Writes media members through the media storage, remembering every file it made so that it can be undone."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.made: list[Path] = []  # files and folders, in the order they were made
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.made: list[str] = []  # names, in the order they were written
         self.count = 0
 
     def write(self, archive: tarfile.TarFile, member: tarfile.TarInfo) -> None:
@@ -702,23 +763,38 @@ class _MediaWriter:
             return
         if not member.isfile():
             raise BackupError(f"Refusing {member.name}: only plain files belong in the media folder.")
-        target = self.root.joinpath(*relative.parts[1:])
-        for folder in reversed([target.parent, *target.parent.parents]):
-            if not folder.exists() and (folder == self.root or self.root in folder.parents):
-                folder.mkdir()
-                self.made.append(folder)
-        self.made.append(target)
-        with archive.extractfile(member) as source, target.open("xb") as output:
-            shutil.copyfileobj(source, output, 1024 * 1024)
-        os.utime(target, (member.mtime, member.mtime))
+        name = PurePosixPath(*relative.parts[1:]).as_posix()
+        # The archive is read as a stream, which storages cannot seek in: each file goes through a
+        # buffer (in memory up to a few megabytes, on disk beyond), so memory stays flat.
+        with (
+            archive.extractfile(member) as source,
+            tempfile.SpooledTemporaryFile(max_size=MEMBER_BYTES) as buffer,
+        ):
+            shutil.copyfileobj(source, buffer, 1024 * 1024)
+            buffer.seek(0)
+            saved = self.storage.save(name, File(buffer, name=name))
+        self.made.append(saved)
+        if saved != name:
+            raise BackupError(f"{name} appeared in the media storage during the restore (someone else is writing).")
+        if (local := _local_folder(self.storage, saved)) is not None:
+            os.utime(local, (member.mtime, member.mtime))
         self.count += 1
 
     def remove_all(self) -> None:
-        for made in reversed(self.made):
-            if made.is_dir() and not made.is_symlink():
-                made.rmdir()
-            else:
-                made.unlink(missing_ok=True)
+        for name in reversed(self.made):
+            try:
+                self.storage.delete(name)
+            except Exception:
+                # Carry on with the rest; the error that stopped the restore is the one to report.
+                logger.exception("Could not remove %s from the media storage after a failed restore.", name)
+        root = _local_folder(self.storage, "")
+        if root is not None:  # the folders the files were written into, if now empty
+            for name in reversed(self.made):
+                for folder in _local_folder(self.storage, name).parents:
+                    if folder == root or root not in folder.parents:
+                        break
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
         self.made = []
 
 
@@ -748,4 +824,11 @@ def _explain(error: BaseException, path: Path) -> BackupError | None:
         return BackupError(f"The backup's rows do not load into this database ({error}). {nothing}")
     if isinstance(error, OSError):
         return BackupError(f"Could not read {path} or write the media files ({error}). {nothing}")
+    if _from_object_storage(error):
+        return BackupError(f"The media storage refused the files or could not be reached ({error}). {nothing}")
     return None
+
+
+def _from_object_storage(error: BaseException) -> bool:
+    """An error of boto3, which a bucket's storage raises (unreachable, denied), told apart without importing it."""
+    return type(error).__module__.split(".")[0] in {"botocore", "boto3", "s3transfer"}

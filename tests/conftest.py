@@ -3,6 +3,7 @@ import logging
 import pytest
 
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.helpers.object_storage import media_storage, s3_endpoint  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -1,6 +1,4 @@
-"""Stories with pictures, and the renditions on disk."""
-
-from pathlib import Path
+"""Stories with pictures, and their renditions in storage."""
 
 from django.core.files.storage import default_storage
 
@@ -15,5 +13,8 @@ def story_with(upload, committed, **fields) -> Article:
 
 
 def rendition_files(original_name: str) -> list[str]:
-    folder = Path(default_storage.path(renditions.folder(original_name)))
-    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+    """The files in ``original_name``'s rendition folder, through the storage API (local disk or a bucket)."""
+    try:
+        return sorted(default_storage.listdir(renditions.folder(original_name))[1])
+    except FileNotFoundError:
+        return []
