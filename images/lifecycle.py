@@ -22,10 +22,12 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
 from PIL import UnidentifiedImageError
 
 from common.background import enqueue
@@ -54,6 +56,10 @@ class ManagedImage:
 
 
 MANAGED_IMAGES: list[ManagedImage] = []
+
+# Sent (sender: the model; ``field_name``, ``name``) when a worker has made an image's renditions: pages
+# rendered meanwhile show the original (see ``{% picture %}``), and content apps may want them re-rendered.
+renditions_made = Signal()
 
 # Set on an instance between pre_save and post_save: {field name: name stored before this save}.
 _PREVIOUS = "_image_names_before_save"
@@ -128,12 +134,16 @@ def image_replaced(managed: ManagedImage, current: str, previous: str) -> None:
     storage: Storage = managed.field.storage
     if current:
         try:
-            ensure_renditions(storage, current)
+            written = ensure_renditions(storage, current)
         except Exception as error:
             message = f"Could not make the renditions of {current}; run `manage.py make_renditions`."
             if _is_transient(error):
                 raise TransientImageError(message) from error
             logger.exception(message)
+        else:
+            # In-process, the renditions are made as the save commits, before any page shows the image.
+            if written and not settings.CELERY_TASK_ALWAYS_EAGER:
+                renditions_made.send(sender=managed.model, field_name=managed.field_name, name=current)
     if previous and not managed.model._default_manager.filter(**{managed.field_name: previous}).exists():
         try:
             delete_renditions(storage, previous)

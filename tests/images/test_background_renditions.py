@@ -98,3 +98,26 @@ def test_an_unreadable_original_is_logged_once_not_retried(world, committed, cap
 def test_retries_back_off_exponentially_up_to_ten_minutes(settings):
     settings.TASK_RETRY_SECONDS = 10
     assert [backoff(n) for n in range(8)] == [10, 20, 40, 80, 160, 320, 600, 600]
+
+
+@pytest.mark.parametrize(("draft", "moves"), [(False, True), (True, False)])
+def test_renditions_made_by_a_worker_refresh_the_cached_pages_of_a_visible_story(
+    world, committed, broker, draft, moves
+):
+    from pagecache.generation import current_generation
+
+    story_with(image_file(size=(1000, 500)), committed, section=world, draft=draft)
+    before = current_generation().number
+    tasks.image_replaced(*broker[0])
+    assert (current_generation().number != before) is moves
+
+
+def test_renditions_made_by_a_worker_for_an_author_photo_refresh_the_cached_pages(committed, broker):
+    from pagecache.generation import current_generation
+    from tests.factories import AuthorFactory
+
+    with committed():
+        AuthorFactory(photo=image_file())
+    before = current_generation().number
+    tasks.image_replaced(*broker[0])
+    assert current_generation().number != before
