@@ -43,8 +43,17 @@ def broker() -> Iterator[str]:
         server.wait(10)
 
 
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> str:
+    """A migrated SQLite database the workers share (tasks may look at rows, as in production)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('worker') / 'worker.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=PROJECT, env=env, check=True)
+    return url
+
+
 @pytest.fixture
-def worker(broker: str, tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen]]:
+def worker(broker: str, database: str, tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen]]:
     """Start named workers (``--pool solo``: the task runs in the process we kill), each stopped after the test."""
     started: list[subprocess.Popen] = []
     env = {
@@ -52,7 +61,7 @@ def worker(broker: str, tmp_path: Path) -> Iterator[Callable[[str], subprocess.P
         "CELERY_BROKER_URL": broker,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "TASK_RETRY_SECONDS": "1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "DATABASE_URL": database,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "PYTHONUNBUFFERED": "1",
     }
@@ -108,6 +117,7 @@ def test_a_worker_makes_an_images_renditions(worker, client, tmp_path):
     original.parent.mkdir(parents=True)
     Image.new("RGB", (2000, 1000), (200, 30, 30)).save(original)
     worker("renditions")
+    log = tmp_path / "renditions.log"
 
     client.send_task("images.tasks.image_replaced", args=["articles.Article", "lead_image", "stories/big.jpg", ""])
 
@@ -116,6 +126,9 @@ def test_a_worker_makes_an_images_renditions(worker, client, tmp_path):
     wait_for(lambda: folder.exists() and {p.name for p in folder.iterdir()} >= expected, 30, "the renditions")
     with Image.open(folder / "640w.jpg") as rendition:
         assert rendition.size == (640, 320)
+    # To its end: a visible story's pages would be refreshed (no row uses this image here).
+    wait_for(lambda: "succeeded" in log.read_text() or "raised" in log.read_text(), 10, "the task's end")
+    assert "succeeded" in log.read_text(), log.read_text()
 
 
 def test_a_task_whose_worker_is_killed_is_redelivered_and_finished_by_another(worker, client, tmp_path):
