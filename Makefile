@@ -8,7 +8,7 @@ PORT ?= 8000
 # The suite runs on every core; PYTEST_ARGS="-n 0 -x" runs it in one process, stopping at the first failure.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test test-fast install install-dev lint format check clean bench-instructions
+.PHONY: run test test-fast install install-dev lint format check clean bench-instructions worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ run: install
 	$(DEV_MANAGE) migrate --no-input
 	$(DEV_MANAGE) load_demo
 	$(DEV_MANAGE) runserver 127.0.0.1:$(PORT)
+
+## worker: a Celery worker for the background work (needs CELERY_BROKER_URL or REDIS_URL; README "Background work")
+worker: install
+	$(BIN)/celery -A newsroom worker --loglevel INFO
+
+## beat: the Celery scheduler for periodic housekeeping (run exactly one)
+beat: install
+	mkdir -p run
+	$(BIN)/celery -A newsroom beat --loglevel INFO --schedule run/celerybeat-schedule
 
 ## test: set up and run the whole test suite
 test: install-dev

@@ -10,7 +10,9 @@ can see move the generation:
   or is now (``Article.is_published``): drafts, stories in review or sent back,
   transitions between hidden states and imports of drafts leave it alone;
 - a byline, tag, source or correction of a visible story;
-- any section change, a renamed tag or source (all public).
+- any section change, a renamed tag or source (all public);
+- a worker having made the renditions of a visible story's lead image (pages
+  rendered before showed the original: ``images.lifecycle.renditions_made``).
 
 Revisions, transitions, preview links and import records are never shown to
 readers and are not listened to. A story scheduled or embargoed for later moves
@@ -25,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 from taggit.models import Tag
 
+from images.lifecycle import renditions_made
 from pagecache.generation import changes_are_public, content_changed, note_go_live, register_schedule
 
 from .models import Article, Byline, Correction, Section, Source, TaggedArticle
@@ -89,6 +92,11 @@ def story_sources_changed(sender, instance, action: str, reverse: bool, pk_set=N
         content_changed()
 
 
+def lead_image_ready(sender, field_name: str, name: str, **kwargs) -> None:
+    if field_name == "lead_image" and Article.objects.published().filter(lead_image=name).exists():
+        content_changed()
+
+
 def connect_receivers() -> None:
     """Listen to this app's models readers can see (and to taggit's tags), and to nothing else."""
 
@@ -107,4 +115,5 @@ def connect_receivers() -> None:
         connect(post_save, label_changed, model)
         connect(post_delete, label_changed, model)
     connect(m2m_changed, story_sources_changed, Article.sources.through)
+    connect(renditions_made, lead_image_ready, Article)
     register_schedule(Article.objects.next_visibility_change)

@@ -6,7 +6,9 @@ For each field registered with ``manage_image_field``:
   stored (``images.clean_upload``), so the stored width and height are what
   readers see;
 - once the transaction commits, the new image's renditions are made, and the
-  renditions of the image it replaced (or of a deleted row's image) are deleted.
+  renditions of the image it replaced (or of a deleted row's image) are deleted,
+  by a Celery worker when a broker is configured (``images.tasks``), else right
+  there in the process that saved (see ``common.background``).
 
 Work on files waits for the commit so that a rolled-back save never leaves
 renditions of an image no row points to, nor deletes those of one that is
@@ -20,11 +22,15 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.core.files.storage import Storage
-from django.db import models, transaction
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
+from PIL import UnidentifiedImageError
 
+from common.background import enqueue
 from common.django_internals import already_stored
 
 from .renditions import delete_renditions, ensure_renditions
@@ -50,6 +56,10 @@ class ManagedImage:
 
 
 MANAGED_IMAGES: list[ManagedImage] = []
+
+# Sent (sender: the model; ``field_name``, ``name``) when a worker has made an image's renditions: pages
+# rendered meanwhile show the original (see ``{% picture %}``), and content apps may want them re-rendered.
+renditions_made = Signal()
 
 # Set on an instance between pre_save and post_save: {field name: name stored before this save}.
 _PREVIOUS = "_image_names_before_save"
@@ -90,27 +100,60 @@ def _after_save(managed: ManagedImage, sender, instance, raw=False, using=None, 
     previous = previous_names.pop(managed.field_name)
     current = getattr(instance, managed.field_name).name or ""
     if current != previous:
-        transaction.on_commit(partial(_image_replaced, managed, current, previous), using=using)
+        _queue(managed, current, previous, using)
 
 
 def _after_delete(managed: ManagedImage, sender, instance, using=None, **kwargs) -> None:
     name = getattr(instance, managed.field_name).name
     if name:
-        transaction.on_commit(partial(_image_replaced, managed, "", name), using=using)
+        _queue(managed, "", name, using)
 
 
-def _image_replaced(managed: ManagedImage, current: str, previous: str) -> None:
+def _queue(managed: ManagedImage, current: str, previous: str, using: str | None) -> None:
+    from .tasks import image_replaced  # the task module imports this one
+
+    enqueue(image_replaced, managed.model._meta.label, managed.field_name, current, previous, using=using)
+
+
+class TransientImageError(Exception):
+    """Storage failed in a way that may pass (a full disk, an object store away): worth retrying."""
+
+
+def _is_transient(error: Exception) -> bool:
+    # An unreadable or vanished original stays so however often it is tried.
+    return isinstance(error, OSError) and not isinstance(error, UnidentifiedImageError | FileNotFoundError)
+
+
+def image_replaced(managed: ManagedImage, current: str, previous: str) -> None:
+    """Make ``current``'s renditions and delete ``previous``'s if no row uses it any more.
+
+    Runs after the save has committed: a failure here must not turn the editor's successful save
+    into an error page. A lasting one is logged, and make_renditions makes whatever is missing;
+    a transient one raises ``TransientImageError`` for the task to retry.
+    """
     storage: Storage = managed.field.storage
-    # The save has committed: a failure here must not turn the editor's
-    # successful save into an error page. It is logged, and make_renditions
-    # makes whatever is missing.
     if current:
         try:
-            ensure_renditions(storage, current)
-        except Exception:
-            logger.exception("Could not make the renditions of %s; run `manage.py make_renditions`.", current)
+            written = ensure_renditions(storage, current)
+        except Exception as error:
+            message = f"Could not make the renditions of {current}; run `manage.py make_renditions`."
+            if _is_transient(error):
+                raise TransientImageError(message) from error
+            logger.exception(message)
+        else:
+            # In-process, the renditions are made as the save commits, before any page shows the image.
+            if written and not settings.CELERY_TASK_ALWAYS_EAGER:
+                renditions_made.send(sender=managed.model, field_name=managed.field_name, name=current)
     if previous and not managed.model._default_manager.filter(**{managed.field_name: previous}).exists():
         try:
             delete_renditions(storage, previous)
-        except Exception:
-            logger.exception("Could not delete the renditions of %s, which is no longer used.", previous)
+        except Exception as error:
+            message = f"Could not delete the renditions of {previous}, which is no longer used."
+            if _is_transient(error):
+                raise TransientImageError(message) from error
+            logger.exception(message)
+
+
+def log_failure(error: TransientImageError) -> None:
+    """A transient failure that retries did not cure (or that had no worker to retry it)."""
+    logger.error("%s", error, exc_info=error.__cause__)

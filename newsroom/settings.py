@@ -296,6 +296,35 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 # long instead of all rendering it at once (never after a takedown; 0 turns it off).
 PAGE_CACHE_REVALIDATE_SECONDS = env_int("PAGE_CACHE_REVALIDATE_SECONDS", 5)
 
+# --- Background work (Celery) ----------------------------------------------
+# The broker: CELERY_BROKER_URL, else the cache's Redis (REDIS_URL). Set, and the work moved off the
+# request (renditions, housekeeping) waits for `celery -A newsroom worker`; set CELERY_BROKER_URL= (empty)
+# to keep it in-process with a Redis cache. Unset: each task runs in the process that queued it, right
+# after its transaction commits (common/background.py), so `make run` needs nothing more.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or None
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+# A task is acknowledged when it has finished, not when it starts: a worker that dies mid-task leaves it
+# to be redelivered to another (after the visibility timeout, which must exceed the longest task).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A broker that is away must not hold an editor's save: give up quickly (the failure is logged).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # tasks report through the log; no result backend to run
+CELERY_TIMEZONE = TIME_ZONE
+# A task failing transiently is retried after this many seconds, then twice as long each time (10 min at most).
+TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
+# Housekeeping, run by `celery -A newsroom beat` (operations/tasks.py).
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
+    "forget-old-login-records": {"task": "operations.tasks.forget_old_login_records", "schedule": timedelta(days=1)},
+}
+# Login records (django-axes' access and failure logs) older than this many days are deleted by beat.
+LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 90)
+
 # --- Static and media files -------------------------------------------------
 
 STATIC_URL = "static/"
@@ -403,5 +432,7 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
         # Lockouts are logged as warnings; the routine bookkeeping of every login is not news.
         "axes": {"level": "WARNING"},
+        # In-process tasks (no broker) would log a line each; a worker's log keeps them.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }

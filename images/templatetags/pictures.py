@@ -4,12 +4,18 @@
     {% picture article.lead_image alt=article.lead_image_alt sizes="(min-width: 42rem) 40rem, 100vw" class="x" %}
 
 Everything comes from the image's stored name, width and height (see
-``images.renditions``): rendering costs no query and no look at storage.
+``images.renditions``): rendering costs no query and no look at storage, except
+while a worker may still be making an image's renditions (a broker is
+configured): then storage is asked once whether they exist, and until they do
+the original is shown at the size the rendition would have had, never a broken
+image. Once found, an image's renditions are remembered for the process's life
+(a new image always has a new name).
 """
 
 import re
 
 from django import template
+from django.conf import settings
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -20,6 +26,9 @@ register = template.Library()
 
 # The JPEG named in ``src`` for a browser that ignores srcset: a middling width.
 FALLBACK_WIDTH = 960
+# Names of originals whose renditions were found in storage (made by a worker); bounded.
+_READY: set[str] = set()
+_READY_LIMIT = 10_000
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -62,6 +71,9 @@ def picture(
     webp = renditions(image.name, width, height, "webp")
     jpeg = renditions(image.name, width, height, "jpg")
     fallback = max((r for r in jpeg if r.width <= FALLBACK_WIDTH), key=lambda r: r.width, default=jpeg[0])
+    if not _renditions_ready(image, last_written=jpeg[0]):
+        img = {"src": url(image.name), "width": fallback.width, "height": fallback.height, **img_attributes}
+        return format_html("<img{}>", _attributes(img))
     source = {"type": webp[0].mime_type, "srcset": _srcset(webp, url), "sizes": sizes}
     img = {
         "src": url(fallback.name),
@@ -72,6 +84,20 @@ def picture(
         **img_attributes,
     }
     return format_html("<picture><source{}><img{}></picture>", _attributes(source), _attributes(img))
+
+
+def _renditions_ready(image: ImageFieldFile, *, last_written: Rendition) -> bool:
+    # In-process (no broker), renditions are made as the save commits: assumed, never looked for.
+    if settings.CELERY_TASK_ALWAYS_EAGER or image.name in _READY:
+        return True
+    # Renditions are written widest first, WebP before JPEG: the narrowest JPEG, written last, says
+    # that all are there.
+    if not image.storage.exists(last_written.name):
+        return False
+    if len(_READY) >= _READY_LIMIT:
+        _READY.clear()
+    _READY.add(image.name)
+    return True
 
 
 def _stored_size(image: ImageFieldFile) -> tuple[int | None, int | None]:
