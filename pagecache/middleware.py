@@ -23,7 +23,6 @@ page it gets is never stored.
 """
 
 import hashlib
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,10 +39,6 @@ from .store import cache_call
 
 # Response headers worth keeping with a cached page.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary")
-# After the database was found unreachable, cached pages are served from the last known generation
-# for this long without asking it again: asking costs a reader the pool's or the connection's
-# timeout (1–2 s) every time, and an outage is not over in less.
-OUTAGE_RECHECK_SECONDS = 1.0
 
 
 class PageCacheMiddleware:
@@ -62,21 +57,15 @@ class PageCacheMiddleware:
                 return response
             return self._cached(request)
 
-    # When this process last found the database unreachable (time.monotonic()), or None.
-    database_lost_at: float | None = None
-
     def _cached(self, request: HttpRequest) -> HttpResponse:
-        lost_at = PageCacheMiddleware.database_lost_at
-        if lost_at is not None and time.monotonic() - lost_at < OUTAGE_RECHECK_SECONDS:
-            return self._during_outage(request)
         try:
+            # During an outage this fails at once, not after a timeout: the PostgreSQL backend
+            # (common/postgresql) stops trying for a second once the server was found unreachable.
             generation = current_generation()
         except Exception as error:
             if not database_unreachable(error):
                 raise
-            PageCacheMiddleware.database_lost_at = time.monotonic()
             return self._during_outage(request)
-        PageCacheMiddleware.database_lost_at = None
         address = self._address(request)
         key, latest_key = f"page-cache:{generation.key}:{address}", f"page-cache:latest:{address}"
         stored = cache_call("get", None, key)

@@ -93,12 +93,10 @@ def _empty_cache():
     """One process-wide cache outlives each test's database rollback: start every test without pages."""
     from django.core.cache import cache
 
-    from pagecache.middleware import PageCacheMiddleware
     from pagecache.store import forget_cache_failures
 
     cache.clear()
     forget_cache_failures()
     yield
     forget_cache_failures()  # a test that broke the cache must not leave the next one without it
-    PageCacheMiddleware.database_lost_at = None  # nor one that lost the database think it still lost
     cache.clear()
