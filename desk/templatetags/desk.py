@@ -21,12 +21,11 @@ def desk_config(context: template.Context, story: Article | None) -> SafeString:
         "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
         "heartbeat_seconds": settings.DESK_HEARTBEAT_SECONDS,
         "story": None,
+        "new_autosave_url": reverse("desk:latest_new_story_autosave"),
+        # The script appends "<token>/autosave/" for a new story's form (its own, or one it saved).
+        "new_autosave_base": reverse("desk:latest_new_story_autosave").removesuffix("autosave/"),
     }
-    if story is None:
-        config["new_autosave_url"] = reverse("desk:latest_new_story_autosave")
-        # The script appends "<token>/autosave/" for its own tab's form.
-        config["new_autosave_base"] = config["new_autosave_url"].removesuffix("autosave/")
-    elif context.get("has_change_permission"):
+    if story is not None and context.get("has_change_permission"):
         config["story"] = story.pk
         config["autosave_url"] = reverse("desk:story_autosave", args=[story.pk])
         config["heartbeat_url"] = reverse("desk:heartbeat", args=[story.pk])

@@ -162,6 +162,283 @@
   updatePreviewHeader();
   renderPreview();
 
-  // Shared with the sections below.
-  window.newsroomDesk = { config, form, body, send, element, renderPreview, updateBodyCounts, updatePreviewHeader, csrfToken };
+
+  // --- The form's state: every field a person types or picks, by name (not files, hidden fields or byline rows) ---
+
+  const SKIPPED_TYPES = new Set(["file", "hidden", "submit", "button", "reset", "password", "image"]);
+
+  function formFields() {
+    const fields = {};
+    for (const field of form.elements) {
+      // Formset fields (bylines-0-author) have a dash; the desk's own controls have no name.
+      if (!field.name || field.name.includes("-") || SKIPPED_TYPES.has(field.type) || field.disabled) continue;
+      if (field.type === "checkbox") fields[field.name] = field.checked;
+      else if (field.type === "radio") {
+        if (field.checked) fields[field.name] = field.value;
+      } else if (field.tagName === "SELECT" && field.multiple) {
+        fields[field.name] = [...field.selectedOptions].map((option) => option.value);
+      } else fields[field.name] = field.value;
+    }
+    return fields;
+  }
+
+  function applyFields(fields) {
+    for (const [name, value] of Object.entries(fields)) {
+      const found = form.elements.namedItem(name);
+      if (!found) continue;
+      const field = found instanceof RadioNodeList ? null : found;
+      if (found instanceof RadioNodeList) {
+        for (const radio of found) radio.checked = radio.value === value;
+        continue;
+      }
+      if (SKIPPED_TYPES.has(field.type) || field.disabled || field.readOnly) continue;
+      if (field.type === "checkbox") field.checked = Boolean(value);
+      else if (field.tagName === "SELECT") {
+        const wanted = new Set(Array.isArray(value) ? value : [value]);
+        for (const option of field.options) option.selected = wanted.has(option.value);
+      } else field.value = value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+
+  const sameFields = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  // A form shown again with errors holds what was posted, which the server did not keep.
+  const showingErrors = Boolean(form.querySelector(".errornote, .errorlist"));
+  const savedFields = showingErrors ? null : formFields(); // the baseline for "unsaved changes"
+  let submitting = false;
+
+  // --- Unsaved-changes warning: leaving with edits not saved asks first (not once the form is being saved) ---
+
+  const hasUnsavedChanges = () => !submitting && (savedFields === null || !sameFields(formFields(), savedFields));
+  window.addEventListener("beforeunload", (event) => {
+    if (hasUnsavedChanges()) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers need it set to show the dialog
+    }
+  });
+
+  // --- Autosave: every few seconds of activity, the form's unsaved state goes to the server as this person's
+  // autosave; offline it waits in this browser (localStorage) and goes when the connection returns ---
+
+  const NEW_TOKEN_KEY = "desk:new-story-token";
+  // New stories this browser submitted: once saved, their autosaves are superseded and removed.
+  const SUBMITTED_KEY = "desk:submitted-new-stories";
+  const newStoryUrl = (someToken) => `${config.new_autosave_base}${someToken}/autosave/`;
+  let submittedTokens = [];
+  try {
+    submittedTokens = JSON.parse(localStorage.getItem(SUBMITTED_KEY) || "[]");
+  } catch (error) {
+    submittedTokens = [];
+  }
+  let token = config.story === null ? sessionStorage.getItem(NEW_TOKEN_KEY) : null;
+  // The add form shown again with errors is the same new story: its token stays.
+  const stillWriting = config.story === null && showingErrors && token && submittedTokens.includes(token);
+  const superseded = submittedTokens.filter((submitted) => !(stillWriting && submitted === token));
+  if (config.story === null && (!token || superseded.includes(token))) {
+    token = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    sessionStorage.setItem(NEW_TOKEN_KEY, token);
+  }
+  try {
+    localStorage.setItem(SUBMITTED_KEY, JSON.stringify(stillWriting ? [token] : []));
+    for (const submitted of superseded) localStorage.removeItem(`desk:autosave:new:${submitted}`);
+  } catch (error) {
+    // Storage forbidden: nothing was kept there either.
+  }
+  const cleanedUp = Promise.all(
+    superseded.map((submitted) => send(newStoryUrl(submitted), { method: "DELETE" }).catch(() => {})),
+  );
+  const autosaveUrl = () => (config.story === null ? newStoryUrl(token) : config.autosave_url);
+  const localKey = () => (config.story === null ? `desk:autosave:new:${token}` : `desk:autosave:story:${config.story}`);
+
+  const autosaveStatus = element("p", { class: "desk-autosave-status", role: "status", "aria-live": "polite" });
+  counts.after(autosaveStatus);
+
+  let lastAutosaved = savedFields || {};
+  let activeSinceLastTick = showingErrors;
+  let autosavePaused = false; // while an earlier autosave is on offer, it must not be overwritten
+
+  function keepLocally(fields) {
+    try {
+      localStorage.setItem(localKey(), JSON.stringify({ fields, at: new Date().toISOString(), url: autosaveUrl() }));
+    } catch (error) {
+      // Storage full or forbidden: the server copy is all there is.
+    }
+  }
+
+  async function pushAutosave(fields) {
+    keepLocally(fields);
+    try {
+      const response = await send(autosaveUrl(), { data: { fields } });
+      if (!response.ok) throw new Error(String(response.status));
+      const answer = await response.json();
+      localStorage.removeItem(localKey());
+      lastAutosaved = fields;
+      autosaveStatus.textContent = `Unsaved changes kept at ${answer.time}.`;
+    } catch (error) {
+      autosaveStatus.textContent = navigator.onLine
+        ? "Could not keep your changes on the server just now; they are kept in this browser."
+        : "Offline: your changes are kept in this browser and will be sent when the connection returns.";
+    }
+  }
+
+  function autosaveTick() {
+    if (submitting || autosavePaused || !activeSinceLastTick) return;
+    activeSinceLastTick = false;
+    const fields = formFields();
+    if (!sameFields(fields, lastAutosaved)) pushAutosave(fields);
+  }
+
+  form.addEventListener("input", () => {
+    activeSinceLastTick = true;
+  });
+  form.addEventListener("change", () => {
+    activeSinceLastTick = true;
+  });
+  setInterval(autosaveTick, config.autosave_seconds * 1000);
+  window.addEventListener("online", () => {
+    const pending = localStorage.getItem(localKey());
+    if (pending && !autosavePaused) pushAutosave(JSON.parse(pending).fields);
+  });
+  form.addEventListener("submit", () => {
+    submitting = true;
+    if (token) {
+      try {
+        localStorage.setItem(SUBMITTED_KEY, JSON.stringify([...new Set([...submittedTokens, token])]));
+      } catch (error) {
+        // Then housekeeping removes the autosave in a few weeks.
+      }
+    }
+  });
+
+  // --- On opening: an autosave (on the server, or left in this browser) that differs from the form is offered ---
+
+  const offer = document.getElementById("desk-offer");
+
+  function lineDiff(before, after) {
+    // Longest common subsequence of lines: enough for a story body, and no dependency.
+    const a = before.split("\n");
+    const b = after.split("\n");
+    const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+    for (let i = a.length - 1; i >= 0; i--) {
+      for (let j = b.length - 1; j >= 0; j--) {
+        table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+      }
+    }
+    const lines = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      if (i < a.length && j < b.length && a[i] === b[j]) {
+        lines.push([" ", a[i]]);
+        i++;
+        j++;
+      } else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) lines.push(["+", b[j++]]);
+      else lines.push(["-", a[i++]]);
+    }
+    return lines;
+  }
+
+  function fieldLabel(name) {
+    const field = form.elements.namedItem(name);
+    const label = field && field.id ? form.querySelector(`label[for="${field.id}"]`) : null;
+    return label ? label.textContent.replace(/:$/, "").trim() : name;
+  }
+
+  function describeDifferences(current, autosaved) {
+    const list = element("dl", { class: "desk-diff" });
+    for (const [name, value] of Object.entries(autosaved)) {
+      const now = current[name];
+      if (JSON.stringify(now) === JSON.stringify(value) || now === undefined) continue;
+      list.append(element("dt", {}, fieldLabel(name)));
+      const lines = element("dd");
+      const text = (v) => (Array.isArray(v) ? v.join(", ") : String(v));
+      for (const [mark, line] of lineDiff(text(now), text(value))) {
+        if (mark === " " && name === "body" && line === "") continue;
+        const tag = mark === "+" ? "ins" : mark === "-" ? "del" : "span";
+        lines.append(element(tag, {}, `${mark} ${line}`), "\n");
+      }
+      list.append(lines);
+    }
+    return list;
+  }
+
+  function showOffer(autosave) {
+    const current = formFields();
+    if (sameFields({ ...current, ...autosave.fields }, current)) {
+      autosavePaused = false;
+      return;
+    }
+    autosavePaused = true;
+    offer.replaceChildren();
+    const message = element("p", { class: "desk-offer__message" });
+    message.append(element("strong", {}, `You have unsaved changes from ${autosave.time}`));
+    if (autosave.saved_since) {
+      message.append(` (the story was saved since, by ${autosave.saved_since.by} at ${autosave.saved_since.time})`);
+    }
+    message.append(" — restore them or discard them?");
+    const restore = element("button", { type: "button", class: "button default" }, "Restore");
+    const discard = element("button", { type: "button", class: "button" }, "Discard");
+    const details = element("details", { class: "desk-offer__details" });
+    details.append(element("summary", {}, "What would change"), describeDifferences(current, autosave.fields));
+    const actions = element("p", { class: "desk-offer__actions" });
+    actions.append(restore, " ", discard);
+    offer.append(message, actions, details);
+    offer.hidden = false;
+    offer.setAttribute("role", "region");
+    offer.setAttribute("aria-label", "Unsaved changes");
+
+    restore.addEventListener("click", () => {
+      if (autosave.token) {
+        token = autosave.token;
+        sessionStorage.setItem(NEW_TOKEN_KEY, token);
+      }
+      applyFields(autosave.fields);
+      lastAutosaved = {}; // the server may hold an older copy: the next tick sends this one
+      localStorage.removeItem(localKey());
+      autosavePaused = false;
+      offer.hidden = true;
+      autosaveStatus.textContent = `Restored your unsaved changes from ${autosave.time}. Save the story to keep them.`;
+      updateBodyCounts();
+      updatePreviewHeader();
+      renderPreview();
+      body.focus();
+    });
+    discard.addEventListener("click", () => {
+      const url = autosave.token ? newStoryUrl(autosave.token) : autosaveUrl();
+      send(url, { method: "DELETE" }).catch(() => {});
+      localStorage.removeItem(localKey());
+      autosavePaused = false;
+      offer.hidden = true;
+      autosaveStatus.textContent = "Discarded the unsaved changes.";
+    });
+    restore.focus({ preventScroll: true });
+  }
+
+  async function offerEarlierChanges() {
+    let local = null;
+    try {
+      local = JSON.parse(localStorage.getItem(localKey()) || "null");
+    } catch (error) {
+      local = null;
+    }
+    let server = null;
+    try {
+      const response = await fetch(config.story === null ? config.new_autosave_url : config.autosave_url, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) server = (await response.json()).autosave;
+    } catch (error) {
+      server = null; // offline: what this browser kept is all there is
+    }
+    if (local && (!server || new Date(local.at) > new Date(server.updated_at))) {
+      const at = new Date(local.at);
+      const time = `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+      showOffer({ fields: local.fields, time, token: config.story === null ? token : "", saved_since: null });
+    } else if (server) {
+      showOffer(server);
+    }
+  }
+  cleanedUp.then(offerEarlierChanges);
 })();

@@ -78,3 +78,102 @@ def test_on_a_narrow_screen_the_preview_is_a_tab(live_server, page, journalist, 
     expect(preview.locator(".story__body")).to_contain_text("First paragraph.")
     page.get_by_role("tab", name="Write").click()
     expect(body).to_be_visible()
+
+
+@pytest.fixture
+def quick_autosave(settings):
+    settings.DESK_AUTOSAVE_SECONDS = 1
+
+
+def test_autosave_survives_closing_the_tab_and_restoring_brings_the_text_back(
+    live_server, page, journalist, draft, quick_autosave
+):
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+    page.get_by_label("Body").fill("First paragraph.\n\nA second paragraph nobody saved.")
+    expect(page.locator(".desk-autosave-status")).to_contain_text("Unsaved changes kept at", timeout=5000)
+    page.close()  # the tab is closed without saving
+
+    page = page.context.new_page()
+    page.goto(change_url(live_server.url, draft))
+    offer = page.locator("#desk-offer")
+    expect(offer).to_contain_text(re.compile(r"You have unsaved changes from \d\d:\d\d"))
+    page.get_by_text("What would change").click()
+    expect(offer.locator(".desk-diff ins").last).to_have_text("+ A second paragraph nobody saved.")
+    expect(page.get_by_label("Body")).to_have_value("First paragraph.")
+    page.get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Body")).to_have_value("First paragraph.\n\nA second paragraph nobody saved.")
+    expect(offer).to_be_hidden()
+
+    # Saved for real: the autosave is superseded and not offered again.
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.reload()
+    expect(page.get_by_label("Body")).to_have_value("First paragraph.\n\nA second paragraph nobody saved.")
+    page.wait_for_timeout(500)
+    expect(page.locator("#desk-offer")).to_be_hidden()
+
+
+def test_a_new_story_is_autosaved_and_offered_on_the_add_form(live_server, page, journalist, world, quick_autosave):
+    log_in(page, live_server.url, "journalist")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.get_by_label("Headline").fill("Floods in the north")
+    page.get_by_label("Body").fill("Rivers burst their banks.")
+    expect(page.locator(".desk-autosave-status")).to_contain_text("Unsaved changes kept at", timeout=5000)
+    page.close()
+
+    page = page.context.new_page()
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Headline")).to_have_value("Floods in the north")
+    expect(page.get_by_label("Body")).to_have_value("Rivers burst their banks.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    # Saved: the next new story starts clean.
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.wait_for_timeout(800)
+    expect(page.locator("#desk-offer")).to_be_hidden()
+
+
+def test_offline_changes_wait_in_the_browser_and_go_when_the_connection_returns(
+    live_server, page, journalist, draft, quick_autosave
+):
+    from desk.models import Autosave
+
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+    page.context.set_offline(True)
+    page.get_by_label("Body").fill("Written on the train.")
+    status = page.locator(".desk-autosave-status")
+    expect(status).to_contain_text("Offline", timeout=5000)
+    assert not Autosave.objects.exists()
+    page.context.set_offline(False)
+    expect(status).to_contain_text("Unsaved changes kept at", timeout=5000)
+    assert Autosave.objects.get().fields["body"] == "Written on the train."
+
+
+def test_leaving_with_unsaved_changes_asks_first(live_server, page, journalist, draft):
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_label("Body").click()
+    page.keyboard.type(" More.")
+    page.get_by_role("link", name="Home").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url == change_url(live_server.url, draft)
+
+    # Saving is not leaving: no question then.
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert dialogs == ["beforeunload"]
+    page.get_by_role("link", name="Home").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert dialogs == ["beforeunload"]
