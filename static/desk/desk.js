@@ -441,4 +441,57 @@
     }
   }
   cleanedUp.then(offerEarlierChanges);
+
+  // --- Presence: who else has this story open, kept current by a heartbeat; an editor may take it over ---
+
+  const presence = document.getElementById("desk-presence");
+  const openedVersionField = form.querySelector("input[name=opened_version]");
+  const openedVersion = () => (openedVersionField ? Number(openedVersionField.value) : null);
+
+  function showPresence(answer) {
+    presence.replaceChildren();
+    presence.classList.toggle("desk-presence--stale", Boolean(answer.stale));
+    if (answer.stale) {
+      const what = answer.stale.take_over ? "took over this story" : "saved this story";
+      presence.append(
+        element("p", {}, `${answer.stale.by} ${what} at ${answer.stale.time}, after you opened it: your next save will be refused as an edit conflict.`),
+        element("p", {}, "Your text stays on this page and in your autosave: copy what you need, then open the story again."),
+      );
+    }
+    for (const person of answer.editing) {
+      presence.append(element("p", {}, `${person.name} is editing this story — since ${person.since}`));
+    }
+    if (answer.editing.length && answer.can_take_over && !answer.stale) {
+      const takeOver = element("button", { type: "button", class: "button" }, "Take over");
+      takeOver.addEventListener("click", async () => {
+        const response = await send(config.take_over_url);
+        if (!response.ok) return;
+        // The others' forms now conflict on saving; this one carries the story's new version.
+        if (openedVersionField) openedVersionField.value = (await response.json()).version;
+        takeOver.replaceWith(element("p", {}, "You took over this story: the others will be told their next save will conflict."));
+      });
+      presence.append(takeOver);
+    }
+  }
+
+  async function beat() {
+    if (submitting) return;
+    try {
+      const response = await send(config.heartbeat_url, { data: { opened_version: openedVersion() } });
+      if (response.ok) showPresence(await response.json());
+    } catch (error) {
+      // Offline: the others stop seeing this person after the stale window, which is right.
+    }
+  }
+
+  if (config.heartbeat_url) {
+    beat();
+    setInterval(beat, config.heartbeat_seconds * 1000);
+    window.addEventListener("pagehide", () => {
+      if (submitting) return; // the save's own page opens at once and says it is here
+      const goodbye = new FormData();
+      goodbye.append("csrfmiddlewaretoken", csrfToken);
+      navigator.sendBeacon(config.leave_url, goodbye);
+    });
+  }
 })();

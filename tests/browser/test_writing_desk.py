@@ -177,3 +177,31 @@ def test_leaving_with_unsaved_changes_asks_first(live_server, page, journalist, 
     page.get_by_role("link", name="Home").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     assert dialogs == ["beforeunload"]
+
+
+def test_presence_appears_in_another_browser_and_goes_when_it_closes(
+    live_server, browser, page, journalist, editor, draft, settings
+):
+    settings.DESK_HEARTBEAT_SECONDS = 1
+    settings.DESK_PRESENCE_STALE_SECONDS = 2
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    editor_page = other.new_page()
+    log_in(editor_page, live_server.url, "editor")
+    editor_page.goto(change_url(live_server.url, draft))
+    expect(editor_page.locator("#desk-presence")).to_contain_text(
+        re.compile(r"David Wyatt is editing this story — since \d\d:\d\d")
+    )
+    presence = page.locator("#desk-presence")
+    expect(presence).to_contain_text(re.compile(r"Priya Raman is editing this story — since \d\d:\d\d"), timeout=5000)
+
+    # The editor takes over: the journalist is told before typing more.
+    editor_page.get_by_role("button", name="Take over").click()
+    expect(editor_page.locator("#desk-presence")).to_contain_text("You took over this story")
+    expect(presence).to_contain_text("Priya Raman took over this story", timeout=5000)
+    expect(presence).to_contain_text("your next save will be refused as an edit conflict")
+
+    other.close()
+    expect(presence).not_to_contain_text("Priya Raman is editing", timeout=6000)
