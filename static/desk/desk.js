@@ -84,6 +84,120 @@
   });
   showTab("write");
 
+  // --- Toolbar and shortcuts: what the body's Markdown supports (articles/rendering.py) ---
+
+  function replaceSelection(text, selectFrom, selectTo) {
+    body.focus();
+    const start = body.selectionStart;
+    // insertText keeps the browser's undo history; where it is missing, setRangeText does the same edit.
+    if (!document.execCommand("insertText", false, text)) {
+      body.setRangeText(text, start, body.selectionEnd, "end");
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    body.setSelectionRange(start + selectFrom, start + selectTo);
+  }
+
+  function wrapSelection(marker, placeholder) {
+    const selected = body.value.slice(body.selectionStart, body.selectionEnd) || placeholder;
+    replaceSelection(`${marker}${selected}${marker}`, marker.length, marker.length + selected.length);
+  }
+
+  function prefixLines(prefix) {
+    // Whole lines: a subheading, quote or list item starts at the beginning of its line. Again removes it.
+    const value = body.value;
+    const lineStart = value.lastIndexOf("\n", body.selectionStart - 1) + 1;
+    const found = value.indexOf("\n", Math.max(body.selectionEnd, lineStart));
+    const lineEnd = found === -1 ? value.length : found;
+    body.setSelectionRange(lineStart, lineEnd);
+    const lines = value.slice(lineStart, lineEnd).split("\n");
+    const undo = lines.every((line) => line.startsWith(prefix));
+    const text = lines.map((line) => (undo ? line.slice(prefix.length) : prefix + line)).join("\n");
+    replaceSelection(text, lines.length === 1 ? text.length : 0, text.length);
+  }
+
+  // The link dialog lives outside the story form: a form may not hold another.
+  const linkDialog = element("dialog", { class: "desk-link-dialog", "aria-labelledby": "desk-link-heading" });
+  const linkForm = element("form", { method: "dialog", novalidate: "" }); // its own check below says what is wrong
+  const linkText = element("input", { type: "text", id: "desk-link-text" });
+  const linkAddress = element("input", { type: "url", id: "desk-link-url", placeholder: "https://", required: "" });
+  const linkError = element("p", { class: "desk-link-dialog__error", role: "alert" });
+  const linkActions = element("p", { class: "desk-link-dialog__actions" });
+  linkActions.append(
+    element("button", { type: "submit", class: "button default", value: "insert" }, "Insert link"),
+    " ",
+    element("button", { type: "button", class: "button", "data-cancel": "" }, "Cancel"),
+  );
+  linkForm.append(
+    element("h2", { id: "desk-link-heading" }, "Insert a link"),
+    element("label", { for: "desk-link-text" }, "Link text"),
+    linkText,
+    element("label", { for: "desk-link-url" }, "Address (URL)"),
+    linkAddress,
+    linkError,
+    linkActions,
+  );
+  linkDialog.append(linkForm);
+  document.body.append(linkDialog);
+  let linkRange = [0, 0];
+
+  function openLinkDialog() {
+    linkRange = [body.selectionStart, body.selectionEnd];
+    linkText.value = body.value.slice(...linkRange);
+    linkAddress.value = "";
+    linkError.textContent = "";
+    linkDialog.showModal();
+    (linkText.value ? linkAddress : linkText).focus();
+  }
+  linkForm.addEventListener("submit", (event) => {
+    let address = linkAddress.value.trim();
+    if (address && !/^[a-z][a-z0-9+.-]*:/i.test(address)) address = `https://${address}`;
+    // Only what the readers' sanitizer keeps: anything else would vanish from the story.
+    if (!/^(https?:\/\/|mailto:|tel:)\S+$/i.test(address)) {
+      event.preventDefault();
+      linkError.textContent = "Enter an address starting with https://, http://, mailto: or tel:.";
+      linkAddress.focus();
+      return;
+    }
+    linkDialog.close();
+    event.preventDefault();
+    const text = linkText.value || address;
+    body.focus();
+    body.setSelectionRange(...linkRange);
+    replaceSelection(`[${text}](${address})`, 1, 1 + text.length);
+  });
+  linkDialog.querySelector("[data-cancel]").addEventListener("click", () => linkDialog.close());
+  linkDialog.addEventListener("close", () => body.focus());
+
+  const FORMATS = [
+    { label: "Subheading", apply: () => prefixLines("## ") },
+    { label: "Bold", keys: "b", apply: () => wrapSelection("**", "bold text") },
+    { label: "Italic", keys: "i", apply: () => wrapSelection("*", "italic text") },
+    { label: "Link", keys: "k", apply: openLinkDialog },
+    { label: "Quote", apply: () => prefixLines("> ") },
+    { label: "List", apply: () => prefixLines("- ") },
+  ];
+  const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+  const toolbar = element("div", { class: "desk-toolbar", role: "toolbar", "aria-label": "Formatting", "aria-controls": body.id });
+  for (const format of FORMATS) {
+    const shortcut = format.keys ? `${isMac ? "Meta" : "Control"}+${format.keys.toUpperCase()}` : null;
+    const button = element("button", { type: "button", class: `desk-toolbar__${format.label.toLowerCase()}` }, format.label);
+    if (shortcut) {
+      button.setAttribute("aria-keyshortcuts", shortcut);
+      button.title = `${format.label} (${isMac ? "⌘" : "Ctrl+"}${format.keys.toUpperCase()})`;
+    }
+    button.addEventListener("click", format.apply);
+    toolbar.append(button);
+  }
+  editor.prepend(toolbar);
+  body.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    const format = FORMATS.find((candidate) => candidate.keys === event.key.toLowerCase());
+    if (format) {
+      event.preventDefault();
+      format.apply();
+    }
+  });
+
   // --- Counts: the body's words, characters and reading time; headline and standfirst against what search shows ---
 
   function updateBodyCounts() {

@@ -205,3 +205,52 @@ def test_presence_appears_in_another_browser_and_goes_when_it_closes(
 
     other.close()
     expect(presence).not_to_contain_text("Priya Raman is editing", timeout=6000)
+
+
+def select_in_body(page, text: str) -> None:
+    page.get_by_label("Body").evaluate(
+        "(body, text) => { body.focus(); const at = body.value.indexOf(text);"
+        " body.setSelectionRange(at, at + text.length); }",
+        text,
+    )
+
+
+def test_toolbar_and_shortcuts_write_the_markdown_the_body_supports(live_server, page, journalist, draft):
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+    body = page.get_by_label("Body")
+    body.fill("Heading here\n\nstrong words and soft words\n\nsay it\n\none\ntwo\n\nthe alliance")
+    toolbar = page.get_by_role("toolbar", name="Formatting")
+
+    select_in_body(page, "Heading")
+    toolbar.get_by_role("button", name="Subheading").click()
+    select_in_body(page, "strong")
+    toolbar.get_by_role("button", name="Bold").click()
+    select_in_body(page, "soft")
+    page.keyboard.press("Control+i")
+    select_in_body(page, "say it")
+    toolbar.get_by_role("button", name="Quote").click()
+    select_in_body(page, "one\ntwo")
+    # Keyboard only: the buttons are reachable with Tab and pressed with Enter.
+    toolbar.get_by_role("button", name="List").focus()
+    page.keyboard.press("Enter")
+    select_in_body(page, "alliance")
+    page.keyboard.press("Control+k")
+    dialog = page.get_by_role("dialog", name="Insert a link")
+    expect(dialog.get_by_label("Link text")).to_have_value("alliance")
+    dialog.get_by_label("Address (URL)").fill("javascript:alert(1)")
+    dialog.get_by_role("button", name="Insert link").click()
+    expect(dialog).to_contain_text("Enter an address starting with https://")
+    dialog.get_by_label("Address (URL)").fill("nato.int")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    select_in_body(page, "words and")
+    page.keyboard.press("Control+b")
+
+    expect(body).to_have_value(
+        "## Heading here\n\n**strong** **words and** *soft* words\n\n> say it\n\n- one\n- two\n\nthe [alliance](https://nato.int)"
+    )
+    preview = page.locator("#desk-preview .story__body")
+    expect(preview.locator("h2")).to_have_text("Heading here")
+    expect(preview.locator("a")).to_have_attribute("href", "https://nato.int")
+    expect(preview.locator("li")).to_have_count(2)
