@@ -556,6 +556,55 @@
   }
   cleanedUp.then(offerEarlierChanges);
 
+  // --- Labels the admin's byline table and autocomplete widgets lack, for screen readers ---
+
+  function labelUnnamedControls() {
+    for (const group of form.querySelectorAll(".inline-group .tabular")) {
+      const headers = [...group.querySelectorAll("thead th")];
+      const nameOf = (cell) => {
+        const header = headers[cell.cellIndex];
+        return header ? header.textContent.trim() : "";
+      };
+      for (const header of headers) {
+        if (!header.textContent.trim()) header.append(element("span", { class: "visually-hidden" }, "Byline entry"));
+      }
+      group.querySelectorAll("tbody tr.form-row").forEach((row, index) => {
+        for (const cell of row.cells) {
+          const name = `${nameOf(cell)} ${index + 1}`.trim();
+          for (const control of cell.querySelectorAll("input:not([type=hidden]), select")) {
+            if (!control.labels.length && !control.hasAttribute("aria-label")) control.setAttribute("aria-label", name);
+          }
+          for (const box of cell.querySelectorAll(".select2 [role=combobox], .select2 [role=textbox]")) {
+            if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", name);
+          }
+        }
+      });
+    }
+    // Autocomplete boxes take their name from the field's own label.
+    for (const select of form.querySelectorAll("select.admin-autocomplete")) {
+      const label = select.labels[0];
+      const container = select.nextElementSibling;
+      if (!label || !container || !container.classList.contains("select2")) continue;
+      if (!label.id) label.id = `${select.id}-label`;
+      for (const box of container.querySelectorAll("[role=combobox], [role=textbox], .select2-search__field")) {
+        if (!box.hasAttribute("aria-labelledby") || !document.getElementById(box.getAttribute("aria-labelledby"))) {
+          box.setAttribute("aria-labelledby", label.id);
+        }
+      }
+    }
+  }
+  // The admin's own scripts build the autocomplete boxes and byline rows at their own moments: label whatever appears.
+  let labelling = false;
+  new MutationObserver(() => {
+    if (labelling) return;
+    labelling = true;
+    queueMicrotask(() => {
+      labelUnnamedControls();
+      labelling = false;
+    });
+  }).observe(form, { childList: true, subtree: true });
+  labelUnnamedControls();
+
   // --- Presence: who else has this story open, kept current by a heartbeat; an editor may take it over ---
 
   const presence = document.getElementById("desk-presence");

@@ -4,6 +4,7 @@ presence, the phone layout and accessibility of the story form."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.factories import ArticleFactory
@@ -254,3 +255,55 @@ def test_toolbar_and_shortcuts_write_the_markdown_the_body_supports(live_server,
     expect(preview.locator("h2")).to_have_text("Heading here")
     expect(preview.locator("a")).to_have_attribute("href", "https://nato.int")
     expect(preview.locator("li")).to_have_count(2)
+
+
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+# Everything wider than the window, inner scrolling boxes included (a table that must be scrolled sideways).
+TOO_WIDE = """() => { const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("#content *")].filter((node) => {
+    const box = node.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && node.closest("[hidden], .collapsed") === null;
+  }).map((node) => `${node.tagName.toLowerCase()}#${node.id}.${node.className}`); }"""
+
+
+def test_the_story_form_fits_a_phone(live_server, page, editor, journalist, draft, world):
+    draft.title = "A headline long enough to need several lines on a phone, as wire headlines often are " * 2
+    draft.save()
+    from django.utils import timezone
+
+    ArticleFactory(
+        section=world, status="in_review", published_at=None, submitted_at=timezone.now(),
+        title=draft.title + " (filed)", created_by=journalist,
+    )  # fmt: skip
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "editor")
+    for url in (change_url(live_server.url, draft), f"{live_server.url}/admin/articles/article/add/"):
+        page.goto(url)
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), url
+        assert page.evaluate(TOO_WIDE) == [], url
+        assert page.get_by_label("Body").bounding_box()["height"] >= 300
+    page.goto(change_url(live_server.url, draft))
+    title_box = page.get_by_label("Headline").bounding_box()
+    assert title_box["x"] + title_box["width"] <= 390
+    page.goto(f"{live_server.url}/admin/articles/storyinreview/")
+    expect(page.get_by_role("link", name=draft.title + " (filed)")).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert page.evaluate(TOO_WIDE) == []
+
+
+def axe_report(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{violation['impact']}: {violation['id']} ({violation['help']}) at "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in violations
+    )
+
+
+def test_axe_finds_no_violations_on_the_add_and_change_forms(live_server, page, journalist, draft):
+    log_in(page, live_server.url, "journalist")
+    for url in (f"{live_server.url}/admin/articles/article/add/", change_url(live_server.url, draft)):
+        for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+            page.set_viewport_size(viewport)
+            page.goto(url)
+            violations = Axe().run(page).response["violations"]
+            assert not violations, f"{url} at {viewport['width']}px:\n{axe_report(violations)}"
