@@ -8,19 +8,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.factories import ArticleFactory
+from tests.helpers.browser import axe_report, log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/admin/")
 
 
 @pytest.fixture
@@ -289,14 +279,6 @@ def test_the_story_form_fits_a_phone(live_server, page, editor, journalist, draf
     expect(page.get_by_role("link", name=draft.title + " (filed)")).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert page.evaluate(TOO_WIDE) == []
-
-
-def axe_report(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{violation['impact']}: {violation['id']} ({violation['help']}) at "
-        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
-        for violation in violations
-    )
 
 
 def test_axe_finds_no_violations_on_the_add_and_change_forms(live_server, page, journalist, draft):
