@@ -370,7 +370,9 @@
 
   let lastAutosaved = savedFields || {};
   let activeSinceLastTick = showingErrors;
-  let autosavePaused = false; // while an earlier autosave is on offer, it must not be overwritten
+  // Typing while an earlier autosave is still on offer keeps the new words, in the same place on the server:
+  // the offer then still restores from this page, and discarding it must not delete the new words.
+  let autosavedSinceOffer = false;
 
   function keepLocally(fields) {
     try {
@@ -388,6 +390,7 @@
       const answer = await response.json();
       localStorage.removeItem(localKey());
       lastAutosaved = fields;
+      autosavedSinceOffer = true;
       autosaveStatus.textContent = `Unsaved changes kept at ${answer.time}.`;
     } catch (error) {
       autosaveStatus.textContent = navigator.onLine
@@ -397,7 +400,7 @@
   }
 
   function autosaveTick() {
-    if (submitting || autosavePaused || !activeSinceLastTick) return;
+    if (submitting || !activeSinceLastTick) return;
     activeSinceLastTick = false;
     const fields = formFields();
     if (!sameFields(fields, lastAutosaved)) pushAutosave(fields);
@@ -412,7 +415,7 @@
   setInterval(autosaveTick, config.autosave_seconds * 1000);
   window.addEventListener("online", () => {
     const pending = localStorage.getItem(localKey());
-    if (pending && !autosavePaused) pushAutosave(JSON.parse(pending).fields);
+    if (pending) pushAutosave(JSON.parse(pending).fields);
   });
   form.addEventListener("submit", () => {
     submitting = true;
@@ -479,11 +482,8 @@
 
   function showOffer(autosave) {
     const current = formFields();
-    if (sameFields({ ...current, ...autosave.fields }, current)) {
-      autosavePaused = false;
-      return;
-    }
-    autosavePaused = true;
+    if (sameFields({ ...current, ...autosave.fields }, current)) return;
+    autosavedSinceOffer = false;
     offer.replaceChildren();
     const message = element("p", { class: "desk-offer__message" });
     message.append(element("strong", {}, `You have unsaved changes from ${autosave.time}`));
@@ -509,8 +509,7 @@
       }
       applyFields(autosave.fields);
       lastAutosaved = {}; // the server may hold an older copy: the next tick sends this one
-      localStorage.removeItem(localKey());
-      autosavePaused = false;
+      if (autosave.localKey) localStorage.removeItem(autosave.localKey);
       offer.hidden = true;
       autosaveStatus.textContent = `Restored your unsaved changes from ${autosave.time}. Save the story to keep them.`;
       updateBodyCounts();
@@ -519,23 +518,37 @@
       body.focus();
     });
     discard.addEventListener("click", () => {
-      const url = autosave.token ? newStoryUrl(autosave.token) : autosaveUrl();
-      send(url, { method: "DELETE" }).catch(() => {});
-      localStorage.removeItem(localKey());
-      autosavePaused = false;
+      const elsewhere = autosave.token && autosave.token !== token; // another tab's new story, not this form's
+      if (elsewhere || !autosavedSinceOffer) {
+        send(elsewhere ? newStoryUrl(autosave.token) : autosaveUrl(), { method: "DELETE" }).catch(() => {});
+      }
+      if (autosave.localKey) localStorage.removeItem(autosave.localKey);
       offer.hidden = true;
       autosaveStatus.textContent = "Discarded the unsaved changes.";
     });
     restore.focus({ preventScroll: true });
   }
 
-  async function offerEarlierChanges() {
-    let local = null;
-    try {
-      local = JSON.parse(localStorage.getItem(localKey()) || "null");
-    } catch (error) {
-      local = null;
+  function newestLocalCopy() {
+    // A new story's copy may be under another tab's token (a tab closed while offline): take the newest.
+    const prefix = config.story === null ? "desk:autosave:new:" : null;
+    const keys = prefix ? Object.keys(localStorage).filter((key) => key.startsWith(prefix)) : [localKey()];
+    let newest = null;
+    for (const key of keys) {
+      try {
+        const copy = JSON.parse(localStorage.getItem(key) || "null");
+        if (copy && (!newest || new Date(copy.at) > new Date(newest.at))) {
+          newest = { ...copy, localKey: key, token: prefix ? key.slice(prefix.length) : "" };
+        }
+      } catch (error) {
+        localStorage.removeItem(key); // unreadable: nothing to offer from it
+      }
     }
+    return newest;
+  }
+
+  async function offerEarlierChanges() {
+    const local = newestLocalCopy();
     let server = null;
     try {
       const response = await fetch(config.story === null ? config.new_autosave_url : config.autosave_url, {
@@ -549,8 +562,9 @@
     if (local && (!server || new Date(local.at) > new Date(server.updated_at))) {
       const at = new Date(local.at);
       const time = `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
-      showOffer({ fields: local.fields, time, token: config.story === null ? token : "", saved_since: null });
+      showOffer({ fields: local.fields, time, token: local.token, localKey: local.localKey, saved_since: null });
     } else if (server) {
+      if (local) localStorage.removeItem(local.localKey); // the server has a newer copy
       showOffer(server);
     }
   }

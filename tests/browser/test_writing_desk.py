@@ -2,11 +2,13 @@
 presence, the phone layout and accessibility of the story form."""
 
 import re
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.conftest import LEAVING_SECONDS
 from tests.factories import ArticleFactory
 from tests.helpers.browser import axe_report, log_in
 
@@ -195,6 +197,7 @@ def test_presence_appears_in_another_browser_and_goes_when_it_closes(
     expect(presence).to_contain_text("your next save will be refused as an edit conflict")
 
     other.close()
+    time.sleep(LEAVING_SECONDS)
     expect(presence).not_to_contain_text("Priya Raman is editing", timeout=6000)
 
 

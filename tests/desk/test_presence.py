@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import Article
+from pagecache.generation import current_generation_id
 from tests.helpers.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,12 @@ def test_after_an_editor_takes_over_the_others_next_save_conflicts(as_user, jour
         f"/admin/articles/article/{own_draft.pk}/change/", change_form_data(own_draft, opened_version=new_version)
     )
     assert saved.status_code == 302
+
+
+def test_taking_over_a_live_story_leaves_readers_pages_alone(as_user, editor, story):
+    generation = current_generation_id()
+    assert as_user(editor).post(f"/admin/desk/stories/{story.pk}/presence/take-over/").status_code == 200
+    assert current_generation_id() == generation
 
 
 def test_a_save_by_someone_else_is_reported_too(as_user, journalist, editor, own_draft):
