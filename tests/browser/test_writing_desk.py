@@ -292,3 +292,20 @@ def test_axe_finds_no_violations_on_the_add_and_change_forms(live_server, page, 
             page.goto(url)
             violations = Axe().run(page).response["violations"]
             assert not violations, f"{url} at {viewport['width']}px:\n{axe_report(violations)}"
+
+
+def test_axe_finds_no_violations_in_the_desks_notices_and_link_dialog(live_server, page, journalist, editor, draft):
+    from desk import autosaves, presence
+
+    autosaves.write(journalist, {"body": "First paragraph.\n\nUnsaved."}, story=draft)
+    presence.heartbeat(draft, editor)
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+    expect(page.locator("#desk-offer")).to_be_visible()
+    expect(page.locator("#desk-presence")).to_contain_text("Priya Raman is editing this story")
+    page.get_by_text("What would change").click()
+    page.get_by_label("Body").focus()
+    page.keyboard.press("Control+k")
+    expect(page.get_by_role("dialog", name="Insert a link")).to_be_visible()
+    violations = Axe().run(page).response["violations"]
+    assert not violations, axe_report(violations)
