@@ -309,3 +309,12 @@ def test_axe_finds_no_violations_in_the_desks_notices_and_link_dialog(live_serve
     expect(page.get_by_role("dialog", name="Insert a link")).to_be_visible()
     violations = Axe().run(page).response["violations"]
     assert not violations, axe_report(violations)
+
+
+def test_the_body_and_its_preview_sit_side_by_side_on_a_wide_screen(live_server, page, journalist, draft):
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+    body = page.get_by_label("Body").bounding_box()
+    preview = page.locator("#desk-preview").bounding_box()
+    assert body["x"] + body["width"] <= preview["x"]  # beside it, not under it
+    assert body["width"] >= 300 and preview["width"] >= 300
