@@ -21,11 +21,11 @@
     return node;
   }
 
-  function send(url, { method = "POST", data, keepalive = false } = {}) {
+  function send(url, { method = "POST", data, signal } = {}) {
     return fetch(url, {
       method,
       credentials: "same-origin",
-      keepalive,
+      signal,
       headers: { "X-CSRFToken": csrfToken, "Content-Type": "application/json", Accept: "application/json" },
       body: data === undefined ? undefined : JSON.stringify(data),
     });
@@ -240,13 +240,7 @@
     if (previewRequest) previewRequest.abort();
     const request = (previewRequest = new AbortController());
     try {
-      const response = await fetch(config.preview_url, {
-        method: "POST",
-        credentials: "same-origin",
-        signal: request.signal,
-        headers: { "X-CSRFToken": csrfToken, "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ body: body.value }),
-      });
+      const response = await send(config.preview_url, { data: { body: body.value }, signal: request.signal });
       const answer = await response.json();
       if (!response.ok) {
         previewStatus.textContent = answer.error || "The preview is not available just now.";
@@ -256,7 +250,6 @@
       previewStatus.textContent = "";
       previewBody.innerHTML = answer.html; // sanitized by the server exactly as for readers
       readingTime.textContent = `${answer.reading_minutes} min read`;
-      writer.dispatchEvent(new CustomEvent("desk:previewed"));
     } catch (error) {
       if (error.name !== "AbortError") previewStatus.textContent = "The preview could not be updated (no connection?).";
     }
