@@ -189,6 +189,18 @@
     toolbar.append(button);
   }
   editor.prepend(toolbar);
+  // One stop for Tab; the arrow keys, Home and End move between the buttons (the ARIA toolbar pattern).
+  const toolButtons = [...toolbar.querySelectorAll("button")];
+  toolButtons.forEach((button, index) => (button.tabIndex = index === 0 ? 0 : -1));
+  toolbar.addEventListener("keydown", (event) => {
+    const at = toolButtons.indexOf(document.activeElement);
+    const moves = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: toolButtons.length - 1 };
+    if (at === -1 || !(event.key in moves)) return;
+    event.preventDefault();
+    const next = toolButtons[(moves[event.key] + toolButtons.length) % toolButtons.length];
+    toolButtons.forEach((button) => (button.tabIndex = button === next ? 0 : -1));
+    next.focus();
+  });
   body.addEventListener("keydown", (event) => {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
     const format = FORMATS.find((candidate) => candidate.keys === event.key.toLowerCase());
@@ -618,6 +630,8 @@
   const openedVersionField = form.querySelector("input[name=opened_version]");
   const openedVersion = () => (openedVersionField ? Number(openedVersionField.value) : null);
 
+  let tookOver = false;
+
   function showPresence(answer) {
     presence.replaceChildren();
     presence.classList.toggle("desk-presence--stale", Boolean(answer.stale));
@@ -631,14 +645,17 @@
     for (const person of answer.editing) {
       presence.append(element("p", {}, `${person.name} is editing this story — since ${person.since}`));
     }
-    if (answer.editing.length && answer.can_take_over && !answer.stale) {
+    if (tookOver) {
+      presence.append(element("p", {}, "You took over this story: the others are told their next save will conflict."));
+    } else if (answer.editing.length && answer.can_take_over && !answer.stale) {
       const takeOver = element("button", { type: "button", class: "button" }, "Take over");
       takeOver.addEventListener("click", async () => {
         const response = await send(config.take_over_url);
         if (!response.ok) return;
         // The others' forms now conflict on saving; this one carries the story's new version.
         if (openedVersionField) openedVersionField.value = (await response.json()).version;
-        takeOver.replaceWith(element("p", {}, "You took over this story: the others will be told their next save will conflict."));
+        tookOver = true;
+        showPresence(answer);
       });
       presence.append(takeOver);
     }

@@ -226,8 +226,11 @@ def test_toolbar_and_shortcuts_write_the_markdown_the_body_supports(live_server,
     select_in_body(page, "say it")
     toolbar.get_by_role("button", name="Quote").click()
     select_in_body(page, "one\ntwo")
-    # Keyboard only: the buttons are reachable with Tab and pressed with Enter.
-    toolbar.get_by_role("button", name="List").focus()
+    # Keyboard only: Shift+Tab from the body reaches the toolbar, the arrow keys move along it, Enter presses.
+    page.keyboard.press("Shift+Tab")
+    expect(toolbar.get_by_role("button", name="Subheading")).to_be_focused()
+    page.keyboard.press("End")
+    expect(toolbar.get_by_role("button", name="List")).to_be_focused()
     page.keyboard.press("Enter")
     select_in_body(page, "alliance")
     page.keyboard.press("Control+k")
