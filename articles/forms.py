@@ -23,7 +23,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "featured",
-            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "embargo_until",
+            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "seo_title",
+            "meta_description", "social_image", "social_image_alt", "embargo_until",
         ]  # fmt: skip
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
@@ -31,6 +32,9 @@ class ArticleAdminForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField newsroom-wide newsroom-body"}),
             "lead_image_alt": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
             "lead_image_caption": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+            "seo_title": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+            "meta_description": forms.Textarea(attrs={"rows": 3, "class": "newsroom-wide"}),
+            "social_image_alt": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -29,9 +29,13 @@ FIELD_LABELS = {
     "lead_image_alt": "Alt text",
     "lead_image_caption": "Caption",
     "lead_image_credit": "Credit",
+    "seo_title": "SEO title",
+    "meta_description": "Meta description",
+    "social_image": "Social image",
+    "social_image_alt": "Social image alt text",
 }
 TEXT_FIELDS = ("title", "kicker", "standfirst", "body", "lead_image", "lead_image_alt", "lead_image_caption",
-               "lead_image_credit")  # fmt: skip
+               "lead_image_credit", "seo_title", "meta_description", "social_image", "social_image_alt")  # fmt: skip
 
 
 def snapshot(article: Article) -> dict:
@@ -112,9 +116,11 @@ def restore(revision: Revision, user: AbstractBaseUser) -> Revision:
     # Checked again here, like every workflow step, whatever the caller already asked.
     workflow.require(user, workflow.Action.RESTORE, article)
     content = revision.content
-    changed = [field for field in TEXT_FIELDS if str(getattr(article, field) or "") != content.get(field, "")]
-    for field in TEXT_FIELDS:
-        setattr(article, field, content.get(field, ""))
+    # A revision saved before a field existed says nothing about it: the story keeps its value.
+    fields = [field for field in TEXT_FIELDS if field in content]
+    changed = [field for field in fields if str(getattr(article, field) or "") != content[field]]
+    for field in fields:
+        setattr(article, field, content[field])
     section_id = content.get("section", {}).get("id")
     if section_id and section_id != article.section_id and Section.objects.filter(pk=section_id).exists():
         article.section_id = section_id

@@ -16,6 +16,7 @@ from ..models import (
     Transition,
 )
 from ..workflow import Action, WorkflowError
+from . import sharing
 from .story_pages import StoryPagesMixin
 
 
@@ -45,7 +46,9 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "sources"]
     inlines = [BylineInline]
-    readonly_fields = ["created_by", "created_at", "updated_at", "updated_by", "revised_at"]
+    readonly_fields = [
+        "created_by", "created_at", "updated_at", "updated_by", "revised_at", "search_preview", "social_preview",
+    ]  # fmt: skip
     actions = ["submit_selected", "publish_selected", "feature_selected", "unfeature_selected"]
     fieldsets = [
         (None, {"fields": ["kicker", "title", "slug", "standfirst", "body", "opened_version"]}),
@@ -53,6 +56,21 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+        ),
+        (
+            "Search and social",
+            {
+                "fields": [
+                    "seo_title",
+                    "meta_description",
+                    "search_preview",
+                    "social_image",
+                    "social_image_alt",
+                    "social_preview",
+                ],
+                "description": "How the story appears in search results and when shared. "
+                "Everything here is optional: empty fields use the headline, standfirst and lead image.",
+            },
         ),
         ("Publication", {"fields": ["status", "published_at", "embargo_until"]}),
         (
@@ -161,6 +179,16 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         if action in Action.__members__.values():
             return HttpResponseRedirect(reverse("admin:articles_article_workflow", args=[obj.pk, action]))
         return None
+
+    # --- The story form's previews ---
+
+    @admin.display(description="Search result")
+    def search_preview(self, article: Article) -> str:
+        return sharing.search_preview(article)
+
+    @admin.display(description="Social card")
+    def social_preview(self, article: Article) -> str:
+        return sharing.social_card_preview(article)
 
     # --- List columns ---
 
