@@ -41,6 +41,17 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.version
         self.fields["opened_version"].required = self.instance.pk is not None
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "The last part of the story's address, made from the headline; -2, -3… is added if another "
+                "story has it. Fixed once the story is published."
+            )
+
+    def clean_slug(self) -> str:
+        """The slug typed (or made from the headline), made unique: a clash is never the journalist's problem."""
+        wanted = self.cleaned_data.get("slug") or self.cleaned_data.get("title") or ""
+        return self.instance.free_slug(wanted) if wanted else ""
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -82,6 +93,15 @@ class WorkflowActionForm(forms.Form):
             )
         if action == Action.CORRECT:
             self.fields["kind"] = forms.ChoiceField(choices=Correction.Kind.choices, initial=Correction.Kind.CORRECTION)
+        if action == Action.CHANGE_ADDRESS:
+            self.fields["slug"] = forms.SlugField(
+                label="New slug",
+                max_length=255,
+                allow_unicode=True,
+                help_text="The last part of the story's address. Links to the old address will keep working: "
+                "they redirect here permanently.",
+            )
+            return
         if action == Action.PREVIEW_LINK:
             self.fields["label"] = forms.CharField(
                 max_length=120, required=False, help_text="Who the link is for, e.g. “Lawyer, quote check”."

@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, Correction, Transition
+from .models import Article, Correction, FormerSlug, Transition
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -59,6 +59,7 @@ class Action(StrEnum):
     FEATURE = "feature"
     RESTORE = "restore"
     PREVIEW_LINK = "preview_link"
+    CHANGE_ADDRESS = "change_address"  # a published story's slug, keeping the old address as a redirect
     IMPORT = "import"  # bring outside copy in as stories for review: editors only
 
 
@@ -74,6 +75,7 @@ DESK_ACTIONS = frozenset(
         Action.FEATURE,
         Action.RESTORE,
         Action.PREVIEW_LINK,
+        Action.CHANGE_ADDRESS,
         Action.IMPORT,
     }
 )
@@ -197,6 +199,8 @@ def require(user: AbstractBaseUser, action: Action, article: Article | None = No
         raise WorkflowError("This story has no embargo running.")
     if action == Action.CORRECT and not article.is_published:
         raise WorkflowError("Corrections are for stories readers can see; edit an unpublished story instead.")
+    if action == Action.CHANGE_ADDRESS and not address_is_fixed(article):
+        raise WorkflowError("This story has not been published: change its slug in the story form.")
 
 
 def locked_form_fields(user: AbstractBaseUser) -> frozenset[str]:
@@ -222,6 +226,14 @@ def unpublished_work_of(user: AbstractBaseUser):
         .filter(created_by=user)
         .order_by("-updated_at")
     )
+
+
+def address_is_fixed(article: Article) -> bool:
+    """Whether the story's slug is fixed: once published (even if withdrawn since), its address is out there.
+
+    Only an editor changes it then, through ``change_address``, which keeps the old address as a redirect.
+    """
+    return article.pk is not None and article.status in (Status.PUBLISHED, Status.UNPUBLISHED)
 
 
 def takes_outside_updates(article: Article) -> bool:
@@ -375,6 +387,25 @@ def set_featured(article: Article, user: AbstractBaseUser, *, featured: bool) ->
     article.updated_by = _person(user)
     article.save(update_fields=["featured", "updated_at", "updated_by"])
     return Outcome(article, None, "Featured on the front page." if featured else "No longer featured.")
+
+
+@transaction.atomic
+def change_address(article: Article, user: AbstractBaseUser, *, slug: str) -> Outcome:
+    """Give a published story a new slug; its old address redirects to the new one for good."""
+    article = _locked(article)
+    require(user, Action.CHANGE_ADDRESS, article)
+    if slug == article.slug:
+        raise WorkflowError("That is already the story's address.")
+    if article.free_slug(slug) != slug:
+        raise WorkflowError(f"Another story has, or had, the address “{slug}”: choose another.")
+    old = article.slug
+    # Taking back one of its own former slugs: that address is the story's again, not a redirect.
+    article.former_slugs.filter(slug=slug).delete()
+    FormerSlug.objects.create(article=article, slug=old, replaced_by=_person(user))
+    article.slug = slug
+    article.updated_by = _person(user)
+    article.save(update_fields=["slug", "updated_at", "updated_by"])
+    return Outcome(article, None, f"The story's address now ends in “{slug}”; the old address redirects to it.")
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ ACTION_LABELS = {
     Action.UNPUBLISH: "Unpublish…",
     Action.CORRECT: "Add a correction…",
     Action.PREVIEW_LINK: "Create a preview link…",
+    Action.CHANGE_ADDRESS: "Change the address…",
 }
 
 
@@ -76,4 +77,5 @@ STEPS: dict[Action, Callable[[HttpRequest, Article, dict], str]] = {
     Action.LIFT_EMBARGO: _step(workflow.lift_embargo, note="note"),
     Action.CORRECT: _correct,
     Action.PREVIEW_LINK: _preview_link,
+    Action.CHANGE_ADDRESS: _step(workflow.change_address, slug="slug"),
 }

@@ -119,7 +119,14 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
-        return [*self.readonly_fields, *sorted(workflow.locked_form_fields(request.user))]
+        # A published story's slug is its address: changed only through "Change the address…", which redirects.
+        fixed = ["slug"] if obj is not None and workflow.address_is_fixed(obj) else []
+        return [*self.readonly_fields, *sorted(workflow.locked_form_fields(request.user)), *fixed]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Article | None = None) -> dict:
+        if obj is not None and workflow.address_is_fixed(obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":

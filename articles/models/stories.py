@@ -411,7 +411,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = unique_slug(Article, self.title, max_length=255)
+            self.slug = self.free_slug(self.title)
         self.body_html = render_markdown(self.body)
         if self.pk is not None:
             self.version += 1
@@ -421,6 +421,20 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return story_url(self.section.slug, self.published_at or self.created_at or timezone.now(), self.slug)
+
+    def free_slug(self, text: str) -> str:
+        """A slug made from ``text`` that no other story has, now or as a former address (-2, -3… when taken).
+
+        This story's own slug and former slugs count as free: a story may keep its slug or take back an old one.
+        """
+
+        def taken(slug: str) -> bool:
+            return (
+                Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+                or FormerSlug.objects.filter(slug=slug).exclude(article_id=self.pk).exists()
+            )
+
+        return unique_slug(Article, text, max_length=255, taken=taken)
 
     def clean(self) -> None:
         errors = {}
@@ -580,6 +594,24 @@ class Byline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on “{self.article}”"
+
+
+class FormerSlug(models.Model):
+    """A slug a published story had before an editor changed its address: its old links redirect for good."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "former address"
+        verbose_name_plural = "former addresses"
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class StoryInReview(Article):
