@@ -2,10 +2,15 @@
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+
+from common.posted import posted_text
 
 from .. import revisions, workflow
 from ..forms import ArticleAdminForm
@@ -128,16 +133,43 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
             return {}
         return super().get_prepopulated_fields(request, obj)
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Article | None:
+        article = super().get_object(request, object_id, from_field)
+        if article is None and from_field is None and not workflow.is_editor(request.user):
+            # Hidden from this person rather than missing: the permission checks then refuse it and say
+            # whose story it is, instead of Django's untrue "doesn't exist. Perhaps it was deleted?".
+            try:
+                article = Article.objects.with_bylines().filter(pk=int(object_id)).first()
+            except ValueError:
+                article = None
+        return article
+
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            # Split widgets post "field_0" and "field_1"; they count as the field itself.
-            posted = {re.sub(r"_[01]$", "", key) for key in request.POST}
-            forged = workflow.locked_form_fields(request.user).intersection(posted)
-            if forged:
-                raise WorkflowError(
-                    f"You cannot set {', '.join(sorted(forged))} in the story form; use the workflow actions."
-                )
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            if request.method == "POST":
+                # Split widgets post "field_0" and "field_1"; they count as the field itself.
+                posted = {re.sub(r"_[01]$", "", key) for key in request.POST}
+                forged = workflow.locked_form_fields(request.user).intersection(posted)
+                if forged:
+                    raise WorkflowError(
+                        f"You cannot set {', '.join(sorted(forged))} in the story form; use the workflow actions."
+                    )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied as error:
+            # A save from a stale tab, or a story that is not this person's: say why and keep the text.
+            article = self.get_object(request, unquote(object_id)) if object_id else None
+            action = Action.ADD if article is None else Action.CHANGE if request.method == "POST" else Action.VIEW
+            return self.refused(request, article, action, reason=str(error), posted=self.typed_text(request))
+
+    @staticmethod
+    def typed_text(request: HttpRequest) -> list[tuple[str, str]]:
+        """The story form's text fields as posted, with their labels, in the form's order."""
+        fields = ArticleAdminForm.base_fields
+        return [
+            (str(fields[name].label or name), value)
+            for name, value in posted_text(request)
+            if name in fields and isinstance(fields[name], forms.CharField)
+        ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         initial = super().get_changeform_initial_data(request)

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from common.posted import copyable
+
 from .. import previews, revisions, workflow
 from ..forms import ImportStoriesForm, WorkflowActionForm
 from ..ingest.importer import Format, Importer, Outcome
@@ -69,6 +71,27 @@ class StoryPagesMixin:
         context["can_submit"] = workflow.can(request.user, Action.SUBMIT, obj) if obj else True
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def refused(
+        self, request: HttpRequest, article: Article | None, action: Action, *, reason: str = "", posted=()
+    ) -> HttpResponse:
+        """A refusal a real user can meet (a stale tab, a button on a stale page, another writer's draft):
+        the reason in words, naming who did what and when, and whatever they typed, to copy. Status 403."""
+        reason = reason or workflow.refusal(request.user, action, article) or "You do not have permission to do this."
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Not saved" if posted else "Not allowed",
+            "subtitle": article.title if article else None,
+            "opts": self.opts,
+            "original": article,
+            "reason": reason,
+            "can_open": article is not None and workflow.can(request.user, Action.VIEW, article),
+            "posted": copyable(posted),
+            "posted_heading": "Your text was not saved; copy it from here",
+            "posted_intro": "Everything you typed is below. Copy what you need, open the story as it is now, "
+            "and apply your changes there once you may.",
+        }
+        return TemplateResponse(request, "admin/articles/article/refused.html", context, status=403)
+
     def workflow_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             action = Action(action)
@@ -76,20 +99,26 @@ class StoryPagesMixin:
             raise Http404("No such workflow action.") from None
         if action == Action.IMPORT:
             raise Http404("Importing has its own page.")
-        article = self._story_for(request, pk)
+        article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
+        typed = [
+            (label, request.POST[name]) for name, label in (("note", "Note"),) if request.POST.get(name, "").strip()
+        ]
+        if not workflow.can(request.user, Action.VIEW, article):
+            return self.refused(request, article, Action.VIEW, posted=typed)
         if action == Action.FEATURE:
             if request.method != "POST":
                 raise PermissionDenied
             outcome = workflow.set_featured(article, request.user, featured=request.POST.get("featured") == "1")
             return self._done(request, article, outcome.message)
-        try:
-            workflow.require(request.user, action, article)
-        except WorkflowError as error:
+        reason = workflow.refusal(request.user, action, article)
+        if reason:
             if not workflow.is_editor(request.user):
-                raise
+                return self.refused(request, article, action, reason=reason, posted=typed)
             # An editor may do anything a story's state allows, so this is a race (another editor
-            # unpublished it first) or a stale page: say why, on the story, rather than "Forbidden".
-            self.message_user(request, str(error), messages.ERROR)
+            # unpublished it first) or a stale page: say why, on the story, rather than "Forbidden",
+            # with the note they typed.
+            unused = f" Your note was not used: “{typed[0][1]}”" if typed else ""
+            self.message_user(request, reason + unused, messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         form = WorkflowActionForm(action, request.POST or None)
         if request.method == "POST" and form.is_valid():

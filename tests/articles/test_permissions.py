@@ -180,7 +180,9 @@ def test_even_an_editor_changes_status_only_through_transitions(editor, journali
 def test_a_journalist_cannot_edit_another_journalists_story(journalist, other_journalist, world, client):
     article = make_story("draft", other_journalist, world)
     client.force_login(journalist)
-    assert client.get(f"/admin/articles/article/{article.pk}/change/").status_code == 302  # not in their list
+    response = client.get(f"/admin/articles/article/{article.pk}/change/")
+    # Refused, saying whose it is (not Django's untrue "doesn't exist. Perhaps it was deleted?").
+    assert response.status_code == 403 and "Lena Hoffmann’s story" in response.content.decode()
     client.post(f"/admin/articles/article/{article.pk}/change/", change_form_data(article))
     assert Article.objects.get(pk=article.pk).title == "Original headline"
 
