@@ -18,6 +18,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Not named "version": the model field is not editable, and this is only the version the form was opened at.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The revision loaded into the form (see ``restored``), so its save is recorded as restoring it.
+    restored_from = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # Initial values from a revision an editor is restoring (set by the admin on a form class of its own).
+    restored: dict = {}
 
     class Meta:
         model = Article
@@ -41,6 +45,8 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.version
         self.fields["opened_version"].required = self.instance.pk is not None
+        if self.restored and not self.is_bound:
+            self.initial.update(self.restored)
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = (

@@ -17,6 +17,7 @@ from ..forms import ArticleAdminForm
 from ..models import (
     Article,
     Byline,
+    Revision,
     Section,
     Transition,
 )
@@ -39,6 +40,10 @@ class BylineInline(admin.TabularInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
+# The story form's hidden fields, which a read-only view has no use for.
+FORM_MACHINERY = ("opened_version", "restored_from")
+
+
 @admin.register(Article)
 class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -56,7 +61,7 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     ]  # fmt: skip
     actions = ["submit_selected", "publish_selected", "feature_selected", "unfeature_selected"]
     fieldsets = [
-        (None, {"fields": ["kicker", "title", "slug", "standfirst", "body", "opened_version"]}),
+        (None, {"fields": ["kicker", "title", "slug", "standfirst", "body", "opened_version", "restored_from"]}),
         ("Placement", {"fields": ["section", "tags", "sources", "featured"]}),
         (
             "Lead image",
@@ -119,9 +124,27 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
             return self.fieldsets
         # A read-only view has no form to guard against edit conflicts.
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in FORM_MACHINERY]})
             for name, options in self.fieldsets
         ]
+
+    def get_form(self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        revision = self.revision_to_load(request, obj)
+        if revision is not None:
+            # The revision's content as the form's values, unsaved: the editor checks it and publishes with Save.
+            restored = {**revisions.form_values(revision), "restored_from": revision.number}
+            form = type(form.__name__, (form,), {"restored": restored})
+        return form
+
+    def revision_to_load(self, request: HttpRequest, obj: Article | None) -> Revision | None:
+        """The revision asked for with ``?restore=<number>`` on a story's form, if this person may restore it."""
+        number = request.GET.get("restore", "")
+        if request.method != "GET" or obj is None or not number.isdigit():
+            return None
+        if not workflow.can(request.user, Action.RESTORE, obj):
+            return None
+        return obj.revisions.filter(number=int(number)).first()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         # A published story's slug is its address: changed only through "Change the address…", which redirects.
@@ -194,7 +217,9 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         if not change and own_author is not None and not article.bylines.exists():
             # A journalist's story carries their byline unless they credit someone else.
             Byline.objects.create(article=article, author=own_author, position=0)
-        revisions.record_revision(article, request.user, note="Created" if not change else "")
+        restored_from = form.cleaned_data.get("restored_from")
+        note = "Created" if not change else f"Restored from revision {restored_from}" if restored_from else ""
+        revisions.record_revision(article, request.user, note=note)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         workflow.require(request.user, Action.DELETE, obj)

@@ -64,6 +64,7 @@ class StoryPagesMixin:
                 timeline=obj.transitions.select_related("actor").order_by("-at", "-pk"),
                 corrections=obj.corrections.select_related("created_by"),
                 revision_count=obj.revisions.count(),
+                restoring=self.revision_to_load(request, obj),
                 preview_links=obj.preview_links.select_related("created_by").prefetch_related("uses")[:20]
                 if workflow.is_editor(user)
                 else [],
@@ -188,12 +189,29 @@ class StoryPagesMixin:
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 
     def restore_view(self, request: HttpRequest, pk: int, number: int) -> HttpResponse:
-        if request.method != "POST":
-            raise PermissionDenied
+        """Show what restoring a revision will change and ask; then restore a draft, or load a published
+        story's revision into the form for an editor to publish with Save."""
         article = self._story_for(request, pk, Action.RESTORE)
         revision = get_object_or_404(Revision, article=article, number=number)
-        new = revisions.restore(revision, request.user)
-        return self._done(request, article, f"Restored revision {number} as revision {new.number}.")
+        directly = revisions.restores_directly(article)
+        if request.method == "POST":
+            if not directly:
+                form_url = reverse("admin:articles_article_change", args=[article.pk])
+                return HttpResponseRedirect(f"{form_url}?restore={revision.number}")
+            new = revisions.restore(revision, request.user)
+            return self._done(request, article, f"Restored revision {number} as revision {new.number}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Restore revision {revision.number}?",
+            "subtitle": article.title,
+            "opts": self.opts,
+            "original": article,
+            "revision": revision,
+            "changes": revisions.compare_content(revisions.snapshot(article), revision.content),
+            "directly": directly,
+            "not_loaded": [] if directly else revisions.not_loaded(revision, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra_context = {**(extra_context or {}), "can_import": workflow.can(request.user, Action.IMPORT)}

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles import workflow
+from articles import revisions, workflow
 from tests.browser.test_workflow import log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
@@ -34,3 +34,33 @@ def test_a_save_from_a_stale_tab_keeps_the_text_and_explains(live_server, page, 
     copy.click()
     assert page.evaluate("window.getSelection().toString() || document.activeElement.value") == typed
     expect(page.get_by_role("link", name="Open the story as it is now")).to_be_visible()
+
+
+def test_restoring_a_published_storys_revision_asks_and_goes_through_an_editors_publish(
+    live_server, page, editor, story
+):
+    revisions.record_revision(story, editor)
+    story.title = "A headline that went wrong"
+    story.save()
+    revisions.record_revision(story, editor)
+    base = live_server.url
+    log_in(page, base, "editor")
+    page.goto(f"{base}/admin/articles/article/{story.pk}/revisions/")
+    page.get_by_role("link", name="Restore revision 1…").click()
+
+    # Asked first, with what will change; readers see nothing yet.
+    expect(page.locator("#restore-diff")).to_contain_text("Headline")
+    expect(page.locator("#restore-diff del").last).to_have_text("that went wrong")
+    page.get_by_role("button", name="Load revision 1 into the form").click()
+    expect(page.get_by_role("status")).to_contain_text("Revision 1 is loaded below and not saved")
+    expect(page.get_by_label("Headline")).to_have_value("Rutte visits Kyiv")
+    reader = page.context.browser.new_page()
+    reader.goto(base + story.get_absolute_url())
+    expect(reader.locator("h1")).to_have_text("A headline that went wrong")
+
+    # The editor publishes it by saving.
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    reader.goto(base + story.get_absolute_url())
+    expect(reader.locator("h1")).to_have_text("Rutte visits Kyiv")
+    reader.close()
