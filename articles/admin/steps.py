@@ -30,6 +30,22 @@ ACTION_LABELS = {
 }
 
 
+# How each action is taken from the story form. One step: the form is saved, then the action taken, at one
+# click. A note: the same, with the note asked for in a dialog on the page. The rest have a page of their own
+# for what they need (a time, a correction, a link's lifetime, a new address).
+ONE_STEP = frozenset({Action.SUBMIT, Action.WITHDRAW, Action.PUBLISH, Action.LIFT_EMBARGO})
+NOTE_IN_DIALOG = frozenset({Action.SEND_BACK, Action.UNPUBLISH})
+# Their labels where the click saves the form first.
+SAVE_AND_LABELS = {
+    Action.SUBMIT: "Save and submit for review",
+    Action.WITHDRAW: "Save and withdraw from review",
+    Action.PUBLISH: "Save and publish now",
+    Action.LIFT_EMBARGO: "Save and lift the embargo",
+    Action.SEND_BACK: "Save and send back",
+    Action.UNPUBLISH: "Save and unpublish",
+}
+
+
 def _note(data: dict) -> str:
     return data.get("note", "")
 

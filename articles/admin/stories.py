@@ -7,8 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 
 from common.posted import posted_text
 
@@ -189,9 +188,9 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         """The story form's text fields as posted, with their labels, in the form's order."""
         fields = ArticleAdminForm.base_fields
         return [
-            (str(fields[name].label or name), value)
+            ("Note" if name == "note" else str(fields[name].label or name), value)
             for name, value in posted_text(request)
-            if name in fields and isinstance(fields[name], forms.CharField)
+            if name == "note" or (name in fields and isinstance(fields[name], forms.CharField))
         ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
@@ -236,13 +235,6 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
 
     def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
         return self._then_workflow(request, obj) or super().response_change(request, obj)
-
-    def _then_workflow(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
-        """“Save and submit for review” and friends: save first, then confirm the transition."""
-        action = request.POST.get("_workflow")
-        if action in Action.__members__.values():
-            return HttpResponseRedirect(reverse("admin:articles_article_workflow", args=[obj.pk, action]))
-        return None
 
     # --- The story form's previews ---
 

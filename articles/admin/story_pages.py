@@ -19,7 +19,7 @@ from ..models import (
 )
 from ..views import render_story
 from ..workflow import Action, WorkflowError
-from .steps import ACTION_LABELS, STEPS
+from .steps import ACTION_LABELS, NOTE_IN_DIALOG, ONE_STEP, SAVE_AND_LABELS, STEPS
 
 
 class StoryPagesMixin:
@@ -55,10 +55,13 @@ class StoryPagesMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             user = request.user
+            editable = self.has_change_permission(request, obj)
             context.update(
                 workflow_state=obj.state_label,
                 workflow_actions=[
-                    (action, label) for action, label in ACTION_LABELS.items() if workflow.can(user, action, obj)
+                    self._button(action, label, editable)
+                    for action, label in ACTION_LABELS.items()
+                    if workflow.can(user, action, obj) and not (editable and action == Action.SUBMIT)
                 ],
                 can_feature=workflow.can(user, Action.FEATURE, obj),
                 timeline=obj.transitions.select_related("actor").order_by("-at", "-pk"),
@@ -71,6 +74,39 @@ class StoryPagesMixin:
             )
         context["can_submit"] = workflow.can(request.user, Action.SUBMIT, obj) if obj else True
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _button(action: Action, label: str, editable: bool) -> dict:
+        """How the story form offers ``action``: saving first where the form can be saved (``_then_workflow``)."""
+        if action in NOTE_IN_DIALOG and editable:
+            kind = "dialog"
+        elif action in ONE_STEP:
+            kind = "save_and_act" if editable else "act"
+        else:
+            kind = "page"
+        return {
+            "action": action,
+            "label": SAVE_AND_LABELS.get(action, label) if editable else label,
+            "kind": kind,
+            "note_label": WorkflowActionForm.NOTE_REQUIRED.get(action, ""),
+        }
+
+    def _then_workflow(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
+        """After the story form is saved: take the workflow action its button asked for, in the same step."""
+        try:
+            action = Action(request.POST.get("_workflow", ""))
+        except ValueError:
+            return None
+        if action not in ONE_STEP | NOTE_IN_DIALOG:
+            return HttpResponseRedirect(reverse("admin:articles_article_workflow", args=[obj.pk, action]))
+        try:
+            message = self._perform(request, obj, action, {"note": request.POST.get("note", "")})
+        except WorkflowError as error:
+            # The text is saved; only the step was refused (a note missing, a colleague quicker): say why.
+            refused = ACTION_LABELS[action].rstrip("…")
+            self.message_user(request, f"Your changes are saved; “{refused}” was refused: {error}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return self._done(request, obj, f"Saved. {message}")
 
     def refused(
         self, request: HttpRequest, article: Article | None, action: Action, *, reason: str = "", posted=()
