@@ -64,7 +64,7 @@ class StoryPagesMixin:
                     if workflow.can(user, action, obj) and not (editable and action == Action.SUBMIT)
                 ],
                 can_feature=workflow.can(user, Action.FEATURE, obj),
-                timeline=obj.transitions.select_related("actor").order_by("-at", "-pk"),
+                timeline=list(obj.transitions.select_related("actor").order_by("-at", "-pk")),
                 corrections=obj.corrections.select_related("created_by"),
                 revision_count=obj.revisions.count(),
                 restoring=self.revision_to_load(request, obj),
