@@ -429,10 +429,10 @@ class Article(models.Model):
         """
 
         def taken(slug: str) -> bool:
-            return (
-                Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
-                or FormerSlug.objects.filter(slug=slug).exclude(article_id=self.pk).exists()
-            )
+            # One query of two indexed lookups: saving a new story costs no more than before former slugs.
+            now = Article.objects.filter(slug=slug).exclude(pk=self.pk).values_list("pk")
+            before = FormerSlug.objects.filter(slug=slug).exclude(article_id=self.pk).values_list("article_id")
+            return now.union(before).exists()
 
         return unique_slug(Article, text, max_length=255, taken=taken)
 
