@@ -64,3 +64,42 @@ def test_restoring_a_published_storys_revision_asks_and_goes_through_an_editors_
     reader.goto(base + story.get_absolute_url())
     expect(reader.locator("h1")).to_have_text("Rutte visits Kyiv")
     reader.close()
+
+
+def test_the_desks_new_parts_have_no_serious_accessibility_violations(
+    live_server, page, journalist, editor, draft
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility import BLOCKING_IMPACTS, report
+
+    def blocking(context=None) -> list[dict]:
+        violations = Axe().run(page, context=context).response["violations"]
+        return [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
+
+    base = live_server.url
+    revisions.record_revision(draft, journalist)
+    draft.body = "A rewrite."
+    draft.save()
+    revisions.record_revision(draft, journalist)
+    workflow.submit(draft, journalist)
+
+    # A refusal: a journalist's save of a story that went to the desk meanwhile.
+    log_in(page, base, "journalist")
+    page.goto(f"{base}/admin/articles/article/{draft.pk}/change/")
+    page.goto(f"{base}/admin/articles/article/{draft.pk}/workflow/submit/")
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert not (found := blocking()), report(found)
+
+    # The workflow panel with its note dialog open, and the search and social previews.
+    log_in(page, base, "editor")
+    page.goto(f"{base}/admin/articles/article/{draft.pk}/change/")
+    page.get_by_role("link", name="Save and send back…").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    assert not (found := blocking({"include": [[".workflow-panel"], ["#search-preview"], ["#social-preview"]]})), (
+        report(found)
+    )
+
+    # Restoring asks first.
+    page.goto(f"{base}/admin/articles/article/{draft.pk}/revisions/1/restore/")
+    assert not (found := blocking()), report(found)
