@@ -157,7 +157,7 @@ class StoryPagesMixin:
             unused = f" Your note was not used: “{typed[0][1]}”" if typed else ""
             self.message_user(request, reason + unused, messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        form = WorkflowActionForm(action, request.POST or None)
+        form = WorkflowActionForm(action, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

@@ -19,8 +19,12 @@ def test_a_save_from_a_stale_tab_keeps_the_text_and_explains(live_server, page, 
     typed = "First version.\n\nA paragraph written on deadline that must not be lost."
     page.get_by_label("Body").fill(typed)
 
-    # Meanwhile, in another tab, the story goes to the desk.
-    workflow.submit(draft, journalist)
+    # Meanwhile, in another tab, she submits the story.
+    other_tab = page.context.new_page()
+    other_tab.goto(f"{base}/admin/articles/article/{draft.pk}/change/")
+    other_tab.get_by_role("button", name="Save and submit for review").click()
+    expect(other_tab.locator(".messagelist")).to_contain_text("Submitted for review.")
+    other_tab.close()
 
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text(
@@ -66,9 +70,7 @@ def test_restoring_a_published_storys_revision_asks_and_goes_through_an_editors_
     reader.close()
 
 
-def test_the_desks_new_parts_have_no_serious_accessibility_violations(
-    live_server, page, journalist, editor, draft
-):
+def test_the_desks_new_parts_have_no_serious_accessibility_violations(live_server, page, journalist, editor, draft):
     from axe_playwright_python.sync_playwright import Axe
 
     from tests.browser.test_accessibility import BLOCKING_IMPACTS, report
