@@ -2,9 +2,9 @@
 
 For each field registered with ``manage_image_field``:
 
-- a new upload is stripped of its metadata and turned upright before it is
-  stored (``images.clean_upload``), so the stored width and height are what
-  readers see;
+- a new upload is stripped of its metadata before it is stored
+  (``images.uploads.clean_upload``); its stored width and height are what
+  readers see, upright (``images.uploads.PictureFieldFile``);
 - once the transaction commits, the new image's renditions are made, and the
   renditions of the image it replaced (or of a deleted row's image) are deleted,
   by a Celery worker when a broker is configured (``images.tasks``), else right

@@ -6,7 +6,11 @@ source's name or a story's headline before publication) never reaches a URL.
 What is kept is the picture, never the file's metadata: a camera's EXIF can hold
 the GPS position of a source's home, XMP and IPTC the photographer's notes. The
 stored original is stripped on upload (``clean_upload``) and every rendition is
-made from pixels only (``upright_pixels``).
+made from pixels only (``upright_pixels``). A camera JPEG in sRGB is stripped
+without being decoded (``images.jpeg``), keeping only its EXIF orientation, so
+that a 24-megapixel photo costs the editor's save milliseconds, not half a
+second; its stored width and height are still the upright ones
+(``PictureFieldFile``).
 """
 
 import logging
@@ -21,10 +25,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from PIL import ExifTags, Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from common.django_internals import already_stored
+
+from . import jpeg
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +72,19 @@ def validate_image_file(file: UploadedFile) -> None:
         # A file already in storage (the form kept the current picture) passed this check when it was
         # uploaded; opening it again from storage on every save would be wasted work.
         return
+    # The form field checks the upload, then the model field checks it again as the file field's
+    # value: once is enough (a 24-megapixel photo costs ~55 ms a check).
+    upload = file.file if isinstance(file, FieldFile) else file
+    if getattr(upload, _CHECKED, False):
+        return
+    _check(file)
+    setattr(upload, _CHECKED, True)
+
+
+_CHECKED = "_newsroom_image_checked"
+
+
+def _check(file: UploadedFile) -> None:
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -90,7 +111,11 @@ def validate_image_file(file: UploadedFile) -> None:
                     params={"width": width, "height": height},
                 )
             # Decode every pixel so a truncated or corrupt file is caught now,
-            # not when a reader's page asks for a rendition.
+            # not when a reader's page asks for a rendition. A JPEG is decoded at
+            # an eighth of its size: all of its data is still read and checked,
+            # in a third of the time (a 24-megapixel photo: 50 ms, not 140).
+            if image_format == "JPEG":
+                image.draft(None, (width // 8, height // 8))
             image.load()
         file.seek(0)
         if not is_only_a_picture(file.read(), image_format):
@@ -196,10 +221,12 @@ def upright_pixels(image: Image.Image) -> Image.Image:
 
 
 def clean_upload(file: IO[bytes]) -> ContentFile | None:
-    """``file`` re-encoded in its own format with its metadata removed and its orientation applied.
+    """``file`` with its metadata removed; None when there is nothing to remove.
 
-    None when there is nothing to remove, so a clean upload is stored byte for
-    byte. An animated GIF or WebP that carries metadata keeps only its first
+    None keeps a clean upload byte for byte. A JPEG in sRGB keeps its compressed
+    pixels as they are and only its orientation (``images.jpeg``). Anything else
+    is decoded and encoded again in its own format, turned upright and converted
+    to sRGB; an animated GIF or WebP that carries metadata keeps only its first
     frame, which is all readers are shown anyway.
     """
     position = file.tell()
@@ -208,6 +235,11 @@ def clean_upload(file: IO[bytes]) -> ContentFile | None:
         with Image.open(file) as image:
             if not carries_metadata(image):
                 return None
+            if _strippable_without_decoding(image):
+                file.seek(0)
+                stripped = _jpeg_without_metadata(file.read(), orientation(image))
+                if stripped is not None:
+                    return ContentFile(stripped, name=getattr(file, "name", None) or "image.jpg")
             image_format = image.format
             options = _same_quality_options(image)
             pixels = upright_pixels(image)
@@ -219,6 +251,38 @@ def clean_upload(file: IO[bytes]) -> ContentFile | None:
     pixels.save(buffer, image_format, **options)
     pixels.close()
     return ContentFile(buffer.getvalue(), name=getattr(file, "name", None) or f"image{ALLOWED_FORMATS[image_format]}")
+
+
+def _strippable_without_decoding(image: Image.Image) -> bool:
+    """Whether dropping ``image``'s metadata segments keeps exactly what readers see.
+
+    So for a JPEG in RGB or grey whose colours are sRGB, as browsers assume; a wide-gamut or CMYK
+    profile must be converted, which takes decoding the pixels.
+    """
+    if image.format != "JPEG" or image.mode not in {"RGB", "L"}:
+        return False
+    icc_profile = image.info.get("icc_profile")
+    if not icc_profile:
+        return True
+    try:
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(BytesIO(icc_profile)))
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return False
+    return description.strip().lower().startswith("srgb")
+
+
+def _jpeg_without_metadata(data: bytes, turn: int) -> bytes | None:
+    """``data`` with its metadata segments dropped and only its orientation kept; None if that failed."""
+    try:
+        stripped = jpeg.without_metadata(data, turn)
+        with Image.open(BytesIO(stripped)) as image:
+            exif_tags = set(image.getexif())
+            left = METADATA_KEYS & image.info.keys() - {"exif"}
+    except (jpeg.UnreadableJpegError, UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    if left or not exif_tags <= {ExifTags.Base.Orientation}:
+        return None
+    return stripped
 
 
 def _same_quality_options(image: Image.Image) -> dict:
@@ -244,8 +308,48 @@ class PictureFormField(forms.ImageField):
         return super().to_python(data)
 
 
+class PictureFieldFile(ImageFieldFile):
+    """A picture's width and height as readers see it: turned as its EXIF orientation says.
+
+    Django's own are the encoded ones, which for a photo taken upright on its side (and stored so,
+    see ``images.jpeg``) are the wrong way round.
+    """
+
+    @cached_property
+    def upright_dimensions(self) -> tuple[int, int] | tuple[None, None]:
+        closed = self.closed
+        self.open()
+        position = self.file.tell()
+        try:
+            self.file.seek(0)
+            with Image.open(self.file) as image:
+                return upright_size(image)
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            return (None, None)
+        finally:
+            if closed:
+                self.close()
+            else:
+                self.file.seek(position)
+
+    @property
+    def width(self) -> int | None:
+        return self.upright_dimensions[0]
+
+    @property
+    def height(self) -> int | None:
+        return self.upright_dimensions[1]
+
+    def delete(self, save: bool = True) -> None:
+        self.__dict__.pop("upright_dimensions", None)
+        super().delete(save)
+
+
 class PictureField(models.ImageField):
-    """An ``ImageField`` whose forms explain exactly why an upload was refused."""
+    """An ``ImageField`` whose forms explain exactly why an upload was refused, and whose width and
+    height are the upright ones."""
+
+    attr_class = PictureFieldFile
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PictureFormField, **kwargs})

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "pagecache",
     "authors",
     "articles",
+    "desk",
     "operations",
 ]
 
@@ -321,6 +322,7 @@ TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "forget-old-login-records": {"task": "operations.tasks.forget_old_login_records", "schedule": timedelta(days=1)},
+    "forget-old-autosaves": {"task": "operations.tasks.forget_old_autosaves", "schedule": timedelta(days=1)},
 }
 # Login records (django-axes' access and failure logs) older than this many days are deleted by beat.
 LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 90)
@@ -410,14 +412,39 @@ STORIES_PER_PAGE = env_int("STORIES_PER_PAGE", 20)
 # PostgreSQL text search configuration: the language whose stemming and stop words search uses.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
+# --- The writing desk (desk/: the story form's preview, autosave and presence) ---
+# Live previews each person may ask for per window (typing pauses of half a second make about two a second).
+DESK_PREVIEW_LIMIT = env_int("DESK_PREVIEW_LIMIT", 120)
+DESK_PREVIEW_WINDOW_SECONDS = env_int("DESK_PREVIEW_WINDOW_SECONDS", 60)
+# The form sends its unsaved changes this often while someone types.
+DESK_AUTOSAVE_SECONDS = env_int("DESK_AUTOSAVE_SECONDS", 15)
+# Autosaves untouched for this many days are deleted by beat (operations.tasks.forget_old_autosaves).
+DESK_AUTOSAVE_DAYS = env_int("DESK_AUTOSAVE_DAYS", 30)
+# An open form says so this often; someone whose form has not said so for the stale window is gone.
+DESK_HEARTBEAT_SECONDS = env_int("DESK_HEARTBEAT_SECONDS", 20)
+DESK_PRESENCE_STALE_SECONDS = env_int("DESK_PRESENCE_STALE_SECONDS", 50)
+
 # --- Logging ----------------------------------------------------------------
 
+# One line per message: plain text, or with LOG_FORMAT=json one JSON object (python-json-logger),
+# with the time, level, logger and message as fields, for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT is {LOG_FORMAT!r}; it must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "filters": {"hide_outage_tracebacks": {"()": "newsroom.outages.HideOutageTracebacks"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
         "null": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

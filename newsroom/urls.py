@@ -9,6 +9,8 @@ from articles.sitemaps import SITEMAPS, news_sitemap
 from operations.health import healthz
 
 urlpatterns = [
+    # Before the admin, whose catch-all would answer every address under admin/.
+    path("admin/desk/", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("authors/", include("articles.author_urls")),
     path(

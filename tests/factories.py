@@ -106,8 +106,13 @@ def staff_user(username: str, role: str | None, *, author_name: str | None = Non
     return user
 
 
-def camera_photo(name: str = "IMG_0001.JPG", *, size: tuple[int, int] = (1200, 800), orientation: int = 6):
+def camera_photo(
+    name: str = "IMG_0001.JPG", *, size: tuple[int, int] = (1200, 800), orientation: int = 6, profile: str = "sRGB"
+):
     """A JPEG as a phone would save it: sideways pixels with an EXIF orientation, GPS, XMP, a comment, ICC.
+
+    ``profile`` names the ICC profile, as ``ImageCms.createProfile`` knows them: "sRGB" (browsers'
+    own), or another ("LAB") for a picture whose colours must be converted.
 
     The stored pixels are red on their left half and blue on their right, so once
     orientation 6 (turn a quarter clockwise) is applied, red is on top.
@@ -128,7 +133,7 @@ def camera_photo(name: str = "IMG_0001.JPG", *, size: tuple[int, int] = (1200, 8
     gps[ExifTags.GPS.GPSLatitude] = (50.0, 27.0, 1.0)
     gps[ExifTags.GPS.GPSLongitudeRef] = "E"
     gps[ExifTags.GPS.GPSLongitude] = (30.0, 31.0, 24.0)
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile(profile)).tobytes()
     buffer = BytesIO()
     image.save(
         buffer, "JPEG", quality=90, exif=exif, icc_profile=icc, comment=b"Source: Jane at 12 Secret Lane",

@@ -105,7 +105,8 @@ FORM_MACHINERY = ("opened_version", "restored_from")
 @admin.register(Article)
 class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    change_form_template = "admin/articles/article/change_form.html"
+    # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
+    change_form_template = "desk/story_form.html"
     list_display = ["title", "section", "state", "published_at", "byline", "featured", "latest_note", "updated_at"]
     list_filter = ["status", "featured", "section", "published_at"]
     list_select_related = ["section"]

@@ -8,19 +8,9 @@ from playwright.sync_api import expect
 from articles.demo import SAMPLE_STORY
 from articles.ingest.plaintext import parse_plain_text
 from tests.factories import SourceFactory
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/admin/")
 
 
 def open_story_in_admin(page, base_url: str, headline: str) -> None:

@@ -61,3 +61,20 @@ def test_a_file_over_the_size_limit_is_refused_before_decoding(monkeypatch):
 def test_random_image_path_hides_the_original_name():
     path = RandomImagePath("stories")(None, "Minister resigns - EMBARGOED.JPEG")
     assert path.startswith("stories/") and path.endswith(".jpg") and "Minister" not in path
+
+
+def test_an_upload_is_checked_once_though_the_form_and_the_model_both_ask(monkeypatch):
+    from django.db.models.fields.files import FieldFile
+    from PIL import Image as PillowImage
+
+    from articles.models import Article
+
+    upload = image_file(size=(400, 300))
+    opened = []
+    real_open = PillowImage.open
+    monkeypatch.setattr(PillowImage, "open", lambda *args, **kwargs: opened.append(1) or real_open(*args, **kwargs))
+    validate_image_file(upload)  # the form field
+    as_field_value = FieldFile(Article(), Article._meta.get_field("lead_image"), upload.name)
+    as_field_value.file = upload
+    validate_image_file(as_field_value)  # the model field, with the same upload inside
+    assert len(opened) == 1

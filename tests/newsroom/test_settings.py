@@ -80,3 +80,32 @@ def test_a_weak_secret_key_with_debug_off_is_refused_at_startup(weak):
     result = load_settings(SECRET_KEY=weak)
     assert result.returncode != 0
     assert "SECRET_KEY is too weak" in result.stderr
+
+
+def logged_line(**env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "LOG_FORMAT"}}
+    environment.update(env, DEBUG="1", DJANGO_SETTINGS_MODULE="newsroom.settings")
+    code = "import django, logging; django.setup(); logging.getLogger('newsroom.test').warning('Replica %s lost', 'r1')"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_log_lines_are_text_by_default_and_json_objects_with_log_format_json():
+    import json
+
+    text = logged_line()
+    assert text.returncode == 0, text.stderr
+    assert text.stderr.strip().endswith("WARNING newsroom.test: Replica r1 lost")
+    as_json = logged_line(LOG_FORMAT="json")
+    assert as_json.returncode == 0, as_json.stderr
+    (line,) = as_json.stderr.strip().splitlines()
+    entry = json.loads(line)
+    assert (entry["level"], entry["logger"], entry["message"]) == ("WARNING", "newsroom.test", "Replica r1 lost")
+    assert entry["time"]
+
+
+def test_an_unknown_log_format_is_a_clear_startup_error():
+    result = logged_line(LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT is 'xml'; it must be text or json." in result.stderr
