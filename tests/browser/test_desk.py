@@ -4,10 +4,12 @@ story's revision asks first and goes through an editor's publish."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from articles import revisions, workflow
-from tests.browser.test_workflow import log_in
+from tests.browser.test_accessibility import BLOCKING_IMPACTS
+from tests.helpers.browser import axe_report, log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
@@ -71,10 +73,6 @@ def test_restoring_a_published_storys_revision_asks_and_goes_through_an_editors_
 
 
 def test_the_desks_new_parts_have_no_serious_accessibility_violations(live_server, page, journalist, editor, draft):
-    from axe_playwright_python.sync_playwright import Axe
-
-    from tests.browser.test_accessibility import BLOCKING_IMPACTS, report
-
     def blocking(context=None) -> list[dict]:
         violations = Axe().run(page, context=context).response["violations"]
         return [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
@@ -91,7 +89,7 @@ def test_the_desks_new_parts_have_no_serious_accessibility_violations(live_serve
     page.goto(f"{base}/admin/articles/article/{draft.pk}/change/")
     page.goto(f"{base}/admin/articles/article/{draft.pk}/workflow/submit/")
     expect(page.get_by_role("alert")).to_be_visible()
-    assert not (found := blocking()), report(found)
+    assert not (found := blocking()), axe_report(found)
 
     # The workflow panel with its note dialog open, and the search and social previews.
     log_in(page, base, "editor")
@@ -99,9 +97,9 @@ def test_the_desks_new_parts_have_no_serious_accessibility_violations(live_serve
     page.get_by_role("link", name="Save and send back…").click()
     expect(page.get_by_role("dialog")).to_be_visible()
     assert not (found := blocking({"include": [[".workflow-panel"], ["#search-preview"], ["#social-preview"]]})), (
-        report(found)
+        axe_report(found)
     )
 
     # Restoring asks first.
     page.goto(f"{base}/admin/articles/article/{draft.pk}/revisions/1/restore/")
-    assert not (found := blocking()), report(found)
+    assert not (found := blocking()), axe_report(found)
