@@ -32,18 +32,20 @@ def test_journalist_files_editor_sends_back_then_publishes_and_corrects(live_ser
     page.get_by_label("Standfirst").fill(sample.standfirst)
     page.get_by_label("Body").fill(sample.body)
     page.get_by_label("Tags").fill("NATO, Ukraine")
+    # Saved and submitted in one step: no confirmation page.
     page.get_by_role("button", name="Save and submit for review").click()
-    page.get_by_label("Note").fill("Filed from Kyiv.")
-    page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".messagelist")).to_contain_text("Submitted for review.")
+    expect(page.locator(".messagelist")).to_contain_text("Saved. Submitted for review.")
 
-    # The editor finds it in the review queue and sends it back with a note.
+    # The editor finds it in the review queue and sends it back with a note, asked for on the same page.
     log_in(page, base, "editor")
     page.get_by_role("link", name="1 story waits for review").click()
     page.get_by_role("link", name=headline).click()
-    page.get_by_role("link", name="Send back with a note").click()
-    page.get_by_label("Note").fill("Please add a subheading before Zelensky's reply.")
-    page.get_by_role("button", name="Send back with a note").click()
+    page.get_by_role("link", name="Save and send back…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Save and send back").click()  # no note yet: asked for, nothing sent
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("What needs to change?").fill("Please add a subheading before Zelensky's reply.")
+    dialog.get_by_role("button", name="Save and send back").click()
     expect(page.locator(".messagelist")).to_contain_text("Sent back to the writer")
 
     # The journalist sees the note, revises and resubmits.
@@ -54,14 +56,12 @@ def test_journalist_files_editor_sends_back_then_publishes_and_corrects(live_ser
     body = page.get_by_label("Body")
     body.fill(body.input_value() + "\n\n## What comes next\n\nThe allies meet again in December.")
     page.get_by_role("button", name="Save and submit for review").click()
-    page.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".messagelist")).to_contain_text("Submitted for review.")
 
-    # The editor publishes it.
+    # The editor publishes it, in one step.
     log_in(page, base, "editor")
     open_story_in_admin(page, base, headline)
-    page.get_by_role("link", name="Approve and publish now").click()
-    page.get_by_role("button", name="Approve and publish now").click()
+    page.get_by_role("button", name="Save and publish now").click()
     expect(page.locator(".messagelist")).to_contain_text("Published: readers can see it now.")
 
     # A reader finds it on the front page and reads it.
