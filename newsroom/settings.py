@@ -323,9 +323,16 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "forget-old-login-records": {"task": "operations.tasks.forget_old_login_records", "schedule": timedelta(days=1)},
     "forget-old-autosaves": {"task": "operations.tasks.forget_old_autosaves", "schedule": timedelta(days=1)},
+    "forget-old-preview-links": {
+        "task": "operations.tasks.forget_old_preview_links",
+        "schedule": timedelta(days=1),
+    },
 }
 # Login records (django-axes' access and failure logs) older than this many days are deleted by beat.
 LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 90)
+# Preview links that ended (expired or revoked) this many days ago are deleted by beat, with the
+# record of each opening (an address and a browser: personal data, kept no longer than needed).
+PREVIEW_LINK_RECORDS_DAYS = env_int("PREVIEW_LINK_RECORDS_DAYS", 90)
 
 # --- Static and media files -------------------------------------------------
 

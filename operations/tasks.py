@@ -31,3 +31,9 @@ def forget_old_login_records() -> None:
 def forget_old_autosaves() -> None:
     """Delete writing-desk autosaves untouched for ``DESK_AUTOSAVE_DAYS`` (abandoned forms, never saved)."""
     autosaves.forget_old()
+
+
+@shared_task
+def forget_old_preview_links() -> None:
+    """Delete preview links that ended over ``PREVIEW_LINK_RECORDS_DAYS`` ago, with who opened them from where."""
+    call_command("forget_old_preview_links", verbosity=0)
