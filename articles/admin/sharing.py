@@ -2,7 +2,8 @@
 
 Rendered on the server from the saved story, with the fallbacks readers' pages use (``search_title``,
 ``search_description``, ``sharing_image``); the elements keep stable ids (``search-preview``,
-``social-preview``) so a script may update them as the journalist types.
+``social-preview``) so the writing desk (``static/desk/desk.js``) updates them as the journalist types, with
+the same fallbacks and cuts; change one and change the other.
 """
 
 from urllib.parse import urlsplit

@@ -262,6 +262,7 @@
       previewStatus.textContent = "";
       previewBody.innerHTML = answer.html; // sanitized by the server exactly as for readers
       readingTime.textContent = `${answer.reading_minutes} min read`;
+      if (searchPreview || socialPreview) updateSharingPreviews(); // without a standfirst, the body describes it
     } catch (error) {
       if (error.name !== "AbortError") previewStatus.textContent = "The preview could not be updated (no connection?).";
     }
@@ -280,6 +281,102 @@
   updateBodyCounts();
   updatePreviewHeader();
   renderPreview();
+
+  // --- Search-result and social-card previews (articles/admin/sharing.py renders them first): live, with the
+  // server's fallbacks (Article.search_title, search_description, sharing_image) and its cuts (Truncator) ---
+
+  const searchPreview = document.getElementById("search-preview");
+  const socialPreview = document.getElementById("social-preview");
+  const SEARCH_TITLE_LENGTH = 60;
+  const SEARCH_DESCRIPTION_LENGTH = 160;
+  const field = (name) => form.querySelector(`[name="${name}"]`);
+  // Django's form fields strip what is typed before saving, so an SEO title of spaces is no SEO title.
+  const typed = (name) => (field(name) ? field(name).value.trim() : "");
+
+  function cutCharacters(text, limit) {
+    // Truncator.chars: combining marks do not count; beyond the limit, limit - 1 characters and "…".
+    const characters = [...text.normalize("NFC")];
+    let counted = 0;
+    let end = null;
+    for (const [index, character] of characters.entries()) {
+      if (/\p{M}/u.test(character)) continue;
+      counted += 1;
+      if (end === null && counted > limit - 1) end = index;
+      if (counted > limit) return `${characters.slice(0, end).join("")}…`;
+    }
+    return characters.join("");
+  }
+
+  function cutWords(text, limit) {
+    // Truncator.words: whitespace-separated words, "…" after the last kept one.
+    const words = text.split(/\s+/).filter(Boolean);
+    return words.length > limit ? `${words.slice(0, limit).join(" ")}…` : words.join(" ");
+  }
+
+  // Article.description: the standfirst, else the first 40 words of the body as readers get it (the preview's).
+  const searchTitle = () => typed("seo_title") || typed("title");
+  const searchDescription = () =>
+    typed("meta_description") || typed("standfirst") || cutWords(previewBody.textContent, 40);
+
+  function chosenPicture(name) {
+    // A file picked just now, else the one already saved (the admin's "Currently" link) unless "Clear" is ticked.
+    const input = form.querySelector(`input[type=file][name="${name}"]`);
+    if (!input) return null;
+    if (input.files && input.files.length) return { src: URL.createObjectURL(input.files[0]), name: input.files[0].name };
+    const widget = input.closest(".file-upload");
+    const current = widget && widget.querySelector("a[href]");
+    const clear = form.querySelector(`input[name="${name}-clear"]`);
+    return current && !(clear && clear.checked) ? { src: current.href, name: current.textContent.trim() } : null;
+  }
+
+  let pictureAddress = null; // a picked file's temporary address, let go when another replaces it
+
+  function updateSocialPicture() {
+    const [picture, alt] = [["social_image", "social_image_alt"], ["lead_image", "lead_image_alt"]]
+      .map(([name, altName]) => [chosenPicture(name), typed(altName)])
+      .find(([found]) => found) || [null, ""];
+    const shown = socialPreview.querySelector(".social-preview__image, .social-preview__no-image");
+    let replacement;
+    if (picture) {
+      replacement = element("img", { class: "social-preview__image", src: picture.src, alt });
+      replacement.dataset.file = picture.name;
+    } else {
+      replacement = element("span", { class: "social-preview__no-image" }, "No picture: add a lead or social image");
+    }
+    if (pictureAddress && pictureAddress !== picture?.src) URL.revokeObjectURL(pictureAddress);
+    pictureAddress = picture && picture.src.startsWith("blob:") ? picture.src : null;
+    if (shown) shown.replaceWith(replacement);
+    else socialPreview.prepend(replacement);
+  }
+
+  function updateSharingPreviews() {
+    const title = searchTitle() || "The headline appears here";
+    const description = searchDescription() || "The standfirst appears here.";
+    if (searchPreview) {
+      searchPreview.querySelector(".search-preview__title").textContent = cutCharacters(title, SEARCH_TITLE_LENGTH);
+      searchPreview.querySelector(".search-preview__description").textContent = cutCharacters(
+        description, SEARCH_DESCRIPTION_LENGTH,
+      );
+    }
+    if (socialPreview) {
+      socialPreview.querySelector(".social-preview__title").textContent = title;
+      socialPreview.querySelector(".social-preview__description").textContent = cutCharacters(
+        description, SEARCH_DESCRIPTION_LENGTH,
+      );
+    }
+  }
+
+  const SHARING_FIELDS = new Set(["title", "standfirst", "seo_title", "meta_description"]);
+  const PICTURE_FIELDS = new Set([
+    "social_image", "social_image-clear", "social_image_alt", "lead_image", "lead_image-clear", "lead_image_alt",
+  ]);
+  for (const kind of ["input", "change"]) {
+    form.addEventListener(kind, (event) => {
+      const name = event.target.name;
+      if (SHARING_FIELDS.has(name)) updateSharingPreviews();
+      if (socialPreview && PICTURE_FIELDS.has(name)) updateSocialPicture();
+    });
+  }
 
 
   // --- The form's state: every field a person types or picks, by name (not files, hidden fields or byline rows) ---

@@ -322,3 +322,67 @@ def test_the_body_and_its_preview_sit_side_by_side_on_a_wide_screen(live_server,
     preview = page.locator("#desk-preview").bounding_box()
     assert body["x"] + body["width"] <= preview["x"]  # beside it, not under it
     assert body["width"] >= 300 and preview["width"] >= 300
+
+
+def tiny_png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 21), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_search_and_social_previews_follow_the_typing_with_the_servers_fallbacks(live_server, page, journalist, draft):
+    log_in(page, live_server.url, "journalist")
+    page.goto(change_url(live_server.url, draft))
+    search, social = page.locator("#search-preview"), page.locator("#social-preview")
+    search_title = search.locator(".search-preview__title")
+    search_description = search.locator(".search-preview__description")
+    expect(search_title).to_have_text("Rutte visits Kyiv")
+    expect(search_description).to_have_text("What happened, in one sentence.")
+
+    page.get_by_label("SEO title").fill("Rutte in Kyiv: what was agreed")
+    expect(search_title).to_have_text("Rutte in Kyiv: what was agreed")
+    expect(social.locator(".social-preview__title")).to_have_text("Rutte in Kyiv: what was agreed")
+    # Cut where search engines cut, as the server's Truncator does: 59 characters and an ellipsis.
+    page.get_by_label("SEO title").fill("x" * 70)
+    expect(search_title).to_have_text("x" * 59 + "…")
+    page.get_by_label("SEO title").fill("   ")  # spaces are no SEO title: the form strips them
+    expect(search_title).to_have_text("Rutte visits Kyiv")
+    page.get_by_label("Headline").fill("Rutte promises more air defence")
+    expect(search_title).to_have_text("Rutte promises more air defence")
+
+    promise = "What the secretary general promised, and when."
+    page.get_by_label("Meta description").fill(promise)
+    expect(search_description).to_have_text(promise)
+    expect(social.locator(".social-preview__description")).to_have_text(promise)
+    page.get_by_label("Meta description").fill("y" * 200)
+    expect(search_description).to_have_text("y" * 159 + "…")
+    page.get_by_label("Meta description").fill("")
+    expect(search_description).to_have_text("What happened, in one sentence.")
+    page.get_by_label("Standfirst").fill("")  # then the body, as readers' pages describe it
+    expect(search_description).to_have_text("First paragraph.", timeout=2000)
+    page.get_by_label("Body").fill("A new opening.")
+    expect(search_description).to_have_text("A new opening.", timeout=2000)
+
+    # The card's picture: the lead image, unless a social image is chosen; each with its own alt text.
+    expect(social.locator(".social-preview__no-image")).to_be_visible()
+    card_picture = social.locator("img.social-preview__image")
+    page.locator("input[type=file][name=lead_image]").set_input_files(
+        {"name": "lead.png", "mimeType": "image/png", "buffer": tiny_png()}
+    )
+    page.locator("[name=lead_image_alt]").fill("The lead picture")
+    expect(card_picture).to_have_attribute("data-file", "lead.png")
+    expect(card_picture).to_have_attribute("alt", "The lead picture")
+    page.locator("input[type=file][name=social_image]").set_input_files(
+        {"name": "kyiv.png", "mimeType": "image/png", "buffer": tiny_png()}
+    )
+    page.get_by_label("Social image alt").fill("Rutte and Zelensky in Kyiv")
+    expect(card_picture).to_have_attribute("data-file", "kyiv.png")
+    expect(card_picture).to_have_attribute("alt", "Rutte and Zelensky in Kyiv")
+    expect(social.locator(".social-preview__no-image")).to_have_count(0)
+
+    violations = Axe().run(page).response["violations"]
+    assert not violations, axe_report(violations)
