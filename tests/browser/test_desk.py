@@ -103,3 +103,18 @@ def test_the_desks_new_parts_have_no_serious_accessibility_violations(live_serve
     # Restoring asks first.
     page.goto(f"{base}/admin/articles/article/{draft.pk}/revisions/1/restore/")
     assert not (found := blocking()), axe_report(found)
+
+
+def test_a_headline_whose_address_is_taken_gets_the_next_free_one_not_an_error(live_server, page, journalist, draft):
+    from articles.models import Article
+
+    assert draft.slug == "rutte-in-kyiv"
+    log_in(page, live_server.url, "journalist")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.get_by_label("Headline").fill("Rutte in Kyiv")
+    page.get_by_label("Body").fill("A second story under the same headline.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator(".errornote")).to_have_count(0)
+    expect(page.get_by_label("Slug")).to_have_value("rutte-in-kyiv-2")
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["rutte-in-kyiv", "rutte-in-kyiv-2"]
