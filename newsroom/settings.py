@@ -10,7 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from common.email_url import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -97,6 +100,7 @@ INSTALLED_APPS = [
     "pagecache",
     "authors",
     "articles",
+    "notifications",
     "operations",
 ]
 
@@ -321,9 +325,41 @@ TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "forget-old-login-records": {"task": "operations.tasks.forget_old_login_records", "schedule": timedelta(days=1)},
+    # Notification e-mails still owed after an SMTP failure, then the daily digests (notifications/tasks.py).
+    "send-pending-notification-emails": {
+        "task": "notifications.tasks.send_pending_emails",
+        "schedule": timedelta(minutes=5),
+    },
+    "send-notification-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=env_int("NOTIFICATION_DIGEST_HOUR", 7), minute=0),
+    },
 }
 # Login records (django-axes' access and failure logs) older than this many days are deleted by beat.
 LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 90)
+
+# --- E-mail (notifications) ---------------------------------------------------
+# EMAIL_URL, e.g. smtp://user:pass@mail.example.org:587/?tls=True (smtps://… for SSL; console://,
+# locmem://), else the usual EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS;
+# neither: e-mails are printed on the console, so `make run` needs no mail server.
+if os.environ.get("EMAIL_URL"):
+    try:
+        globals().update(email_settings(os.environ["EMAIL_URL"]))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"EMAIL_URL is not an e-mail URL ({error}).") from None
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} newsroom <newsroom@localhost>")
+# An SMTP server that does not answer must not hold a worker for long: the e-mail is retried later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Static and media files -------------------------------------------------
 
