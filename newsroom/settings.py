@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "notifications",
+    "coordination",
     "operations",
 ]
 
