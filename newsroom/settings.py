@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),
     },
+    # Deadline reminders of planned stories (coordination/tasks.py); each is sent once however often this runs.
+    "send-deadline-reminders": {"task": "coordination.tasks.send_reminders", "schedule": timedelta(minutes=1)},
     "send-notification-digests": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=env_int("NOTIFICATION_DIGEST_HOUR", 7), minute=0),

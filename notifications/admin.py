@@ -86,7 +86,7 @@ class NotificationAdmin(admin.ModelAdmin):
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])
         if notification.story_id is None:
-            return HttpResponseRedirect(reverse("admin:notifications_notification_changelist"))
+            return HttpResponseRedirect(notification.link or reverse("admin:notifications_notification_changelist"))
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[notification.story_id]))
 
     def read_all_view(self, request: HttpRequest) -> HttpResponse:

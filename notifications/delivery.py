@@ -55,7 +55,7 @@ def _absolute(path: str) -> str:
 def story_link(notification: Notification) -> str:
     """The story's page in the admin: it asks the reader to log in, so the link itself reveals nothing."""
     if notification.story_id is None:
-        return _absolute(reverse("admin:notifications_notification_changelist"))
+        return _absolute(notification.link or reverse("admin:notifications_notification_changelist"))
     return _absolute(reverse("admin:articles_article_change", args=[notification.story_id]))
 
 

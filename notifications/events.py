@@ -43,12 +43,19 @@ def journalists_of(story: Article) -> list:
 
 
 def notify(
-    recipients: Iterable, event: str, story: Article | None, *, actor=None, text: str = ""
+    recipients: Iterable,
+    event: str,
+    story: Article | None,
+    *,
+    actor=None,
+    text: str = "",
+    headline: str = "",
+    link: str = "",
 ) -> list[Notification]:
     """Make one notification per recipient (never the actor), and queue the e-mails they want.
 
     ``text`` (a note, a comment) is kept only for recipients who may see ``story``: others learn its
-    headline and nothing more.
+    headline and nothing more. Without a story, ``headline`` and ``link`` (an admin path) say what it is about.
     """
     made = []
     actor_pk = getattr(actor, "pk", None)
@@ -61,7 +68,8 @@ def notify(
             event=event,
             story=story,
             actor=actor if actor_pk else None,
-            headline=story.title if story else "",
+            headline=story.title if story else headline,
+            link=link,
             text=text if may_see else "",
             delivery=Preference.objects.delivery_for(recipient, event) if recipient.email else Delivery.ADMIN,
         )

@@ -16,6 +16,9 @@ class Event(models.TextChoices):
     CORRECTED = "corrected", "A correction was added to my story"
     MENTIONED = "mentioned", "I was mentioned in a comment"
     REPLIED = "replied", "Someone replied to my comment"
+    ASSIGNED = "assigned", "I was assigned a story"
+    DEADLINE_SOON = "deadline_soon", "A deadline is an hour away"
+    OVERDUE = "overdue", "A deadline has passed"
 
 
 class Delivery(models.TextChoices):
@@ -33,6 +36,9 @@ DEFAULT_DELIVERY = {
     Event.CORRECTED: Delivery.IMMEDIATE,
     Event.MENTIONED: Delivery.IMMEDIATE,
     Event.REPLIED: Delivery.ADMIN,
+    Event.ASSIGNED: Delivery.IMMEDIATE,
+    Event.DEADLINE_SOON: Delivery.IMMEDIATE,
+    Event.OVERDUE: Delivery.IMMEDIATE,
 }
 
 
@@ -92,7 +98,8 @@ class Notification(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    headline = models.CharField(max_length=300, help_text="The story's headline when it happened.")
+    headline = models.CharField(max_length=300, help_text="The story's headline (or slug line) when it happened.")
+    link = models.CharField(max_length=300, blank=True, help_text="Where it happened in the admin, when not a story.")
     text = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -135,5 +142,8 @@ class Notification(models.Model):
             Event.CORRECTED: "added a correction to",
             Event.MENTIONED: "mentioned you on",
             Event.REPLIED: "replied to your comment on",
+            Event.ASSIGNED: "assigned you",
+            Event.DEADLINE_SOON: "reminds you: an hour to the deadline of",
+            Event.OVERDUE: "reminds you: past the deadline of",
         }
         return f"{who} {verbs[self.event]} “{self.headline}”"
