@@ -180,7 +180,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["slug_line", "section", "assigned_to", "deadline", "state", "priority"]
     list_filter = ["section", "priority"]
     search_fields = ["slug_line"]
-    autocomplete_fields = ["story"]
+    raw_id_fields = ["story"]  # the story's id, with a look-up; no script to load
     filter_horizontal = ["assignees"]
     date_hierarchy = "deadline"
 

@@ -12,8 +12,7 @@ from notifications.delivery import CATCH_UP_AFTER, unsubscribe_token
 from notifications.events import notify
 from notifications.models import Delivery, Event, Notification, Preference
 from tests.factories import ArticleFactory
-
-from .conftest import text_and_html
+from tests.helpers.smtp import text_and_html
 
 pytestmark = pytest.mark.django_db
 
