@@ -108,7 +108,7 @@ def deliver(notification_id: int) -> Exception | None:
     """Send one notification's e-mail if it is still owed; return the error if SMTP failed (it stays owed)."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient", "actor", "story")
             .filter(pk=notification_id, delivery=Delivery.IMMEDIATE, emailed_at__isnull=True)
             .first()
@@ -145,7 +145,9 @@ def send_digests() -> int:
     for recipient in get_user_model().objects.filter(pk__in=owed.values("recipient")):
         with transaction.atomic():
             notifications = list(
-                owed.filter(recipient=recipient).select_for_update(skip_locked=True).select_related("actor", "story")
+                owed.filter(recipient=recipient)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("actor", "story")
             )
             if not notifications:
                 continue

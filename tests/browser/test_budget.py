@@ -8,11 +8,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from coordination.models import Plan
+from tests.browser.test_workflow import log_in
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -36,14 +35,6 @@ def busy_day(journalist, other_journalist, editor):
             assigned_by=editor,
         )
         plan.assignees.set([journalist if n % 2 else other_journalist])
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/admin/")
 
 
 def test_the_budget_is_accessible_and_prints_on_one_a4_page(live_server, page, editor, busy_day):

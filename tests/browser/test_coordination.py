@@ -11,21 +11,12 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from coordination.models import Plan
+from tests.browser.test_workflow import log_in
 from tests.helpers.smtp import smtp_server, smtp_servers, text_and_html  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
-PASSWORD = "correct horse battery staple"
 PARAGRAPH = "NATO's new Secretary General said the alliance would keep supporting Kyiv."
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/admin/")
 
 
 def test_plan_assign_write_submit_discuss_publish(live_server, page, smtp_server, journalist, editor, world):  # noqa: F811

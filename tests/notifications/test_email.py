@@ -116,3 +116,22 @@ def test_the_unsubscribe_link_stops_that_kind_of_e_mail_without_logging_in(clien
     assert response.status_code == 200
     assert Preference.objects.delivery_for(editor, Event.SUBMITTED) == Delivery.ADMIN
     assert client.post(url[:-5] + "xxxx/").status_code == 404
+
+
+def test_a_server_that_never_answers_times_out_and_the_e_mail_stays_queued(
+    settings, committed, draft, journalist, editor
+):
+    import socket
+
+    from tests.helpers.smtp import _use_smtp
+
+    with socket.socket() as silent:  # accepts connections (the backlog) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        _use_smtp(settings, silent.getsockname()[1])
+        settings.EMAIL_TIMEOUT = 1
+        with committed():
+            workflow.submit(draft, journalist)
+    notification = Notification.objects.get(recipient=editor)
+    assert (notification.emailed_at, notification.email_attempts) == (None, 1)
+    assert "timed out" in notification.email_error.lower()
