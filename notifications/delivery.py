@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # The queued task normally sends a fresh notification; the catch-up job leaves it that long to do so.
 CATCH_UP_AFTER = timedelta(minutes=2)
+# After this many failed attempts (about a day and a half of catch-up runs) an e-mail is given up on,
+# with an error in the log; the notification itself stays in the admin, with the last error.
+MOST_ATTEMPTS = 400
 
 
 def queue_email(notification: Notification) -> None:
@@ -97,11 +100,14 @@ def _message(recipient, notifications: Sequence[Notification], subject: str, uns
     return message
 
 
-def _failed(pks: list[int], error: Exception) -> None:
-    Notification.objects.filter(pk__in=pks).update(email_error=f"{type(error).__name__}: {error}"[:300])
-    logger.warning(
-        "Notification e-mail %s not sent (%s: %s); it stays queued for retry", pks, type(error).__name__, error
-    )
+def _failed(pks: list[int], error: Exception, attempts: int = 0) -> None:
+    """Record the last error on the rows and log it; they stay owed unless ``attempts`` reached the most."""
+    reason = f"{type(error).__name__}: {error}"
+    Notification.objects.filter(pk__in=pks).update(email_error=reason[:300])
+    if attempts >= MOST_ATTEMPTS:
+        logger.error("Notification e-mail %s given up after %s attempts (%s)", pks, attempts, reason)
+    else:
+        logger.warning("Notification e-mail %s not sent (%s); it stays queued for retry", pks, reason)
 
 
 def deliver(notification_id: int) -> Exception | None:
@@ -121,7 +127,7 @@ def deliver(notification_id: int) -> Exception | None:
             message.send()
         except Exception as error:  # SMTP refuses in many ways (socket errors, 4xx, 5xx, timeouts)
             notification.save(update_fields=["email_attempts"])
-            _failed([notification.pk], error)
+            _failed([notification.pk], error, notification.email_attempts)
             return error
         notification.emailed_at = timezone.now()
         notification.email_error = ""
@@ -132,7 +138,7 @@ def deliver(notification_id: int) -> Exception | None:
 def send_pending_emails() -> int:
     """Send every immediate e-mail still owed (after failures, a broker away); how many are no longer owed."""
     owed = Notification.objects.email_pending(Delivery.IMMEDIATE)
-    owed = owed.filter(created_at__lt=timezone.now() - CATCH_UP_AFTER)
+    owed = owed.filter(created_at__lt=timezone.now() - CATCH_UP_AFTER, email_attempts__lt=MOST_ATTEMPTS)
     return sum(deliver(pk) is None for pk in owed.values_list("pk", flat=True).order_by("pk"))
 
 

@@ -135,3 +135,16 @@ def test_a_server_that_never_answers_times_out_and_the_e_mail_stays_queued(
     notification = Notification.objects.get(recipient=editor)
     assert (notification.emailed_at, notification.email_attempts) == (None, 1)
     assert "timed out" in notification.email_error.lower()
+
+
+def test_a_hopeless_e_mail_is_given_up_on_after_many_attempts(no_smtp_server, draft, editor, time_machine, server_log):
+    from notifications.delivery import MOST_ATTEMPTS
+
+    (notification,) = notify([editor], Event.SUBMITTED, draft)
+    Notification.objects.filter(pk=notification.pk).update(email_attempts=MOST_ATTEMPTS - 1)
+    time_machine.move_to(notification.created_at + CATCH_UP_AFTER + timedelta(seconds=1))
+    call_command("send_notifications")
+    assert any("given up after" in record.getMessage() for record in server_log)
+    call_command("send_notifications")  # no more attempts
+    notification.refresh_from_db()
+    assert notification.email_attempts == MOST_ATTEMPTS and notification.emailed_at is None
