@@ -107,3 +107,20 @@ def test_someone_else_cannot_open_or_post_to_the_discussion(client, draft, edito
     )
     listing = client.get(reverse("admin:coordination_comment_changelist"))
     assert "Private to the desk" not in listing.text
+
+
+def test_the_story_page_lists_its_threads_to_those_who_may_read_them(
+    client, world, editor, journalist, other_journalist
+):
+    story = ArticleFactory(title="Live story", section=world, authors=[journalist.author], created_by=journalist)
+    thread = add_comment(story, editor, body="Is the second quote still right?", quote="First paragraph.")
+    add_comment(story, journalist, body="Checked it.", parent=thread)
+    set_resolved(thread, journalist, resolved=True)
+    page = reverse("admin:articles_article_change", args=[story.pk])
+    client.force_login(journalist)
+    shown = client.get(page).text
+    assert "Is the second quote still right?" in shown and "1 reply" in shown and "(resolved)" in shown
+    client.force_login(other_journalist)  # may view the published story, not its comments
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "Live story" in response.text and "Is the second quote still right?" not in response.text
