@@ -145,3 +145,21 @@ def test_no_reminder_for_a_filed_story(journalist, world, now):
     story = ArticleFactory(section=world, authors=[journalist.author])  # published
     make_plan(world, assignees=[journalist], deadline=now - timedelta(minutes=5), story=story)
     assert send_reminders() == 0
+
+
+def test_the_plan_list_costs_the_same_queries_for_more_plans(
+    client, editor, journalist, world, now, django_assert_num_queries
+):
+    make_plan(world, assignees=[journalist], deadline=now + timedelta(hours=1))
+    client.force_login(editor)
+    url = reverse("admin:coordination_plan_changelist")
+    client.get(url)
+    with django_assert_num_queries(12) as few:
+        client.get(url)
+    for n in range(6):
+        story = ArticleFactory(draft=True, section=world, authors=[journalist.author])
+        make_plan(
+            world, assignees=[journalist, editor], deadline=now + timedelta(hours=n), story=story, slug_line=f"P{n}"
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)

@@ -71,3 +71,18 @@ def test_preferences_are_saved_per_event(client, journalist):
     client.post(reverse("admin:notifications_preferences"), choices)
     assert Preference.objects.delivery_for(journalist, Event.SENT_BACK) == Delivery.DIGEST
     assert Preference.objects.delivery_for(journalist, Event.SUBMITTED) == Delivery.ADMIN
+
+
+def test_the_list_costs_the_same_queries_for_more_notifications(
+    client, editor, journalist, story, django_assert_num_queries
+):
+    notify([editor], Event.SUBMITTED, story, actor=journalist)
+    client.force_login(editor)
+    url = reverse("admin:notifications_notification_changelist")
+    client.get(url)
+    with django_assert_num_queries(8) as few:
+        client.get(url)
+    for _ in range(10):
+        notify([editor], Event.SUBMITTED, story, actor=journalist)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert "(11 unread)" in client.get(url).text
