@@ -96,15 +96,17 @@ class StoryFeed(Feed):
         return f"tag:{domain},{timezone.localtime(article.created_at):%Y-%m-%d}:story/{article.pk}"
 
     def item_enclosures(self, article: Article) -> list[Enclosure]:
-        if not article.lead_image:
+        # The picture chosen for sharing (the social image, else the lead image): a feed reader's card is one.
+        image = article.sharing_image
+        if image is None:
             return []
         try:
-            length = article.lead_image.size
+            length = image.file.size
         except OSError:
             # The file has gone missing from storage: leave it out rather than fail the feed.
             return []
-        mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "application/octet-stream"
-        return [Enclosure(self.request.build_absolute_uri(article.lead_image.url), str(length), mime_type)]
+        mime_type = mimetypes.guess_type(image.file.name)[0] or "application/octet-stream"
+        return [Enclosure(self.request.build_absolute_uri(image.file.url), str(length), mime_type)]
 
 
 class SiteFeed(StoryFeed):

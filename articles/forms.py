@@ -18,12 +18,17 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Not named "version": the model field is not editable, and this is only the version the form was opened at.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The revision loaded into the form (see ``restored``), so its save is recorded as restoring it.
+    restored_from = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # Initial values from a revision an editor is restoring (set by the admin on a form class of its own).
+    restored: dict = {}
 
     class Meta:
         model = Article
         fields = [
             "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "featured",
-            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "embargo_until",
+            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "seo_title",
+            "meta_description", "social_image", "social_image_alt", "embargo_until",
         ]  # fmt: skip
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
@@ -31,12 +36,28 @@ class ArticleAdminForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField newsroom-wide newsroom-body"}),
             "lead_image_alt": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
             "lead_image_caption": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+            "seo_title": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+            "meta_description": forms.Textarea(attrs={"rows": 3, "class": "newsroom-wide"}),
+            "social_image_alt": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.version
         self.fields["opened_version"].required = self.instance.pk is not None
+        if self.restored and not self.is_bound:
+            self.initial.update(self.restored)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "The last part of the story's address, made from the headline; -2, -3… is added if another "
+                "story has it. Fixed once the story is published."
+            )
+
+    def clean_slug(self) -> str:
+        """The slug typed (or made from the headline), made unique: a clash is never the journalist's problem."""
+        wanted = self.cleaned_data.get("slug") or self.cleaned_data.get("title") or ""
+        return self.instance.free_slug(wanted) if wanted else ""
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -78,6 +99,15 @@ class WorkflowActionForm(forms.Form):
             )
         if action == Action.CORRECT:
             self.fields["kind"] = forms.ChoiceField(choices=Correction.Kind.choices, initial=Correction.Kind.CORRECTION)
+        if action == Action.CHANGE_ADDRESS:
+            self.fields["slug"] = forms.SlugField(
+                label="New slug",
+                max_length=255,
+                allow_unicode=True,
+                help_text="The last part of the story's address. Links to the old address will keep working: "
+                "they redirect here permanently.",
+            )
+            return
         if action == Action.PREVIEW_LINK:
             self.fields["label"] = forms.CharField(
                 max_length=120, required=False, help_text="Who the link is for, e.g. “Lawyer, quote check”."

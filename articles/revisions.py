@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from taggit.models import Tag
+from taggit.utils import edit_string_for_tags
 
 from authors.models import Author
 
@@ -29,9 +31,13 @@ FIELD_LABELS = {
     "lead_image_alt": "Alt text",
     "lead_image_caption": "Caption",
     "lead_image_credit": "Credit",
+    "seo_title": "SEO title",
+    "meta_description": "Meta description",
+    "social_image": "Social image",
+    "social_image_alt": "Social image alt text",
 }
 TEXT_FIELDS = ("title", "kicker", "standfirst", "body", "lead_image", "lead_image_alt", "lead_image_caption",
-               "lead_image_credit")  # fmt: skip
+               "lead_image_credit", "seo_title", "meta_description", "social_image", "social_image_alt")  # fmt: skip
 
 
 def snapshot(article: Article) -> dict:
@@ -76,9 +82,16 @@ def readable(content: dict, field: str) -> str:
 
 def compare(older: Revision, newer: Revision) -> list[FieldChange]:
     """What changed between two revisions, field by field, as escaped word-level markup."""
+    return compare_content(older.content, newer.content)
+
+
+def compare_content(older: dict, newer: dict) -> list[FieldChange]:
+    """What changed between two snapshots (``snapshot()``, a revision's content), field by field."""
     changes = []
     for field, label in FIELD_LABELS.items():
-        before, after = readable(older.content, field), readable(newer.content, field)
+        if field not in newer:
+            continue  # a revision saved before the field existed leaves it as it is
+        before, after = readable(older, field), readable(newer, field)
         if before != after:
             changes.append(FieldChange(label, before, after, diff_html(before, after)))
     return changes
@@ -102,19 +115,66 @@ def diff_html(before: str, after: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def restores_directly(article: Article) -> bool:
+    """Whether a revision may be put back at once (after confirmation): not while readers may see the story.
+
+    A published story's revision is loaded into the story form instead (``form_values``), unsaved, for an
+    editor to check and publish with Save, so the live story never changes behind anyone's back.
+    """
+    return article.status != Article.Status.PUBLISHED
+
+
+# Snapshot keys the story form cannot be given back as values: uploads and the byline inline.
+NOT_LOADABLE = ("lead_image", "social_image", "authors")
+
+
+def form_values(revision: Revision) -> dict:
+    """The revision's content as the story form's initial values, for an editor to publish with Save."""
+    content = revision.content
+    values = {field: content[field] for field in TEXT_FIELDS if field in content and field not in NOT_LOADABLE}
+    section_id = content.get("section", {}).get("id")
+    if section_id and Section.objects.filter(pk=section_id).exists():
+        values["section"] = section_id
+    if "sources" in content:
+        values["sources"] = list(
+            Source.objects.filter(pk__in=[s["id"] for s in content["sources"]]).values_list("pk", flat=True)
+        )
+    if "tags" in content:
+        values["tags"] = edit_string_for_tags([Tag(name=name) for name in content["tags"]])
+    return values
+
+
+def not_loaded(revision: Revision, article: Article) -> list[str]:
+    """What of the revision ``form_values`` cannot put in the form and differs from the story: to set by hand."""
+    current = snapshot(article)
+    return [
+        FIELD_LABELS[field]
+        for field in NOT_LOADABLE
+        if field in revision.content and readable(revision.content, field) != readable(current, field)
+    ]
+
+
 @transaction.atomic
 def restore(revision: Revision, user: AbstractBaseUser) -> Revision:
     """Put a revision's content back as the story's current content, recorded as a new revision.
 
-    Authors, sources or a section deleted since are skipped rather than recreated.
+    Not for a published story (see ``restores_directly``). Authors, sources or a section deleted since
+    are skipped rather than recreated.
     """
     article = Article.objects.select_for_update().get(pk=revision.article_id)
     # Checked again here, like every workflow step, whatever the caller already asked.
     workflow.require(user, workflow.Action.RESTORE, article)
+    if not restores_directly(article):
+        raise workflow.WorkflowError(
+            "This story is published: load the revision into the form and publish it from there, "
+            "so readers never see a change nobody checked."
+        )
     content = revision.content
-    changed = [field for field in TEXT_FIELDS if str(getattr(article, field) or "") != content.get(field, "")]
-    for field in TEXT_FIELDS:
-        setattr(article, field, content.get(field, ""))
+    # A revision saved before a field existed says nothing about it: the story keeps its value.
+    fields = [field for field in TEXT_FIELDS if field in content]
+    changed = [field for field in fields if str(getattr(article, field) or "") != content[field]]
+    for field in fields:
+        setattr(article, field, content[field])
     section_id = content.get("section", {}).get("id")
     if section_id and section_id != article.section_id and Section.objects.filter(pk=section_id).exists():
         article.section_id = section_id

@@ -3,7 +3,8 @@
 A change to a story, its tags, its bylines, a tag's name or an author's name
 schedules a rebuild of the affected stories' vectors for when the transaction
 commits: the vector is then built from what was saved, with every tag and
-byline in place. Only PostgreSQL stores vectors; elsewhere nothing is scheduled.
+byline in place. A rename, which can touch thousands of stories, is rebuilt by a
+background task (``articles.tasks``). Only PostgreSQL stores vectors; elsewhere nothing is scheduled.
 
 Bulk writes (``bulk_create``, ``QuerySet.update``) send no signals: run
 ``manage.py update_search_index`` after them. Raw saves (``loaddata`` and other
@@ -20,7 +21,9 @@ from django.dispatch import receiver
 from taggit.models import Tag
 
 from authors.models import Author
+from common.background import enqueue
 
+from . import tasks
 from .models import Article, Byline, TaggedArticle
 from .search import INDEXED_FIELDS, refresh_search_vectors, uses_full_text
 
@@ -56,13 +59,13 @@ def byline_changed(sender, instance: Byline, using: str, raw: bool = False, **kw
 
 @receiver(post_save, sender=Tag, dispatch_uid="search_tag_renamed")
 def tag_renamed(sender, instance: Tag, created: bool, update_fields, using: str, raw: bool = False, **kwargs) -> None:
-    if not raw and not created and _changed(update_fields, frozenset({"name"})):
-        _refresh_on_commit(Article.objects.filter(tagged_items__tag=instance.pk), using)
+    if not raw and not created and _changed(update_fields, frozenset({"name"})) and uses_full_text(using):
+        enqueue(tasks.refresh_tag_stories, instance.pk, using, using=using)  # many stories: on a worker
 
 
 @receiver(post_save, sender=Author, dispatch_uid="search_author_renamed")
 def author_renamed(
     sender, instance: Author, created: bool, update_fields, using: str, raw: bool = False, **kwargs
 ) -> None:
-    if not raw and not created and _changed(update_fields, frozenset({"name"})):
-        _refresh_on_commit(Article.objects.filter(bylines__author=instance.pk), using)
+    if not raw and not created and _changed(update_fields, frozenset({"name"})) and uses_full_text(using):
+        enqueue(tasks.refresh_author_stories, instance.pk, using, using=using)  # many stories: on a worker

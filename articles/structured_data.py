@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from authors.models import Author
 
-from .models import Article
+from .models import Article, SharingImage
 
 # The publisher's logo, in static files, and its size in pixels.
 LOGO = "img/logo.png"
@@ -27,7 +27,7 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.title,
-        "description": article.description,
+        "description": article.search_description,
         "datePublished": timezone.localtime(article.published_at).isoformat(),
         "dateModified": timezone.localtime(article.last_changed_at).isoformat(),
         "author": [person(author, request) for author in article.byline_authors],
@@ -36,11 +36,14 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         "keywords": [tag.name for tag in article.tags_in_order],
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    if article.lead_image:
-        image = {"@type": "ImageObject", "url": request.build_absolute_uri(article.lead_image.url)}
-        if article.lead_image_width:
-            image.update(width=article.lead_image_width, height=article.lead_image_height)
-        data["image"] = [image]
+    if article.seo_title:
+        data["alternativeHeadline"] = article.seo_title
+    # The picture chosen for sharing first, then the lead image if it is another one.
+    images = [article.sharing_image] if article.sharing_image else []
+    if article.social_image and article.lead_image:
+        images.append(SharingImage(article.lead_image, article.lead_image_width, article.lead_image_height, ""))
+    if images:
+        data["image"] = [image_object(image, request) for image in images]
     corrections = article.corrections_shown
     if corrections:
         data["correction"] = [
@@ -51,6 +54,13 @@ def news_article(article: Article, request: HttpRequest) -> dict:
             }
             for correction in corrections
         ]
+    return data
+
+
+def image_object(image: SharingImage, request: HttpRequest) -> dict:
+    data = {"@type": "ImageObject", "url": request.build_absolute_uri(image.file.url)}
+    if image.width:
+        data.update(width=image.width, height=image.height)
     return data
 
 

@@ -103,7 +103,14 @@ class TagView(StoryListView):
 
 
 def story_detail(request: HttpRequest, section: str, year: int, month: int, day: int, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published().for_story_page(), slug=slug)
+    try:
+        article = Article.objects.published().for_story_page().get(slug=slug)
+    except Article.DoesNotExist:
+        # An address the story had before an editor changed it: links to it keep working.
+        moved = Article.objects.published().select_related("section").filter(former_slugs__slug=slug).first()
+        if moved is None:
+            raise Http404("No such story.") from None
+        return HttpResponsePermanentRedirect(moved.get_absolute_url())
     canonical = article.get_absolute_url()
     if request.path != canonical:
         # The section or date in the address is stale (the story moved, or a

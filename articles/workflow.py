@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, Correction, Transition
+from .models import Article, Correction, FormerSlug, Transition
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -59,6 +59,7 @@ class Action(StrEnum):
     FEATURE = "feature"
     RESTORE = "restore"
     PREVIEW_LINK = "preview_link"
+    CHANGE_ADDRESS = "change_address"  # a published story's slug, keeping the old address as a redirect
     IMPORT = "import"  # bring outside copy in as stories for review: editors only
 
 
@@ -74,6 +75,7 @@ DESK_ACTIONS = frozenset(
         Action.FEATURE,
         Action.RESTORE,
         Action.PREVIEW_LINK,
+        Action.CHANGE_ADDRESS,
         Action.IMPORT,
     }
 )
@@ -197,6 +199,73 @@ def require(user: AbstractBaseUser, action: Action, article: Article | None = No
         raise WorkflowError("This story has no embargo running.")
     if action == Action.CORRECT and not article.is_published:
         raise WorkflowError("Corrections are for stories readers can see; edit an unpublished story instead.")
+    if action == Action.CHANGE_ADDRESS and not address_is_fixed(article):
+        raise WorkflowError("This story has not been published: change its slug in the story form.")
+
+
+# How a refusal names the last step taken on the story: "Lena Ortiz submitted this story for review at 10:42".
+_DONE = {
+    Action.SUBMIT: "submitted this story for review",
+    Action.WITHDRAW: "withdrew this story from review",
+    Action.SEND_BACK: "sent this story back",
+    Action.PUBLISH: "published this story",
+    Action.SCHEDULE: "scheduled this story",
+    Action.UNPUBLISH: "unpublished this story",
+    Action.LIFT_EMBARGO: "lifted this story's embargo",
+    Action.CORRECT: "added a correction to this story",
+    Action.IMPORT: "imported this story into review",
+}
+# What a journalist's own story in each state needs before they may change it again.
+_UNTIL = {
+    Status.IN_REVIEW: "an editor must send it back (or you can withdraw it from review) before you can change it.",
+    Status.PUBLISHED: "only an editor can change it now.",
+    Status.UNPUBLISHED: "only an editor can change it now.",
+}
+
+
+def refusal(user: AbstractBaseUser, action: Action, article: Article | None = None) -> str | None:
+    """Why ``user`` may not take ``action`` on ``article``, in words naming who did what and when; None if they may.
+
+    The rule is ``require()``'s; this only adds the story's last step to its reason, for the pages that
+    refuse a save or a button pressed on a page that has gone stale.
+    """
+    try:
+        require(user, action, article)
+    except WorkflowError as error:
+        reason = str(error)
+    else:
+        return None
+    if article is None or article.pk is None or not (user.is_authenticated and user.is_staff):
+        return reason
+    if not (is_editor(user) or owns(user, article)):
+        writer = article.byline_names or (_name(article.created_by, user) if article.created_by_id else "")
+        whose = f"“{article.title}” is {writer}’s story" if writer else f"“{article.title}” is another writer’s story"
+        if action == Action.VIEW:
+            return f"{whose} and is not published: you can open your own stories, and published ones."
+        return f"{whose}: {reason[0].lower()}{reason[1:]}"
+    last = article.transitions.select_related("actor__author").order_by("-at", "-pk").first()
+    if last is None or last.action not in _DONE:
+        return reason
+    did = f"{_name(last.actor, user)} {_DONE[last.action]} {_when(last.at)}"
+    if action in (Action.CHANGE, Action.DELETE) and not is_editor(user) and article.status in _UNTIL:
+        return f"{did}; {_UNTIL[article.status]}"
+    return f"{did}. {reason}"
+
+
+def _name(person: AbstractBaseUser | None, user: AbstractBaseUser) -> str:
+    if person is None:
+        return "The newsroom’s automation"
+    if person.pk == user.pk:
+        return "You"
+    byline = getattr(person, "author", None)  # the name colleagues know from bylines, if they have one
+    return person.get_full_name() or (byline.name if byline else person.get_username())
+
+
+def _when(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"at {local:%H:%M}"
+    return f"on {local.day} {local:%B} at {local:%H:%M}"
 
 
 def locked_form_fields(user: AbstractBaseUser) -> frozenset[str]:
@@ -222,6 +291,14 @@ def unpublished_work_of(user: AbstractBaseUser):
         .filter(created_by=user)
         .order_by("-updated_at")
     )
+
+
+def address_is_fixed(article: Article) -> bool:
+    """Whether the story's slug is fixed: once published (even if withdrawn since), its address is out there.
+
+    Only an editor changes it then, through ``change_address``, which keeps the old address as a redirect.
+    """
+    return article.pk is not None and article.status in (Status.PUBLISHED, Status.UNPUBLISHED)
 
 
 def takes_outside_updates(article: Article) -> bool:
@@ -375,6 +452,25 @@ def set_featured(article: Article, user: AbstractBaseUser, *, featured: bool) ->
     article.updated_by = _person(user)
     article.save(update_fields=["featured", "updated_at", "updated_by"])
     return Outcome(article, None, "Featured on the front page." if featured else "No longer featured.")
+
+
+@transaction.atomic
+def change_address(article: Article, user: AbstractBaseUser, *, slug: str) -> Outcome:
+    """Give a published story a new slug; its old address redirects to the new one for good."""
+    article = _locked(article)
+    require(user, Action.CHANGE_ADDRESS, article)
+    if slug == article.slug:
+        raise WorkflowError("That is already the story's address.")
+    if article.free_slug(slug) != slug:
+        raise WorkflowError(f"Another story has, or had, the address “{slug}”: choose another.")
+    old = article.slug
+    # Taking back one of its own former slugs: that address is the story's again, not a redirect.
+    article.former_slugs.filter(slug=slug).delete()
+    FormerSlug.objects.create(article=article, slug=old, replaced_by=_person(user))
+    article.slug = slug
+    article.updated_by = _person(user)
+    article.save(update_fields=["slug", "updated_at", "updated_by"])
+    return Outcome(article, None, f"The story's address now ends in “{slug}”; the old address redirects to it.")
 
 
 @transaction.atomic

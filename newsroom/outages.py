@@ -23,42 +23,17 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
 from common.outages import database_unreachable
+from common.posted import copyable, posted_text
 
 logger = logging.getLogger(__name__)
 
 # What a client (a browser, a load balancer, a crawler) is told to wait before trying again.
 RETRY_AFTER_SECONDS = 10
 
-# Posted fields that are not the sender's text: form machinery, and what must never be echoed.
-MACHINERY_FIELDS = frozenset({"csrfmiddlewaretoken"})
-FORMSET_MANAGEMENT_SUFFIXES = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
-
-
-def posted_text(request: HttpRequest) -> list[tuple[str, str]]:
-    """What the request posted that its sender typed, as (field name, value) pairs in the form's order.
-
-    Never files, passwords, the CSRF token, formset bookkeeping or the submit buttons (``_save``).
-    """
-    if request.method != "POST":
-        return []
-    return [
-        (name, value)
-        for name, values in request.POST.lists()
-        if name not in MACHINERY_FIELDS
-        and not name.startswith("_")
-        and not name.endswith(FORMSET_MANAGEMENT_SUFFIXES)
-        and "password" not in name.lower()
-        for value in values
-        if value.strip()
-    ]
-
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:
     """The 503 page: rendered without the request's context, so it asks nothing of the database."""
-    fields = [
-        {"id": f"posted-{number}", "name": name, "value": value, "rows": min(max(value.count("\n") + 2, 2), 20)}
-        for number, (name, value) in enumerate(posted_text(request), start=1)
-    ]
+    fields = copyable(posted_text(request))
     page = render_to_string("503.html", {"site_name": settings.SITE_NAME, "posted": fields})
     response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -16,6 +16,14 @@ Every write goes to the primary. Outside a request (management commands, the she
 uses the primary. The middleware sits before the page cache, so the content generation a cached
 page is keyed by is read from the same database the page is rendered from.
 
+Readers never see a page older than an editor's last answer, however far a replica lags: when a
+request that wrote has done its work, the primary's position in its write-ahead log is put in the
+shared cache (``note_primary_position``), and a reader's request uses a replica only once it has
+replayed up to that position (``pg_last_wal_replay_lsn()``, one small query), else another replica
+or the primary. So whoever follows a publish, a correction or an unpublish, on any server, reads it.
+(Writes outside a request, such as ``import_story`` run from cron, are not waited for: readers get
+them as soon as the replica has them, typically milliseconds later.)
+
 A replica that cannot be reached is not an error for readers: that request reads from the
 primary, a warning is logged (at most once a minute per replica and process) and the replica is
 left alone for ``REPLICA_RETRY_SECONDS``. Losing it in the middle of a request (the connection
@@ -33,6 +41,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
@@ -46,6 +55,9 @@ WROTE_COOKIE = "newsroom_wrote"
 READ_METHODS = frozenset({"GET", "HEAD"})
 PRIMARY_PATHS = ("/admin/", "/preview/")
 WARNING_INTERVAL_SECONDS = 60
+# The shared cache's note of the primary's log position after the latest write (see note_primary_position).
+PRIMARY_POSITION_KEY = "replicas:primary-log-position"
+PRIMARY_POSITION_SECONDS = 3600
 
 
 @dataclass
@@ -121,8 +133,9 @@ def may_read_from_replica(request: HttpRequest) -> bool:
     )
 
 
-def connected_replica() -> str | None:
-    """A healthy replica, connected; ``None`` if none can be reached."""
+def connected_replica(position: str | None = None) -> str | None:
+    """A healthy replica, connected, that has replayed the primary's log up to ``position`` (when given);
+    ``None`` if none can be reached or all are behind."""
     candidates = healthy_replicas()
     random.shuffle(candidates)
     for alias in candidates:
@@ -131,6 +144,8 @@ def connected_replica() -> str | None:
             # The connection the first query would open (or check, with CONN_HEALTH_CHECKS) anyway.
             connection.close_if_health_check_failed()
             connection.ensure_connection()
+            if position is not None and not has_replayed(connection, position):
+                continue  # lagging, not lost: try another, or read from the primary this time
         except Exception as error:
             if not database_unreachable(error):
                 raise
@@ -140,6 +155,51 @@ def connected_replica() -> str | None:
     return None
 
 
+def note_primary_position() -> None:
+    """After a request that wrote: the primary's position in its log, for every server's readers to wait for.
+
+    Kept as the highest position noted (two writers finishing together could otherwise store the
+    earlier one last). A cache that fails only loses the wait, never the request.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            position = cursor.fetchone()[0]
+        known = cache.get(PRIMARY_POSITION_KEY)
+        if known is None or log_position(position) > log_position(known):
+            cache.set(PRIMARY_POSITION_KEY, position, PRIMARY_POSITION_SECONDS)
+    except Exception:
+        logger.warning("Could not note the primary's log position; readers may briefly see older pages.")
+
+
+def primary_position() -> str | None:
+    """The position readers must wait for, if any writer noted one."""
+    try:
+        return cache.get(PRIMARY_POSITION_KEY)
+    except Exception:
+        return None  # the cache is away: no waiting, as without replicas' lag awareness
+
+
+def has_replayed(connection, position: str) -> bool:
+    """Whether the replica behind ``connection`` has replayed the log up to ``position``.
+
+    A server not in recovery (a promoted replica, or the tests' mirror) has everything.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [position])
+        replayed = cursor.fetchone()[0]
+    return replayed is None or replayed
+
+
+def log_position(position: str) -> int:
+    """A PostgreSQL log position (``16/B374D848``) as a number, for comparing two."""
+    high, low = position.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
 class ReplicaMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         if not settings.DATABASE_REPLICAS:
@@ -147,9 +207,11 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        replica = connected_replica() if may_read_from_replica(request) else None
+        replica = connected_replica(primary_position()) if may_read_from_replica(request) else None
         reading = Reading(replica)
         response = self._respond(request, reading)
+        if reading.wrote:
+            note_primary_position()
         if reading.lost is not None:
             replica_lost(reading.replica, reading.lost)
             if response.status_code >= 500 and not reading.wrote:

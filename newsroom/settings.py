@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "pagecache",
     "authors",
     "articles",
+    "desk",
     "notifications",
     "coordination",
     "operations",
@@ -326,6 +327,11 @@ TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "forget-old-login-records": {"task": "operations.tasks.forget_old_login_records", "schedule": timedelta(days=1)},
+    "forget-old-autosaves": {"task": "operations.tasks.forget_old_autosaves", "schedule": timedelta(days=1)},
+    "forget-old-preview-links": {
+        "task": "operations.tasks.forget_old_preview_links",
+        "schedule": timedelta(days=1),
+    },
     # Notification e-mails still owed after an SMTP failure, then the daily digests (notifications/tasks.py).
     "send-pending-notification-emails": {
         "task": "notifications.tasks.send_pending_emails",
@@ -340,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Login records (django-axes' access and failure logs) older than this many days are deleted by beat.
 LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 90)
+# Preview links that ended (expired or revoked) this many days ago are deleted by beat, with the
+# record of each opening (an address and a browser: personal data, kept no longer than needed).
+PREVIEW_LINK_RECORDS_DAYS = env_int("PREVIEW_LINK_RECORDS_DAYS", 90)
 
 # --- E-mail (notifications) ---------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:pass@mail.example.org:587/?tls=True (smtps://… for SSL; console://,
@@ -448,6 +457,18 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 STORIES_PER_PAGE = env_int("STORIES_PER_PAGE", 20)
 # PostgreSQL text search configuration: the language whose stemming and stop words search uses.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
+
+# --- The writing desk (desk/: the story form's preview, autosave and presence) ---
+# Live previews each person may ask for per window (typing pauses of half a second make about two a second).
+DESK_PREVIEW_LIMIT = env_int("DESK_PREVIEW_LIMIT", 120)
+DESK_PREVIEW_WINDOW_SECONDS = env_int("DESK_PREVIEW_WINDOW_SECONDS", 60)
+# The form sends its unsaved changes this often while someone types.
+DESK_AUTOSAVE_SECONDS = env_int("DESK_AUTOSAVE_SECONDS", 15)
+# Autosaves untouched for this many days are deleted by beat (operations.tasks.forget_old_autosaves).
+DESK_AUTOSAVE_DAYS = env_int("DESK_AUTOSAVE_DAYS", 30)
+# An open form says so this often; someone whose form has not said so for the stale window is gone.
+DESK_HEARTBEAT_SECONDS = env_int("DESK_HEARTBEAT_SECONDS", 20)
+DESK_PRESENCE_STALE_SECONDS = env_int("DESK_PRESENCE_STALE_SECONDS", 50)
 
 # --- Logging ----------------------------------------------------------------
 

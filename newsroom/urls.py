@@ -9,6 +9,8 @@ from articles.sitemaps import SITEMAPS, news_sitemap
 from operations.health import healthz
 
 urlpatterns = [
+    # Before the admin, whose catch-all would answer every address under admin/.
+    path("admin/desk/", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("authors/", include("articles.author_urls")),
     path(
@@ -32,6 +34,8 @@ urlpatterns = [
 
 # An unreachable database answers 503 with a page that needs nothing from it; anything else, Django's 500.
 handler500 = "newsroom.outages.server_error"
+# A refusal says why, in the look of the part of the site it happens in, and keeps what was typed.
+handler403 = "newsroom.refusals.permission_denied"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

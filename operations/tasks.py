@@ -8,6 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 
+from desk import autosaves
+
 
 @shared_task
 def clear_expired_sessions() -> None:
@@ -23,3 +25,15 @@ def forget_old_login_records() -> None:
     """
     call_command("axes_reset_logs", age=settings.LOGIN_RECORDS_DAYS)
     call_command("axes_reset_failure_logs", age=settings.LOGIN_RECORDS_DAYS)
+
+
+@shared_task
+def forget_old_autosaves() -> None:
+    """Delete writing-desk autosaves untouched for ``DESK_AUTOSAVE_DAYS`` (abandoned forms, never saved)."""
+    autosaves.forget_old()
+
+
+@shared_task
+def forget_old_preview_links() -> None:
+    """Delete preview links that ended over ``PREVIEW_LINK_RECORDS_DAYS`` ago, with who opened them from where."""
+    call_command("forget_old_preview_links", verbosity=0)

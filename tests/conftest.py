@@ -82,6 +82,15 @@ def other_journalist(db):
 
 
 @pytest.fixture
+def draft(journalist, world):
+    """A draft of the journalist's, with her byline."""
+    return ArticleFactory(
+        title="Rutte in Kyiv", body="First version.", section=world, created_by=journalist,
+        authors=[journalist.author], draft=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
 def editor(db):
     from tests.factories import staff_user
 

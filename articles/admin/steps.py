@@ -26,6 +26,23 @@ ACTION_LABELS = {
     Action.UNPUBLISH: "Unpublish…",
     Action.CORRECT: "Add a correction…",
     Action.PREVIEW_LINK: "Create a preview link…",
+    Action.CHANGE_ADDRESS: "Change the address…",
+}
+
+
+# How each action is taken from the story form. One step: the form is saved, then the action taken, at one
+# click. A note: the same, with the note asked for in a dialog on the page. The rest have a page of their own
+# for what they need (a time, a correction, a link's lifetime, a new address).
+ONE_STEP = frozenset({Action.SUBMIT, Action.WITHDRAW, Action.PUBLISH, Action.LIFT_EMBARGO})
+NOTE_IN_DIALOG = frozenset({Action.SEND_BACK, Action.UNPUBLISH})
+# Their labels where the click saves the form first.
+SAVE_AND_LABELS = {
+    Action.SUBMIT: "Save and submit for review",
+    Action.WITHDRAW: "Save and withdraw from review",
+    Action.PUBLISH: "Save and publish now",
+    Action.LIFT_EMBARGO: "Save and lift the embargo",
+    Action.SEND_BACK: "Save and send back",
+    Action.UNPUBLISH: "Save and unpublish",
 }
 
 
@@ -76,4 +93,5 @@ STEPS: dict[Action, Callable[[HttpRequest, Article, dict], str]] = {
     Action.LIFT_EMBARGO: _step(workflow.lift_embargo, note="note"),
     Action.CORRECT: _correct,
     Action.PREVIEW_LINK: _preview_link,
+    Action.CHANGE_ADDRESS: _step(workflow.change_address, slug="slug"),
 }

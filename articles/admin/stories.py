@@ -2,30 +2,95 @@
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.forms.utils import ErrorDict
+from django.http import HttpRequest, HttpResponse
+
+from common.posted import posted_text
 
 from .. import revisions, workflow
 from ..forms import ArticleAdminForm
 from ..models import (
     Article,
     Byline,
+    Revision,
     Section,
     Transition,
 )
 from ..workflow import Action, WorkflowError
+from . import sharing
 from .story_pages import StoryPagesMixin
+
+
+class BylineAuthorSelect(AutocompleteSelect):
+    """The byline rows' author picker, naming each row's chosen author from names loaded once for all rows.
+
+    Django's picker asks the database for its one chosen author, a query per row: 20 bylines, 20 queries.
+    ``names`` (author id → name) is shared by every row's copy of the widget; a value not in it (a row
+    added before a refused save) is looked up as Django does.
+    """
+
+    names: dict[str, str] = {}
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.names = self.names  # shared, not copied: one dict for the whole formset
+        return copy
+
+    def optgroups(self, name: str, value: list, attrs=None) -> list:
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not all(pk in self.names for pk in chosen):
+            return super().optgroups(name, value, attrs)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in chosen[:1]:
+            options.append(self.create_option(name, pk, self.names[pk], True, len(options)))
+        return [(None, options, 0)]
+
+
+class BylineForm(forms.ModelForm):
+    """A byline row. A saved row posted back unchanged is valid as it was saved: checking it again would ask the
+    database for its row and its author, three queries a row, on every save of the story."""
+
+    def full_clean(self) -> None:
+        instance = self.instance
+        if not (self.is_bound and instance.pk is not None and not self.has_changed()):
+            super().full_clean()
+            return
+        self._errors = ErrorDict()
+        self.cleaned_data = {name: getattr(instance, name) for name in ("author", "position", "article")}
+        self.cleaned_data.update(id=instance, DELETE=False)
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Each row shows its byline as text (author on story): both loaded with the rows, not one query a row.
+        return super().get_queryset(request).select_related("author", "article")
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "author":
+            kwargs["widget"] = BylineAuthorSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        widget = formset.form.base_fields["author"].widget
+        widget = getattr(widget, "widget", widget)  # inside the admin's add/change-related wrapper
+        # The story's bylines come prefetched with its authors (the admin's queryset is ``with_bylines()``).
+        widget.names = {str(author.pk): str(author) for author in obj.byline_authors} if obj else {}
+        return formset
 
     def has_change_permission(self, request, obj=None):
         return obj is None or workflow.can(request.user, Action.CHANGE, obj)
@@ -33,10 +98,15 @@ class BylineInline(admin.TabularInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
+# The story form's hidden fields, which a read-only view has no use for.
+FORM_MACHINERY = ("opened_version", "restored_from")
+
+
 @admin.register(Article)
 class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    change_form_template = "admin/articles/article/change_form.html"
+    # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
+    change_form_template = "desk/story_form.html"
     list_display = ["title", "section", "state", "published_at", "byline", "featured", "latest_note", "updated_at"]
     list_filter = ["status", "featured", "section", "published_at"]
     list_select_related = ["section"]
@@ -45,14 +115,31 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "sources"]
     inlines = [BylineInline]
-    readonly_fields = ["created_by", "created_at", "updated_at", "updated_by", "revised_at"]
+    readonly_fields = [
+        "created_by", "created_at", "updated_at", "updated_by", "revised_at", "search_preview", "social_preview",
+    ]  # fmt: skip
     actions = ["submit_selected", "publish_selected", "feature_selected", "unfeature_selected"]
     fieldsets = [
-        (None, {"fields": ["kicker", "title", "slug", "standfirst", "body", "opened_version"]}),
+        (None, {"fields": ["kicker", "title", "slug", "standfirst", "body", "opened_version", "restored_from"]}),
         ("Placement", {"fields": ["section", "tags", "sources", "featured"]}),
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+        ),
+        (
+            "Search and social",
+            {
+                "fields": [
+                    "seo_title",
+                    "meta_description",
+                    "search_preview",
+                    "social_image",
+                    "social_image_alt",
+                    "social_preview",
+                ],
+                "description": "How the story appears in search results and when shared. "
+                "Everything here is optional: empty fields use the headline, standfirst and lead image.",
+            },
         ),
         ("Publication", {"fields": ["status", "published_at", "embargo_until"]}),
         (
@@ -96,23 +183,75 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
             return self.fieldsets
         # A read-only view has no form to guard against edit conflicts.
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in FORM_MACHINERY]})
             for name, options in self.fieldsets
         ]
 
+    def get_form(self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        revision = self.revision_to_load(request, obj)
+        if revision is not None:
+            # The revision's content as the form's values, unsaved: the editor checks it and publishes with Save.
+            restored = {**revisions.form_values(revision), "restored_from": revision.number}
+            form = type(form.__name__, (form,), {"restored": restored})
+        return form
+
+    def revision_to_load(self, request: HttpRequest, obj: Article | None) -> Revision | None:
+        """The revision asked for with ``?restore=<number>`` on a story's form, if this person may restore it."""
+        number = request.GET.get("restore", "")
+        if request.method != "GET" or obj is None or not number.isdigit():
+            return None
+        if not workflow.can(request.user, Action.RESTORE, obj):
+            return None
+        return obj.revisions.filter(number=int(number)).first()
+
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
-        return [*self.readonly_fields, *sorted(workflow.locked_form_fields(request.user))]
+        # A published story's slug is its address: changed only through "Change the address…", which redirects.
+        fixed = ["slug"] if obj is not None and workflow.address_is_fixed(obj) else []
+        return [*self.readonly_fields, *sorted(workflow.locked_form_fields(request.user)), *fixed]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Article | None = None) -> dict:
+        if obj is not None and workflow.address_is_fixed(obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Article | None:
+        article = super().get_object(request, object_id, from_field)
+        if article is None and from_field is None and not workflow.is_editor(request.user):
+            # Hidden from this person rather than missing: the permission checks then refuse it and say
+            # whose story it is, instead of Django's untrue "doesn't exist. Perhaps it was deleted?".
+            try:
+                article = Article.objects.with_bylines().filter(pk=int(object_id)).first()
+            except ValueError:
+                article = None
+        return article
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            # Split widgets post "field_0" and "field_1"; they count as the field itself.
-            posted = {re.sub(r"_[01]$", "", key) for key in request.POST}
-            forged = workflow.locked_form_fields(request.user).intersection(posted)
-            if forged:
-                raise WorkflowError(
-                    f"You cannot set {', '.join(sorted(forged))} in the story form; use the workflow actions."
-                )
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            if request.method == "POST":
+                # Split widgets post "field_0" and "field_1"; they count as the field itself.
+                posted = {re.sub(r"_[01]$", "", key) for key in request.POST}
+                forged = workflow.locked_form_fields(request.user).intersection(posted)
+                if forged:
+                    raise WorkflowError(
+                        f"You cannot set {', '.join(sorted(forged))} in the story form; use the workflow actions."
+                    )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied as error:
+            # A save from a stale tab, or a story that is not this person's: say why and keep the text.
+            article = self.get_object(request, unquote(object_id)) if object_id else None
+            action = Action.ADD if article is None else Action.CHANGE if request.method == "POST" else Action.VIEW
+            return self.refused(request, article, action, reason=str(error), posted=self.typed_text(request))
+
+    @staticmethod
+    def typed_text(request: HttpRequest) -> list[tuple[str, str]]:
+        """The story form's text fields as posted, with their labels, in the form's order."""
+        fields = ArticleAdminForm.base_fields
+        return [
+            ("Note" if name == "note" else str(fields[name].label or name), value)
+            for name, value in posted_text(request)
+            if name == "note" or (name in fields and isinstance(fields[name], forms.CharField))
+        ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         initial = super().get_changeform_initial_data(request)
@@ -137,7 +276,9 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         if not change and own_author is not None and not article.bylines.exists():
             # A journalist's story carries their byline unless they credit someone else.
             Byline.objects.create(article=article, author=own_author, position=0)
-        revisions.record_revision(article, request.user, note="Created" if not change else "")
+        restored_from = form.cleaned_data.get("restored_from")
+        note = "Created" if not change else f"Restored from revision {restored_from}" if restored_from else ""
+        revisions.record_revision(article, request.user, note=note)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         workflow.require(request.user, Action.DELETE, obj)
@@ -155,12 +296,15 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
         return self._then_workflow(request, obj) or super().response_change(request, obj)
 
-    def _then_workflow(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
-        """“Save and submit for review” and friends: save first, then confirm the transition."""
-        action = request.POST.get("_workflow")
-        if action in Action.__members__.values():
-            return HttpResponseRedirect(reverse("admin:articles_article_workflow", args=[obj.pk, action]))
-        return None
+    # --- The story form's previews ---
+
+    @admin.display(description="Search result")
+    def search_preview(self, article: Article) -> str:
+        return sharing.search_preview(article)
+
+    @admin.display(description="Social card")
+    def social_preview(self, article: Article) -> str:
+        return sharing.social_card_preview(article)
 
     # --- List columns ---
 

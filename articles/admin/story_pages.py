@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from common.posted import copyable
+
 from .. import previews, revisions, workflow
 from ..forms import ImportStoriesForm, WorkflowActionForm
 from ..ingest.importer import Format, Importer, Outcome
@@ -17,7 +19,7 @@ from ..models import (
 )
 from ..views import render_story
 from ..workflow import Action, WorkflowError
-from .steps import ACTION_LABELS, STEPS
+from .steps import ACTION_LABELS, NOTE_IN_DIALOG, ONE_STEP, SAVE_AND_LABELS, STEPS
 
 
 class StoryPagesMixin:
@@ -53,21 +55,79 @@ class StoryPagesMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             user = request.user
+            editable = self.has_change_permission(request, obj)
             context.update(
                 workflow_state=obj.state_label,
                 workflow_actions=[
-                    (action, label) for action, label in ACTION_LABELS.items() if workflow.can(user, action, obj)
+                    self._button(action, label, editable)
+                    for action, label in ACTION_LABELS.items()
+                    if workflow.can(user, action, obj) and not (editable and action == Action.SUBMIT)
                 ],
                 can_feature=workflow.can(user, Action.FEATURE, obj),
-                timeline=obj.transitions.select_related("actor").order_by("-at", "-pk"),
+                timeline=list(obj.transitions.select_related("actor").order_by("-at", "-pk")),
                 corrections=obj.corrections.select_related("created_by"),
                 revision_count=obj.revisions.count(),
+                restoring=self.revision_to_load(request, obj),
                 preview_links=obj.preview_links.select_related("created_by").prefetch_related("uses")[:20]
                 if workflow.is_editor(user)
                 else [],
             )
         context["can_submit"] = workflow.can(request.user, Action.SUBMIT, obj) if obj else True
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _button(action: Action, label: str, editable: bool) -> dict:
+        """How the story form offers ``action``: saving first where the form can be saved (``_then_workflow``)."""
+        if action in NOTE_IN_DIALOG and editable:
+            kind = "dialog"
+        elif action in ONE_STEP:
+            kind = "save_and_act" if editable else "act"
+        else:
+            kind = "page"
+        return {
+            "action": action,
+            "label": SAVE_AND_LABELS.get(action, label) if editable else label,
+            "kind": kind,
+            "note_label": WorkflowActionForm.NOTE_REQUIRED.get(action, ""),
+        }
+
+    def _then_workflow(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
+        """After the story form is saved: take the workflow action its button asked for, in the same step."""
+        try:
+            action = Action(request.POST.get("_workflow", ""))
+        except ValueError:
+            return None
+        if action not in ONE_STEP | NOTE_IN_DIALOG:
+            return HttpResponseRedirect(reverse("admin:articles_article_workflow", args=[obj.pk, action]))
+        try:
+            message = self._perform(request, obj, action, {"note": request.POST.get("note", "")})
+        except WorkflowError as error:
+            # The text is saved; only the step was refused (a note missing, a colleague quicker): say why.
+            refused = ACTION_LABELS[action].rstrip("…")
+            self.message_user(request, f"Your changes are saved; “{refused}” was refused: {error}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return self._done(request, obj, f"Saved. {message}")
+
+    def refused(
+        self, request: HttpRequest, article: Article | None, action: Action, *, reason: str = "", posted=()
+    ) -> HttpResponse:
+        """A refusal a real user can meet (a stale tab, a button on a stale page, another writer's draft):
+        the reason in words, naming who did what and when, and whatever they typed, to copy. Status 403."""
+        reason = reason or workflow.refusal(request.user, action, article) or "You do not have permission to do this."
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Not saved" if posted else "Not allowed",
+            "subtitle": article.title if article else None,
+            "opts": self.opts,
+            "original": article,
+            "reason": reason,
+            "can_open": article is not None and workflow.can(request.user, Action.VIEW, article),
+            "posted": copyable(posted),
+            "posted_heading": "Your text was not saved; copy it from here",
+            "posted_intro": "Everything you typed is below. Copy what you need, open the story as it is now, "
+            "and apply your changes there once you may.",
+        }
+        return TemplateResponse(request, "admin/articles/article/refused.html", context, status=403)
 
     def workflow_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
@@ -76,22 +136,28 @@ class StoryPagesMixin:
             raise Http404("No such workflow action.") from None
         if action == Action.IMPORT:
             raise Http404("Importing has its own page.")
-        article = self._story_for(request, pk)
+        article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
+        typed = [
+            (label, request.POST[name]) for name, label in (("note", "Note"),) if request.POST.get(name, "").strip()
+        ]
+        if not workflow.can(request.user, Action.VIEW, article):
+            return self.refused(request, article, Action.VIEW, posted=typed)
         if action == Action.FEATURE:
             if request.method != "POST":
                 raise PermissionDenied
             outcome = workflow.set_featured(article, request.user, featured=request.POST.get("featured") == "1")
             return self._done(request, article, outcome.message)
-        try:
-            workflow.require(request.user, action, article)
-        except WorkflowError as error:
+        reason = workflow.refusal(request.user, action, article)
+        if reason:
             if not workflow.is_editor(request.user):
-                raise
+                return self.refused(request, article, action, reason=reason, posted=typed)
             # An editor may do anything a story's state allows, so this is a race (another editor
-            # unpublished it first) or a stale page: say why, on the story, rather than "Forbidden".
-            self.message_user(request, str(error), messages.ERROR)
+            # unpublished it first) or a stale page: say why, on the story, rather than "Forbidden",
+            # with the note they typed.
+            unused = f" Your note was not used: “{typed[0][1]}”" if typed else ""
+            self.message_user(request, reason + unused, messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        form = WorkflowActionForm(action, request.POST or None)
+        form = WorkflowActionForm(action, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -159,12 +225,29 @@ class StoryPagesMixin:
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 
     def restore_view(self, request: HttpRequest, pk: int, number: int) -> HttpResponse:
-        if request.method != "POST":
-            raise PermissionDenied
+        """Show what restoring a revision will change and ask; then restore a draft, or load a published
+        story's revision into the form for an editor to publish with Save."""
         article = self._story_for(request, pk, Action.RESTORE)
         revision = get_object_or_404(Revision, article=article, number=number)
-        new = revisions.restore(revision, request.user)
-        return self._done(request, article, f"Restored revision {number} as revision {new.number}.")
+        directly = revisions.restores_directly(article)
+        if request.method == "POST":
+            if not directly:
+                form_url = reverse("admin:articles_article_change", args=[article.pk])
+                return HttpResponseRedirect(f"{form_url}?restore={revision.number}")
+            new = revisions.restore(revision, request.user)
+            return self._done(request, article, f"Restored revision {number} as revision {new.number}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Restore revision {revision.number}?",
+            "subtitle": article.title,
+            "opts": self.opts,
+            "original": article,
+            "revision": revision,
+            "changes": revisions.compare_content(revisions.snapshot(article), revision.content),
+            "directly": directly,
+            "not_loaded": [] if directly else revisions.not_loaded(revision, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra_context = {**(extra_context or {}), "can_import": workflow.can(request.user, Action.IMPORT)}

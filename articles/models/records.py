@@ -74,6 +74,12 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} to “{self.article}”"
 
 
+class PreviewLinkQuerySet(models.QuerySet):
+    def ended_before(self, moment) -> "PreviewLinkQuerySet":
+        """Links that had stopped working (expired or revoked) before ``moment``."""
+        return self.filter(models.Q(expires_at__lt=moment) | models.Q(revoked_at__lt=moment))
+
+
 class PreviewLink(models.Model):
     """A secret link showing one unpublished story to someone without an account.
 
@@ -91,6 +97,8 @@ class PreviewLink(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = PreviewLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,6 +7,7 @@ queries the reader pages make of it (the listing and card loaders are tuned toge
 import html
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Max, Prefetch, Q
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -30,6 +32,16 @@ from ..addresses import story_url
 from ..rendering import render_markdown
 from .sections import Section, SectionTree
 from .sources import Source
+
+
+@dataclass(frozen=True)
+class SharingImage:
+    """A picture as social cards, JSON-LD and feeds show it."""
+
+    file: FieldFile
+    width: int | None
+    height: int | None
+    alt: str
 
 
 class TaggedArticle(TaggedItemBase):
@@ -261,6 +273,37 @@ class Article(models.Model):
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=200, blank=True, help_text="e.g. “Photo: Reuters”.")
 
+    # What search engines and social networks show; each falls back to the story's own (see ``search_title``…).
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=200,
+        blank=True,
+        help_text="The headline search engines and social networks show; about 60 characters fit. "
+        "Leave empty to use the headline.",
+    )
+    meta_description = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The summary under the link in search results and social cards; about 160 characters fit. "
+        "Leave empty to use the standfirst.",
+    )
+    social_image = PictureField(
+        upload_to=RandomImagePath("social"),
+        blank=True,
+        validators=[validate_image_file],
+        width_field="social_image_width",
+        height_field="social_image_height",
+        help_text="The picture on social cards, best 1200×630. Leave empty to use the lead image.",
+    )
+    social_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_alt = models.CharField(
+        "social image alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the social image shows. Required with a social image.",
+    )
+
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
@@ -356,6 +399,11 @@ class Article(models.Model):
                 name="article_image_has_alt",
                 violation_error_message="A lead image needs alt text.",
             ),
+            models.CheckConstraint(
+                condition=Q(social_image="") | ~Q(social_image_alt=""),
+                name="article_social_image_has_alt",
+                violation_error_message="A social image needs alt text.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -363,7 +411,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = unique_slug(Article, self.title, max_length=255)
+            self.slug = self.free_slug(self.title)
         self.body_html = render_markdown(self.body)
         if self.pk is not None:
             self.version += 1
@@ -374,10 +422,26 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return story_url(self.section.slug, self.published_at or self.created_at or timezone.now(), self.slug)
 
+    def free_slug(self, text: str) -> str:
+        """A slug made from ``text`` that no other story has, now or as a former address (-2, -3… when taken).
+
+        This story's own slug and former slugs count as free: a story may keep its slug or take back an old one.
+        """
+
+        def taken(slug: str) -> bool:
+            # One query of two indexed lookups: saving a new story costs no more than before former slugs.
+            now = Article.objects.filter(slug=slug).exclude(pk=self.pk).values_list("pk")
+            before = FormerSlug.objects.filter(slug=slug).exclude(article_id=self.pk).values_list("article_id")
+            return now.union(before).exists()
+
+        return unique_slug(Article, text, max_length=255, taken=taken)
+
     def clean(self) -> None:
         errors = {}
         if self.lead_image and not self.lead_image_alt.strip():
             errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
+        if self.social_image and not self.social_image_alt.strip():
+            errors["social_image_alt"] = "Describe the social image for readers who cannot see it."
         if errors:
             raise ValidationError(errors)
 
@@ -450,6 +514,27 @@ class Article(models.Model):
         return Truncator(html.unescape(strip_tags(self.body_html))).words(40)
 
     @property
+    def search_title(self) -> str:
+        """The headline for search engines and social networks: the SEO title, else the headline."""
+        return self.seo_title or self.title
+
+    @property
+    def search_description(self) -> str:
+        """The summary for search results and social cards: the meta description, else ``description``."""
+        return self.meta_description or self.description
+
+    @property
+    def sharing_image(self) -> "SharingImage | None":
+        """The picture for social cards and feeds: the social image, else the lead image, else none."""
+        if self.social_image:
+            return SharingImage(
+                self.social_image, self.social_image_width, self.social_image_height, self.social_image_alt
+            )
+        if self.lead_image:
+            return SharingImage(self.lead_image, self.lead_image_width, self.lead_image_height, self.lead_image_alt)
+        return None
+
+    @property
     def reading_minutes(self) -> int:
         return max(1, round(len(self.body.split()) / 230))
 
@@ -509,6 +594,24 @@ class Byline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on “{self.article}”"
+
+
+class FormerSlug(models.Model):
+    """A slug a published story had before an editor changed its address: its old links redirect for good."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "former address"
+        verbose_name_plural = "former addresses"
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class StoryInReview(Article):

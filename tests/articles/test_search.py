@@ -324,6 +324,33 @@ def test_tag_byline_and_name_changes_refresh_the_vector(world, committed):
 
 
 @on_postgresql
+def test_renames_rebuild_their_stories_vectors_on_a_worker_not_in_the_request(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from articles import tasks
+
+    sent = []
+    for task in (tasks.refresh_tag_stories, tasks.refresh_author_stories):
+        monkeypatch.setattr(task, "delay", lambda *args, name=task.name: sent.append((name, args)))
+    author = AuthorFactory(name="Olga Brandt")
+    article = ArticleFactory(title="Floods", section=world, authors=[author], tags=["Rain"])
+    tag = article.tags.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tag.name = "Monsoon"
+        tag.save()
+        author.name = "Olga Kowalski"
+        author.save()
+    assert sent == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert sent == [
+        ("articles.tasks.refresh_tag_stories", (tag.pk, "default")),
+        ("articles.tasks.refresh_author_stories", (author.pk, "default")),
+    ]
+    assert "'monsoon'" not in vector(article)  # the request did not rebuild them: the worker will
+
+
+@on_postgresql
 def test_unrelated_field_changes_do_not_rebuild_the_vector(story, django_capture_on_commit_callbacks):
     from articles.search import refresh_search_vectors
 

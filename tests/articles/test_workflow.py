@@ -17,14 +17,6 @@ from tests.helpers.forms import change_form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def draft(journalist, world):
-    return ArticleFactory(
-        title="Rutte in Kyiv", body="First version.", section=world, created_by=journalist,
-        authors=[journalist.author], draft=True,
-    )  # fmt: skip
-
-
 # --- Transitions --------------------------------------------------------------
 
 

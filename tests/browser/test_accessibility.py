@@ -5,6 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from articles.models import Article
+from tests.helpers.browser import axe_report
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
@@ -30,14 +31,6 @@ def demo(transactional_db):
     call_command("load_demo", "--no-accounts", verbosity=0)
 
 
-def report(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{violation['impact']}: {violation['id']} ({violation['help']}) at "
-        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
-        for violation in violations
-    )
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_page_has_no_serious_accessibility_violations(live_server, page, demo, name):
     url = live_server.url + PAGES[name]()
@@ -47,7 +40,7 @@ def test_page_has_no_serious_accessibility_violations(live_server, page, demo, n
         page.goto(url)
         violations = Axe().run(page).response["violations"]
         blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-        assert not blocking, f"{name} at {viewport['width']}px:\n{report(blocking)}"
+        assert not blocking, f"{name} at {viewport['width']}px:\n{axe_report(blocking)}"
 
 
 def test_search_results_page_finds_the_sample_story(live_server, page, demo):

@@ -8,19 +8,9 @@ from playwright.sync_api import expect
 from articles.demo import SAMPLE_STORY
 from articles.ingest.plaintext import parse_plain_text
 from tests.factories import SourceFactory
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/admin/")
 
 
 def open_story_in_admin(page, base_url: str, headline: str) -> None:
@@ -42,18 +32,20 @@ def test_journalist_files_editor_sends_back_then_publishes_and_corrects(live_ser
     page.get_by_label("Standfirst").fill(sample.standfirst)
     page.get_by_label("Body").fill(sample.body)
     page.get_by_label("Tags").fill("NATO, Ukraine")
+    # Saved and submitted in one step: no confirmation page.
     page.get_by_role("button", name="Save and submit for review").click()
-    page.get_by_label("Note").fill("Filed from Kyiv.")
-    page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".messagelist")).to_contain_text("Submitted for review.")
+    expect(page.locator(".messagelist")).to_contain_text("Saved. Submitted for review.")
 
-    # The editor finds it in the review queue and sends it back with a note.
+    # The editor finds it in the review queue and sends it back with a note, asked for on the same page.
     log_in(page, base, "editor")
     page.get_by_role("link", name="1 story waits for review").click()
     page.get_by_role("link", name=headline).click()
-    page.get_by_role("link", name="Send back with a note").click()
-    page.get_by_label("Note").fill("Please add a subheading before Zelensky's reply.")
-    page.get_by_role("button", name="Send back with a note").click()
+    page.get_by_role("link", name="Save and send back…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Save and send back").click()  # no note yet: asked for, nothing sent
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("What needs to change?").fill("Please add a subheading before Zelensky's reply.")
+    dialog.get_by_role("button", name="Save and send back").click()
     expect(page.locator(".messagelist")).to_contain_text("Sent back to the writer")
 
     # The journalist sees the note, revises and resubmits.
@@ -64,14 +56,12 @@ def test_journalist_files_editor_sends_back_then_publishes_and_corrects(live_ser
     body = page.get_by_label("Body")
     body.fill(body.input_value() + "\n\n## What comes next\n\nThe allies meet again in December.")
     page.get_by_role("button", name="Save and submit for review").click()
-    page.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".messagelist")).to_contain_text("Submitted for review.")
 
-    # The editor publishes it.
+    # The editor publishes it, in one step.
     log_in(page, base, "editor")
     open_story_in_admin(page, base, headline)
-    page.get_by_role("link", name="Approve and publish now").click()
-    page.get_by_role("button", name="Approve and publish now").click()
+    page.get_by_role("button", name="Save and publish now").click()
     expect(page.locator(".messagelist")).to_contain_text("Published: readers can see it now.")
 
     # A reader finds it on the front page and reads it.

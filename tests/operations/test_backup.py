@@ -140,12 +140,11 @@ def used_newsroom(client, journalist, editor):
         story_form(
             title="Harbour reopens", slug="harbour-reopens", body="The harbour reopened.", section=europe.pk,
             tags="Ports, Україна", lead_image=image_file("harbour.jpg", size=(400, 300)),
-            lead_image_alt="Cranes at dawn", _workflow="submit",
+            lead_image_alt="Cranes at dawn", _workflow="submit", note="Filed from the quay.",
         ),
     )  # fmt: skip
     story = Article.objects.get(slug="harbour-reopens")
-    assert response["Location"] == f"/admin/articles/article/{story.pk}/workflow/submit/"
-    client.post(response["Location"], {"note": "Filed from the quay."})
+    assert response["Location"] == f"/admin/articles/article/{story.pk}/change/"  # saved and submitted at once
     client.logout()
 
     # The editor edits it, publishes it, corrects it and shows it to a lawyer.

@@ -42,3 +42,26 @@ def test_login_records_older_than_the_retention_are_forgotten(settings):
 
     for model in (AccessLog, AccessFailureLog):
         assert list(model.objects.values_list("username", flat=True)) == ["89 days ago"]
+
+
+def test_preview_links_that_ended_long_ago_are_forgotten_with_their_records(settings):
+    from articles.models import PreviewLink, PreviewLinkUse
+    from tests.factories import ArticleFactory
+
+    settings.PREVIEW_LINK_RECORDS_DAYS = 90
+    now = timezone.now()
+    story = ArticleFactory()
+    links = {
+        "expired long ago": {"expires_at": now - timedelta(days=91)},
+        "revoked long ago": {"expires_at": now + timedelta(days=1), "revoked_at": now - timedelta(days=91)},
+        "expired lately": {"expires_at": now - timedelta(days=89)},
+        "working": {"expires_at": now + timedelta(days=1)},
+    }
+    for label, dates in links.items():
+        link = PreviewLink.objects.create(article=story, label=label, token_hash=label, **dates)
+        PreviewLinkUse.objects.create(link=link, ip_address="192.0.2.1", allowed=True)
+
+    tasks.forget_old_preview_links.delay()
+
+    assert sorted(PreviewLink.objects.values_list("label", flat=True)) == ["expired lately", "working"]
+    assert PreviewLinkUse.objects.count() == 2

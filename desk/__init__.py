@@ -1,0 +1,1 @@
+"""The writing desk: what the story form offers while writing (preview, counts, autosave, presence)."""

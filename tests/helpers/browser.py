@@ -1,0 +1,21 @@
+"""What the browser tests share: logging in through the admin's form, and reading axe-core's findings."""
+
+PASSWORD = "correct horse battery staple"
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base_url}/admin/")
+
+
+def axe_report(violations: list[dict]) -> str:
+    """axe-core's violations, one line each: impact, rule, and where."""
+    return "\n".join(
+        f"{violation['impact']}: {violation['id']} ({violation['help']}) at "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in violations
+    )
