@@ -8,8 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from coordination.models import Plan
-from tests.browser.test_workflow import log_in
 from tests.factories import ArticleFactory, SectionFactory
+from tests.helpers.browser import axe_report, log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
@@ -47,9 +47,7 @@ def test_the_budget_is_accessible_and_prints_on_one_a4_page(live_server, page, e
         page.set_viewport_size(viewport)
         violations = Axe().run(page).response["violations"]
         blocking = [v for v in violations if v["impact"] in {"serious", "critical"}]
-        assert not blocking, "\n".join(
-            f"{v['id']}: {[n['target'] for n in v['nodes']]} {v['nodes'][0].get('failureSummary')}" for v in blocking
-        )
+        assert not blocking, axe_report(blocking)
 
     page.emulate_media(media="print")
     assert not page.locator(".budget-filters").is_visible()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from coordination.models import Plan
-from tests.browser.test_workflow import log_in
+from tests.helpers.browser import log_in
 from tests.helpers.smtp import smtp_server, smtp_servers, text_and_html  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
@@ -56,8 +56,7 @@ def test_plan_assign_write_submit_discuss_publish(live_server, page, smtp_server
     page.get_by_label("Headline").fill("Rutte in Kyiv: Ukraine closer to NATO than ever")
     page.get_by_label("Standfirst").fill("The new Secretary General's first visit.")
     page.get_by_label("Body").fill(f"{PARAGRAPH}\n\nHe met President Zelensky.")
-    page.get_by_role("button", name="Save and submit for review").click()
-    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_role("button", name="Save and submit for review").click()  # one step
     expect(page.locator(".messagelist")).to_contain_text("Submitted for review.")
     story = Article.objects.get()
 
@@ -96,8 +95,7 @@ def test_plan_assign_write_submit_discuss_publish(live_server, page, smtp_server
     page.goto(f"{base}/admin/coordination/plan/budget/")
     expect(page.locator("tr[data-group=in_review]")).to_contain_text("Rutte in Kyiv")
     page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
-    page.get_by_role("link", name="Approve and publish now").click()
-    page.get_by_role("button", name="Approve and publish now").click()
+    page.get_by_role("button", name="Save and publish now").click()  # one step
     expect(page.locator(".messagelist")).to_contain_text("Published: readers can see it now.")
     page.goto(f"{base}/admin/coordination/plan/budget/")
     expect(page.locator("tr[data-group=published]")).to_contain_text("Rutte in Kyiv")
