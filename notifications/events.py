@@ -89,5 +89,14 @@ def transition_recorded(sender, instance: Transition, created: bool, raw: bool =
     notify(recipients, event, story, actor=instance.actor, text=instance.note)
 
 
+def story_taken_over(sender, story: Article, editor, editing: list, **kwargs) -> None:
+    """An editor took a story over in the writing desk: tell its journalists and whoever had it open."""
+    others = get_user_model().objects.filter(pk__in=[person.user_id for person in editing])
+    notify([*journalists_of(story), *others], Event.TAKEN_OVER, story, actor=editor)
+
+
 def connect_receivers() -> None:
+    from desk.presence import story_taken_over as taken_over_signal
+
     post_save.connect(transition_recorded, sender=Transition, dispatch_uid="notifications.transition_recorded")
+    taken_over_signal.connect(story_taken_over, dispatch_uid="notifications.story_taken_over")

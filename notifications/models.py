@@ -19,6 +19,7 @@ class Event(models.TextChoices):
     ASSIGNED = "assigned", "I was assigned a story"
     DEADLINE_SOON = "deadline_soon", "A deadline is an hour away"
     OVERDUE = "overdue", "A deadline has passed"
+    TAKEN_OVER = "taken_over", "Someone took over a story I was writing"
 
 
 class Delivery(models.TextChoices):
@@ -39,6 +40,7 @@ DEFAULT_DELIVERY = {
     Event.ASSIGNED: Delivery.IMMEDIATE,
     Event.DEADLINE_SOON: Delivery.IMMEDIATE,
     Event.OVERDUE: Delivery.IMMEDIATE,
+    Event.TAKEN_OVER: Delivery.ADMIN,  # the desk already tells whoever has the form open
 }
 
 
@@ -145,5 +147,6 @@ class Notification(models.Model):
             Event.ASSIGNED: "assigned you",
             Event.DEADLINE_SOON: "reminds you: an hour to the deadline of",
             Event.OVERDUE: "reminds you: past the deadline of",
+            Event.TAKEN_OVER: "took over",
         }
         return f"{who} {verbs[self.event]} “{self.headline}”"
