@@ -32,6 +32,7 @@ DEV_MANAGE = DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} 
 run: install
 	$(DEV_MANAGE) migrate --no-input
 	$(DEV_MANAGE) load_demo
+	$(DEV_MANAGE) load_demo_desk
 	$(DEV_MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## worker: a Celery worker for the background work (needs CELERY_BROKER_URL or REDIS_URL; README "Background work")

@@ -13,12 +13,17 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
 
 MEMBERS_SECONDS = 24 * 3600
+
+# Sent after ``take_over()`` with ``story``, ``editor`` and ``editing`` (the others who had it open), so
+# that whoever tells people of things (``notifications``) can, without the desk knowing of it.
+story_taken_over = Signal()
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ def take_over(story: Article, editor: AbstractBaseUser) -> int:
         {"by": editor.pk, "name": display_name(editor), "at": timezone.now().isoformat(), "version": story.version},
         timeout=MEMBERS_SECONDS,
     )
+    story_taken_over.send(sender=Article, story=story, editor=editor, editing=others_editing(story, editor))
     return story.version
 
 

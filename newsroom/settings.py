@@ -10,7 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from common.email_url import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -98,6 +101,8 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "desk",
+    "notifications",
+    "coordination",
     "operations",
 ]
 
@@ -327,12 +332,46 @@ CELERY_BEAT_SCHEDULE = {
         "task": "operations.tasks.forget_old_preview_links",
         "schedule": timedelta(days=1),
     },
+    # Notification e-mails still owed after an SMTP failure, then the daily digests (notifications/tasks.py).
+    "send-pending-notification-emails": {
+        "task": "notifications.tasks.send_pending_emails",
+        "schedule": timedelta(minutes=5),
+    },
+    # Deadline reminders of planned stories (coordination/tasks.py); each is sent once however often this runs.
+    "send-deadline-reminders": {"task": "coordination.tasks.send_reminders", "schedule": timedelta(minutes=1)},
+    "send-notification-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=env_int("NOTIFICATION_DIGEST_HOUR", 7), minute=0),
+    },
 }
 # Login records (django-axes' access and failure logs) older than this many days are deleted by beat.
 LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 90)
 # Preview links that ended (expired or revoked) this many days ago are deleted by beat, with the
 # record of each opening (an address and a browser: personal data, kept no longer than needed).
 PREVIEW_LINK_RECORDS_DAYS = env_int("PREVIEW_LINK_RECORDS_DAYS", 90)
+
+# --- E-mail (notifications) ---------------------------------------------------
+# EMAIL_URL, e.g. smtp://user:pass@mail.example.org:587/?tls=True (smtps://… for SSL; console://,
+# locmem://), else the usual EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS;
+# neither: e-mails are printed on the console, so `make run` needs no mail server.
+if os.environ.get("EMAIL_URL"):
+    try:
+        globals().update(email_settings(os.environ["EMAIL_URL"]))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"EMAIL_URL is not an e-mail URL ({error}).") from None
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} newsroom <newsroom@localhost>")
+# An SMTP server that does not answer must not hold a worker for long: the e-mail is retried later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Static and media files -------------------------------------------------
 

@@ -10,7 +10,7 @@ from tests.helpers.forms import change_form_data
 pytestmark = pytest.mark.django_db
 
 # The same ceilings for a story with one of each and one with 20 bylines, 30 tags and 200 revisions.
-OPEN_QUERIES = 15  # session, user, permissions, the story with bylines, tags, sources, timeline, …
+OPEN_QUERIES = 17  # session, user, permissions, the story with bylines, tags, sources, timeline, …, bell, comments
 SAVE_QUERIES = 40  # the above, the edit-conflict lock, the save, tags, the revision, the log (savepoints count)
 
 

@@ -13,8 +13,14 @@ def marker(state: str, field: str) -> str:
     return f"zq{field}{state.replace('_', '')}leak"
 
 
+# Editorial comments are never public, not even on the visible story.
+COMMENT_STATES = ["visible", *HIDDEN_STATES]
+
+
 def all_markers() -> list[str]:
-    return [marker(state, field) for state in HIDDEN_STATES for field in FIELDS]
+    return [marker(state, field) for state in HIDDEN_STATES for field in FIELDS] + [
+        marker(state, "comment") for state in COMMENT_STATES
+    ]
 
 
 def public_routes() -> list[tuple[str, str]]:
@@ -36,6 +42,7 @@ def urls_to_crawl(newsroom) -> dict[str, list[str]]:
     year, month = timezone.localtime(visible.published_at).year, timezone.localtime(visible.published_at).month
     hidden_urls = [story.get_absolute_url() for story in hidden.values()]
     body_searches = [f"/search/?q={marker(state, 'body')}" for state in HIDDEN_STATES]
+    body_searches += [f"/search/?q={marker(state, 'comment')}" for state in COMMENT_STATES]
     tag_slugs = [marker(state, "tag") for state in HIDDEN_STATES]
     return {
         "front_page": ["/"],

@@ -54,3 +54,8 @@ def test_the_first_sqlite_migrate_prints_no_warning(setup_output):
     assert "Applying articles.0001" in setup_output["migrate"]
     assert "WARNING" not in setup_output["migrate"].upper(), setup_output["migrate"]
     assert "W040" not in setup_output["migrate"]
+
+
+def test_make_run_plans_todays_desk_with_e_mail_addresses(setup_output):
+    assert "created e-mail address for editor" in setup_output["load_demo_desk"]
+    assert "created plan “Council votes on the bridge budget”" in setup_output["load_demo_desk"]

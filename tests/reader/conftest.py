@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article
+from coordination.models import Comment
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
 from tests.helpers.crawl import HIDDEN_STATES, marker
 
@@ -61,4 +62,6 @@ def _build_newsroom(world, editor, journalist):
             workflow.add_correction(story, editor, kind="update", note=f"Update {marker(state, 'body')}")
             workflow.unpublish(story, editor, reason="Legal")
         hidden[state] = Article.objects.get(pk=story.pk)
+    for state, story in [("visible", visible), *hidden.items()]:
+        Comment.objects.create(story=story, author=editor, body=f"Comment {marker(state, 'comment')}", quote="Body")
     return {"visible": visible, "hidden": hidden, "author": author}
