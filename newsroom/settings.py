@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "axes",
     "images",
     "pagecache",
+    "media_library",
     "authors",
     "articles",
     "desk",

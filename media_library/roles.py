@@ -1,0 +1,25 @@
+"""Who may use the media library: the newsroom's roles get its model permissions.
+
+Journalists and editors both upload pictures, describe them and choose them for stories; only editors
+delete (and a picture a story uses will be refused even to them, once stories use the library). The role
+names are the groups ``articles.roles`` creates; this app sits below ``articles`` and cannot import them.
+When stories use the library, these lines move into ``articles.roles.ROLE_PERMISSIONS``, the one list.
+"""
+
+from django.apps import apps as global_apps
+from django.db.models import Q
+
+LIBRARY_PERMISSIONS = {
+    "Journalist": ["add_image", "change_image", "view_image"],
+    "Editor": ["add_image", "change_image", "delete_image", "view_image"],
+}
+
+
+def grant_library_permissions(apps=global_apps, **kwargs) -> None:
+    """Give each role group that exists the library's permissions listed above (after every migrate)."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for group in group_model.objects.filter(name__in=LIBRARY_PERMISSIONS):
+        codenames = LIBRARY_PERMISSIONS[group.name]
+        wanted = Q(content_type__app_label="media_library", codename__in=codenames)
+        group.permissions.add(*permission_model.objects.filter(wanted))
