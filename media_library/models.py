@@ -143,6 +143,9 @@ class Image(models.Model):
         # The library page is staff-only: a picture has no public page of its own.
         return reverse("admin:media_library_image_change", args=[self.pk])
 
+    def get_orientation_display(self) -> str:
+        return Orientation(self.orientation).label if self.orientation else ""
+
     @property
     def orientation(self) -> str:
         if not (self.width and self.height):
@@ -158,11 +161,18 @@ class Image(models.Model):
     def focal_point(self) -> tuple[float, float]:
         return (self.focal_x, self.focal_y)
 
-    def thumbnail_url(self) -> str:
-        """The smallest JPEG rendition's address (no query, no look at storage); "" for an unreadable file."""
+    def rendition_url(self, widest: int) -> str:
+        """The widest JPEG rendition no wider than ``widest`` (else the smallest): its address, with no query
+        and no look at storage; "" for an unreadable file."""
         if not (self.file and self.width and self.height):
             return ""
-        return self.file.storage.url(renditions(self.file.name, self.width, self.height, "jpg")[0].name)
+        jpegs = renditions(self.file.name, self.width, self.height, "jpg")
+        chosen = max((r for r in jpegs if r.width <= widest), key=lambda r: r.width, default=jpegs[0])
+        return self.file.storage.url(chosen.name)
+
+    def thumbnail_url(self) -> str:
+        """The smallest rendition, for the library page and the chooser."""
+        return self.rendition_url(0)
 
     def crops(self) -> list[Crop]:
         """The focal-point crops (16:9, 4:3, 1:1), widest ratio first, as ``images.renditions`` names them."""
