@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from . import chooser, uploads
 from .filters import LicenceStateFilter, OrientationFilter
@@ -30,7 +30,7 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit", "tags__name"]  # searched by ``Image.objects.matching``
     search_help_text = "Every word must appear in the alt text, caption, credit or a tag."
     date_hierarchy = "uploaded_at"
-    readonly_fields = ["focal_point_picker", "uploaded_by", "uploaded_at", "size"]
+    readonly_fields = ["focal_point_picker", "crop_previews", "uploaded_by", "uploaded_at", "size"]
     fieldsets = [
         (None, {"fields": ["file", "alt_text", "caption", "tags"]}),
         (
@@ -40,7 +40,7 @@ class ImageAdmin(admin.ModelAdmin):
         (
             "Focal point",
             {
-                "fields": ["focal_point_picker", ("focal_x", "focal_y")],
+                "fields": ["focal_point_picker", ("focal_x", "focal_y"), "crop_previews"],
                 "description": "Where the picture's subject is: every crop (16:9, 4:3, square) keeps it in view.",
             },
         ),
@@ -109,6 +109,24 @@ class ImageAdmin(admin.ModelAdmin):
         if not (image.width and image.height):
             return "—"
         return f"{image.width} × {image.height} ({image.get_orientation_display()})"
+
+    @admin.display(description="Crops for search engines and social cards")
+    def crop_previews(self, image: Image | None) -> str:
+        if image is None or not image.pk:
+            return "—"
+        url = image.file.storage.url
+        items = format_html_join(
+            "",
+            '<li><img src="{}" alt="" width="{}" height="{}"><span>{}:{}, {} × {}</span></li>',
+            (
+                (url(crop.name), 200, round(200 * crop.height / crop.width), *crop.ratio, crop.width, crop.height)
+                for crop in image.crops()
+            ),
+        )
+        return format_html(
+            '<ul class="crop-previews">{}</ul><p class="help">As saved: a moved focal point shows here once saved.</p>',
+            items,
+        )
 
     @admin.display(description="Set by clicking on the picture")
     def focal_point_picker(self, image: Image | None) -> str:

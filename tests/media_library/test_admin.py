@@ -205,3 +205,11 @@ def test_uploading_takes_the_add_permission(client, db):
 
 def test_the_upload_endpoint_only_takes_posts(journalist_client):
     assert journalist_client.get(reverse("admin:media_library_image_upload_file")).status_code == 405
+
+
+def test_the_picture_page_shows_its_three_crops_as_saved(journalist_client, committed):
+    with committed():
+        image = ImageFactory(file=image_file(size=(1600, 1200)), focal_x=0.2)
+    page = journalist_client.get(f"{LIBRARY}{image.pk}/change/").content.decode()
+    for crop, label in zip(image.crops(), ("16:9, 1200 × 675", "4:3, 1200 × 900", "1:1, 1200 × 1200"), strict=True):
+        assert crop.name in page and label in page
