@@ -96,7 +96,8 @@ def manage_image_field(
 
 def _before_save(managed: ManagedImage, sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     name = managed.field_name
-    if raw or (update_fields is not None and name not in update_fields):
+    watched = {name, *(managed.focal_point_fields or ())}
+    if raw or (update_fields is not None and not watched & set(update_fields)):
         return
     image: FieldFile = getattr(instance, name)
     # An upload not yet in storage: Django stores it later in this save.

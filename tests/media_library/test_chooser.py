@@ -79,3 +79,12 @@ def test_the_chooser_is_for_people_with_the_library_view_permission(client):
 def test_the_chooser_is_not_for_readers(client):
     response = client.get(reverse(SEARCH))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_fragment_links_the_next_page_by_its_full_address(client, journalist):
+    client.force_login(journalist)
+    for number in range(chooser.PAGE_SIZE + 1):
+        ImageFactory(alt_text=f"Harbour {number}")
+    page = client.get(reverse(FRAGMENT), {"q": "harbour"}).content.decode()
+    # The fragment is shown inside the story form: a relative link would point at the story.
+    assert f'href="{reverse(FRAGMENT)}?q=harbour&amp;page=2"' in page

@@ -167,3 +167,14 @@ def test_make_renditions_makes_missing_crops_again(committed):
         default_storage.delete(crop.name)
     call_command("make_renditions", stdout=StringIO())
     assert all(default_storage.exists(crop.name) for crop in image.crops())
+
+
+@pytest.mark.django_db
+def test_a_focal_point_saved_alone_with_update_fields_still_moves_the_crops(committed):
+    with committed():
+        image = ImageFactory(file=halves((3000, 1000)))
+    image.focal_x = 0.1
+    with committed():
+        image.save(update_fields=["focal_x"])
+    assert all(default_storage.exists(crop.name) for crop in image.crops())
+    assert all("-at-100-500-" in crop.name for crop in image.crops())
