@@ -8,6 +8,7 @@ subject is (the focal point every crop is centred on).
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -183,3 +184,18 @@ class Image(models.Model):
     def crop_urls(self) -> list[str]:
         """The crops' addresses, for a NewsArticle's JSON-LD ``image`` list."""
         return [self.file.storage.url(crop.name) for crop in self.crops()]
+
+    def image_objects(self, absolute: Callable[[str], str]) -> list[dict]:
+        """schema.org ``ImageObject``s of the crops, with caption, credit and copyright, for a NewsArticle's
+        ``image``. ``absolute`` makes an address absolute (``request.build_absolute_uri``)."""
+        about = {"caption": self.caption, "creditText": self.credit, "copyrightNotice": self.copyright_holder}
+        return [
+            {
+                "@type": "ImageObject",
+                "url": absolute(self.file.storage.url(crop.name)),
+                "width": crop.width,
+                "height": crop.height,
+                **{key: value for key, value in about.items() if value},
+            }
+            for crop in self.crops()
+        ]

@@ -80,3 +80,19 @@ def test_journalists_and_editors_may_use_the_library_and_only_editors_delete():
     editor = set(Group.objects.get(name="Editor").permissions.filter(content_type__app_label="media_library"))
     assert {p.codename for p in journalist} == {"add_image", "change_image", "view_image"}
     assert {p.codename for p in editor} == {"add_image", "change_image", "delete_image", "view_image"}
+
+
+def test_the_crops_as_json_ld_image_objects_carry_caption_credit_and_copyright():
+    image = ImageFactory(
+        file=image_file(size=(2000, 1500)), caption="Ferries", credit="Jane Roe / Agency", copyright_holder=""
+    )
+    objects = image.image_objects(lambda path: f"https://example.org{path}")
+    assert [(found["width"], found["height"]) for found in objects] == [(1200, 675), (1200, 900), (1200, 1200)]
+    assert objects[0] == {
+        "@type": "ImageObject",
+        "url": f"https://example.org{image.crop_urls()[0]}",
+        "width": 1200,
+        "height": 675,
+        "caption": "Ferries",
+        "creditText": "Jane Roe / Agency",
+    }
