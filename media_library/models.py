@@ -20,6 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from images.renditions import Crop, crops, renditions
+from images.templatetags.pictures import renditions_ready
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 
 FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
@@ -167,6 +168,9 @@ class Image(models.Model):
         and no look at storage; "" for an unreadable file."""
         if not (self.file and self.width and self.height):
             return ""
+        if not renditions_ready(self.file):
+            # A worker is still making them (seconds after an upload): the original, never a broken image.
+            return self.file.url
         jpegs = renditions(self.file.name, self.width, self.height, "jpg")
         chosen = max((r for r in jpegs if r.width <= widest), key=lambda r: r.width, default=jpegs[0])
         return self.file.storage.url(chosen.name)
