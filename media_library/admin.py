@@ -17,7 +17,8 @@ from .models import Image
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "credit", "licence_status", "size", "uploaded_by", "uploaded_at"]
-    list_display_links = ["thumbnail", "alt_text"]
+    # Only the alt text links: a link holding only a decorative thumbnail would have no name for a screen reader.
+    list_display_links = ["alt_text"]
     list_filter = [
         ("uploaded_by", admin.RelatedOnlyFieldListFilter),
         "licence",

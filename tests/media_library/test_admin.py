@@ -213,3 +213,16 @@ def test_the_picture_page_shows_its_three_crops_as_saved(journalist_client, comm
     page = journalist_client.get(f"{LIBRARY}{image.pk}/change/").content.decode()
     for crop, label in zip(image.crops(), ("16:9, 1200 × 675", "4:3, 1200 × 900", "1:1, 1200 × 1200"), strict=True):
         assert crop.name in page and label in page
+
+
+def test_the_library_is_on_the_admin_index_for_journalists(journalist_client):
+    page = journalist_client.get("/admin/").content.decode()
+    assert "Media library" in page and LIBRARY in page
+
+
+def test_journalists_may_not_delete_pictures_and_editors_may(journalist_client, client, editor):
+    image = ImageFactory()
+    assert journalist_client.get(f"{LIBRARY}{image.pk}/delete/").status_code == 403
+    client.force_login(editor)
+    assert client.post(f"{LIBRARY}{image.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Image.objects.exists()
