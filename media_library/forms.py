@@ -4,7 +4,7 @@ from django import forms
 
 from .models import Image
 
-FOCAL_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1", "class": "focal-point-input"})
+FOCAL_WIDGET = forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "1", "class": "focal-point-input"})
 
 
 class ImageForm(forms.ModelForm):
