@@ -16,10 +16,14 @@ LIBRARY_PERMISSIONS = {
 
 
 def grant_library_permissions(apps=global_apps, **kwargs) -> None:
-    """Give each role group that exists the library's permissions listed above (after every migrate)."""
+    """Give the role groups the library's permissions listed above (after every migrate and flush).
+
+    The groups are made if missing: after a flush this app's turn comes before ``articles`` makes them
+    (``get_or_create`` there too, so whichever runs first, both sets of permissions are given).
+    """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    for group in group_model.objects.filter(name__in=LIBRARY_PERMISSIONS):
-        codenames = LIBRARY_PERMISSIONS[group.name]
+    for name, codenames in LIBRARY_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
         wanted = Q(content_type__app_label="media_library", codename__in=codenames)
         group.permissions.add(*permission_model.objects.filter(wanted))

@@ -96,6 +96,8 @@ def test_axe_finds_no_violations_on_the_library_pages(live_server, page, journal
     for path in (LIBRARY, f"{LIBRARY}upload/", f"{LIBRARY}{picture.pk}/change/", f"{LIBRARY}add/"):
         for viewport in ({"width": 1280, "height": 900}, {"width": 375, "height": 740}):
             page.set_viewport_size(viewport)
-            page.goto(live_server.url + path)
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, path  # the page itself, not a refusal
+            assert page.locator("#content-main").count() == 1, path
             violations = Axe().run(page).response["violations"]
             assert not violations, f"{path} at {viewport['width']}px:\n{axe_report(violations)}"

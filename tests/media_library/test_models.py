@@ -96,3 +96,13 @@ def test_the_crops_as_json_ld_image_objects_carry_caption_credit_and_copyright()
         "caption": "Ferries",
         "creditText": "Jane Roe / Agency",
     }
+
+
+def test_the_library_permissions_survive_a_flush_which_removes_the_groups():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Group.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what flush does last
+    journalist = Group.objects.get(name="Journalist").permissions.filter(content_type__app_label="media_library")
+    assert {p.codename for p in journalist} == {"add_image", "change_image", "view_image"}
+    assert Group.objects.get(name="Journalist").permissions.filter(codename="add_article").exists()
