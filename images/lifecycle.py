@@ -5,7 +5,9 @@ For each field registered with ``manage_image_field``:
 - a new upload is stripped of its metadata before it is stored
   (``images.uploads.clean_upload``); its stored width and height are what
   readers see, upright (``images.uploads.PictureFieldFile``);
-- once the transaction commits, the new image's renditions are made, and the
+- once the transaction commits, the new image's renditions are made (and, for a
+  field registered with a focal point, its crops around that point, made again
+  whenever the point moves), and the
   renditions of the image it replaced (or of a deleted row's image) are deleted,
   by a Celery worker when a broker is configured (``images.tasks``), else right
   there in the process that saved (see ``common.background``).
@@ -33,7 +35,7 @@ from PIL import UnidentifiedImageError
 from common.background import enqueue
 from common.django_internals import already_stored
 
-from .renditions import delete_renditions, ensure_renditions
+from .renditions import FocalPoint, delete_renditions, ensure_crops, ensure_renditions
 from .uploads import clean_upload
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ logger = logging.getLogger(__name__)
 class ManagedImage:
     model: type[models.Model]
     field_name: str
+    # The names of the model's two fields holding the focal point (fractions from the top left), if any.
+    focal_point_fields: tuple[str, str] | None = None
 
     @property
     def field(self) -> models.ImageField:
@@ -54,6 +58,13 @@ class ManagedImage:
         rows = self.model._default_manager.exclude(**{name: ""})
         return list(rows.order_by(name).values_list(name, flat=True).distinct())
 
+    def focal_point(self, stored_name: str) -> FocalPoint | None:
+        """The focal point of the row holding ``stored_name`` as it is now; None without one (or without the row)."""
+        if not self.focal_point_fields or not stored_name:
+            return None
+        rows = self.model._default_manager.filter(**{self.field_name: stored_name})
+        return rows.values_list(*self.focal_point_fields).first()
+
 
 MANAGED_IMAGES: list[ManagedImage] = []
 
@@ -61,13 +72,19 @@ MANAGED_IMAGES: list[ManagedImage] = []
 # rendered meanwhile show the original (see ``{% picture %}``), and content apps may want them re-rendered.
 renditions_made = Signal()
 
-# Set on an instance between pre_save and post_save: {field name: name stored before this save}.
+# Set on an instance between pre_save and post_save: {field name: (name, focal point) stored before this save}.
 _PREVIOUS = "_image_names_before_save"
 
 
-def manage_image_field(model: type[models.Model], field_name: str) -> None:
-    """Clean uploads to ``model.field_name`` and keep its renditions made and tidied."""
-    managed = ManagedImage(model, field_name)
+def manage_image_field(
+    model: type[models.Model], field_name: str, *, focal_point_fields: tuple[str, str] | None = None
+) -> None:
+    """Clean uploads to ``model.field_name`` and keep its renditions made and tidied.
+
+    With ``focal_point_fields`` (the names of two float fields, 0–1 from the left and from the top), its
+    crops around that point too (``images.renditions.crops``).
+    """
+    managed = ManagedImage(model, field_name, focal_point_fields)
     if managed in MANAGED_IMAGES:
         return
     MANAGED_IMAGES.append(managed)
@@ -79,7 +96,8 @@ def manage_image_field(model: type[models.Model], field_name: str) -> None:
 
 def _before_save(managed: ManagedImage, sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     name = managed.field_name
-    if raw or (update_fields is not None and name not in update_fields):
+    watched = {name, *(managed.focal_point_fields or ())}
+    if raw or (update_fields is not None and not watched & set(update_fields)):
         return
     image: FieldFile = getattr(instance, name)
     # An upload not yet in storage: Django stores it later in this save.
@@ -87,20 +105,27 @@ def _before_save(managed: ManagedImage, sender, instance, raw=False, update_fiel
         cleaned = clean_upload(image.file)
         if cleaned is not None:
             setattr(instance, name, cleaned)  # also refreshes the width and height fields
-    previous = ""
+    previous, previous_focus = "", None
     if not instance._state.adding:
-        previous = sender._default_manager.filter(pk=instance.pk).values_list(name, flat=True).first() or ""
-    instance.__dict__.setdefault(_PREVIOUS, {})[name] = previous
+        focus_fields = managed.focal_point_fields or ()
+        row = sender._default_manager.filter(pk=instance.pk).values_list(name, *focus_fields).first()
+        if row:
+            previous, previous_focus = row[0] or "", tuple(row[1:]) or None
+    instance.__dict__.setdefault(_PREVIOUS, {})[name] = (previous, previous_focus)
 
 
 def _after_save(managed: ManagedImage, sender, instance, raw=False, using=None, **kwargs) -> None:
     previous_names = instance.__dict__.get(_PREVIOUS, {})
     if managed.field_name not in previous_names:
         return
-    previous = previous_names.pop(managed.field_name)
+    previous, previous_focus = previous_names.pop(managed.field_name)
     current = getattr(instance, managed.field_name).name or ""
     if current != previous:
         _queue(managed, current, previous, using)
+    elif current and managed.focal_point_fields:
+        focus = tuple(getattr(instance, field) for field in managed.focal_point_fields)
+        if focus != previous_focus:
+            _queue(managed, current, "", using)  # the same picture: only its crops change
 
 
 def _after_delete(managed: ManagedImage, sender, instance, using=None, **kwargs) -> None:
@@ -124,8 +149,19 @@ def _is_transient(error: Exception) -> bool:
     return isinstance(error, OSError) and not isinstance(error, UnidentifiedImageError | FileNotFoundError)
 
 
+def registered(model: type[models.Model], field_name: str) -> ManagedImage:
+    """The field as ``manage_image_field`` registered it (a task knows only the model's label and the name)."""
+    for managed in MANAGED_IMAGES:
+        if managed.model is model and managed.field_name == field_name:
+            return managed
+    return ManagedImage(model, field_name)
+
+
 def image_replaced(managed: ManagedImage, current: str, previous: str) -> None:
-    """Make ``current``'s renditions and delete ``previous``'s if no row uses it any more.
+    """Make ``current``'s renditions (and crops) and delete ``previous``'s if no row uses it any more.
+
+    The crops are made around the focal point the row has when this runs, not when it was queued: of two
+    quick moves of the point, whichever task runs last leaves the crops of the last point.
 
     Runs after the save has committed: a failure here must not turn the editor's successful save
     into an error page. A lasting one is logged, and make_renditions makes whatever is missing;
@@ -135,6 +171,9 @@ def image_replaced(managed: ManagedImage, current: str, previous: str) -> None:
     if current:
         try:
             written = ensure_renditions(storage, current)
+            focus = managed.focal_point(current)
+            if focus is not None:
+                written += ensure_crops(storage, current, focus)
         except Exception as error:
             message = f"Could not make the renditions of {current}; run `manage.py make_renditions`."
             if _is_transient(error):

@@ -150,3 +150,99 @@ def _remove_empty_folder(storage: Storage, name: str) -> None:
         return  # object stores have no folders to leave behind
     with contextlib.suppress(OSError):  # not empty (a concurrent write) or already gone
         os.rmdir(path)
+
+
+# --- Crops around a focal point -----------------------------------------------------------------
+#
+# Search engines ask article structured data for pictures at 16:9, 4:3 and 1:1, at least 1200 px wide.
+# Each crop is the largest box of its ratio inside the upright picture, centred on the focal point as far
+# as the edges allow, scaled down to ``CROP_WIDTH`` when wider and never up. The focal point is passed in
+# (fractions of the width and height, 0–1, from the top left): this module knows no model that keeps it.
+# It is part of a crop's name, rounded to thousandths, so that moving it gives new names (no stale copy in
+# a browser's or a CDN's cache) and the names are still known from the row alone.
+
+CROP_RATIOS = ((16, 9), (4, 3), (1, 1))
+CROP_WIDTH = 1200
+CROP_EXTENSION = "jpg"  # what every consumer of structured data takes
+CROP_PREFIX = "crop-"
+
+FocalPoint = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Crop:
+    name: str
+    width: int
+    height: int
+    ratio: tuple[int, int]
+    # The part of the upright original cut out: (left, top, right, bottom) in its pixels.
+    box: tuple[int, int, int, int]
+
+
+def _per_mille(focus: FocalPoint) -> tuple[int, int]:
+    return tuple(min(1000, max(0, round(value * 1000))) for value in focus)  # type: ignore[return-value]
+
+
+def crop_box(width: int, height: int, ratio: tuple[int, int], focus: FocalPoint) -> tuple[int, int, int, int]:
+    """The largest ``ratio`` box inside ``width``×``height``, centred on ``focus`` as far as the edges allow."""
+    ratio_width, ratio_height = ratio
+    if width * ratio_height >= height * ratio_width:  # wider than the ratio: the full height
+        box_width, box_height = min(width, max(1, round(height * ratio_width / ratio_height))), height
+    else:
+        box_width, box_height = width, min(height, max(1, round(width * ratio_height / ratio_width)))
+    focus_x, focus_y = (value / 1000 for value in _per_mille(focus))
+    left = min(max(0, round(focus_x * width - box_width / 2)), width - box_width)
+    top = min(max(0, round(focus_y * height - box_height / 2)), height - box_height)
+    return (left, top, left + box_width, top + box_height)
+
+
+def crops(original_name: str, width: int, height: int, focus: FocalPoint) -> list[Crop]:
+    """The focal-point crops of an original stored as ``original_name`` (upright ``width``×``height``)."""
+    if width < 1 or height < 1:
+        return []
+    base = folder(original_name)
+    x, y = _per_mille(focus)
+    made = []
+    for ratio in CROP_RATIOS:
+        box = crop_box(width, height, ratio, focus)
+        box_width, box_height = box[2] - box[0], box[3] - box[1]
+        out_width = min(box_width, CROP_WIDTH)
+        out_height = max(1, round(box_height * out_width / box_width))
+        label = f"{ratio[0]}x{ratio[1]}"
+        name = f"{base}/{CROP_PREFIX}{label}-at-{x}-{y}-{out_width}w.{CROP_EXTENSION}"
+        made.append(Crop(name, out_width, out_height, ratio, box))
+    return made
+
+
+def ensure_crops(storage: Storage, original_name: str, focus: FocalPoint, *, force: bool = False) -> int:
+    """Make ``original_name``'s crops around ``focus`` that ``storage`` lacks; delete crops around any other point.
+
+    Returns how many files were written or deleted.
+    """
+    with storage.open(original_name, "rb") as file, Image.open(file) as source:
+        width, height = upright_size(source)
+        planned = crops(original_name, width, height, focus)
+        missing = planned if force else [c for c in planned if not storage.exists(c.name)]
+        pixels = upright_pixels(source) if missing else None
+    try:
+        for crop in missing:
+            with pixels.crop(crop.box) as cut:
+                resized = cut.resize((crop.width, crop.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            with resized:
+                _write(storage, Rendition(crop.name, crop.width, crop.height, CROP_EXTENSION), resized)
+    finally:
+        if pixels is not None:
+            pixels.close()
+    return len(missing) + _delete_other_crops(storage, original_name, {c.name for c in planned})
+
+
+def _delete_other_crops(storage: Storage, original_name: str, keep: set[str]) -> int:
+    base = folder(original_name)
+    try:
+        _, files = storage.listdir(base)
+    except FileNotFoundError:
+        return 0
+    stale = [f"{base}/{name}" for name in files if name.startswith(CROP_PREFIX) and f"{base}/{name}" not in keep]
+    for name in stale:
+        storage.delete(name)
+    return len(stale)

@@ -17,7 +17,7 @@ def image_replaced(model_label: str, field_name: str, current: str, previous: st
     Idempotent: only missing renditions are made, and deleting absent ones does nothing, so a
     redelivered or retried task finishes the work without redoing it.
     """
-    managed = lifecycle.ManagedImage(apps.get_model(model_label), field_name)
+    managed = lifecycle.registered(apps.get_model(model_label), field_name)
     try:
         lifecycle.image_replaced(managed, current, previous)
     except lifecycle.TransientImageError as error:

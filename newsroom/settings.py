@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "axes",
     "images",
     "pagecache",
+    "media_library",
     "authors",
     "articles",
     "desk",

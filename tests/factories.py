@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Byline, Section, Source
 from authors.models import Author
+from media_library.models import Image
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -80,6 +81,24 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def sources(self, create, extracted, **kwargs):
         if create and extracted:
             self.sources.set(extracted)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A picture in the media library: a small red JPEG with its alt text and credit."""
+
+    class Meta:
+        model = Image
+        skip_postgeneration_save = True
+
+    file = factory.LazyFunction(lambda: image_file())
+    alt_text = factory.Sequence(lambda n: f"A red square, number {n}")
+    caption = "A red square."
+    credit = "Staff photographer"
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
 
 
 def image_file(name: str = "photo.jpg", *, size: tuple[int, int] = (64, 48), image_format: str = "JPEG"):

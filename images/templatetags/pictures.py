@@ -86,6 +86,14 @@ def picture(
     return format_html("<picture><source{}><img{}></picture>", _attributes(source), _attributes(img))
 
 
+def renditions_ready(image: ImageFieldFile) -> bool:
+    """Whether ``image``'s renditions may be linked to, by the rule ``{% picture %}`` follows (see above)."""
+    width, height = _stored_size(image)
+    if not (image and width and height):
+        return False
+    return _renditions_ready(image, last_written=renditions(image.name, width, height, "jpg")[0])
+
+
 def _renditions_ready(image: ImageFieldFile, *, last_written: Rendition) -> bool:
     # In-process (no broker), renditions are made as the save commits: assumed, never looked for.
     if settings.CELERY_TASK_ALWAYS_EAGER or image.name in _READY:

@@ -2,12 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 from PIL import UnidentifiedImageError
 
 from images.lifecycle import MANAGED_IMAGES
-from images.renditions import ensure_renditions
+from images.renditions import ensure_crops, ensure_renditions
 
 
 class Command(BaseCommand):
     help = (
-        "Make the missing renditions of every story's lead image and every author's photo "
+        "Make the missing renditions of every story's lead image, every author's photo and every library "
+        "picture (with its focal-point crops) "
         "(all of them again with --force). Safe to run any number of times."
     )
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
                 checked += 1
                 try:
                     written = ensure_renditions(storage, name, force=force)
+                    focus = managed.focal_point(name)
+                    if focus is not None:
+                        written += ensure_crops(storage, name, focus, force=force)
                 except (OSError, UnidentifiedImageError, ValueError) as error:
                     # A missing or unreadable original: say which, and carry on with the rest.
                     failed.append(name)
