@@ -180,7 +180,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["slug_line", "section", "assigned_to", "deadline", "state", "priority"]
     list_filter = ["section", "priority"]
     search_fields = ["slug_line"]
-    raw_id_fields = ["story"]  # the story's id, with a look-up; no script to load
+    autocomplete_fields = ["story"]  # found by its headline, as stories are picked everywhere else
     filter_horizontal = ["assignees"]
     date_hierarchy = "deadline"
 

@@ -67,7 +67,9 @@ def test_plan_assign_write_submit_discuss_publish(live_server, page, smtp_server
     expect(page.get_by_role("link", name="Notifications (1 unread)")).to_be_visible()
     # The desk links the plan to the story it became.
     page.goto(f"{base}/admin/coordination/plan/{Plan.objects.get().pk}/change/")
-    page.locator("#id_story").fill(str(story.pk))
+    page.locator("#id_story + .select2 .select2-selection").click()  # found by its headline
+    page.locator(".select2-search__field").fill(story.title.split()[0])
+    page.locator(".select2-results__option", has_text=story.title).click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Plan.objects.get().story == story

@@ -124,3 +124,33 @@ def test_the_story_page_lists_its_threads_to_those_who_may_read_them(
     response = client.get(page)
     assert response.status_code == 200
     assert "Live story" in response.text and "Is the second quote still right?" not in response.text
+
+
+def test_a_journalist_an_editor_assigned_the_story_to_may_comment_too(draft, editor, other_journalist):
+    from django.utils import timezone
+
+    from coordination.models import Plan
+    from coordination.permissions import stories_commentable_by
+
+    assert not may_comment(other_journalist, draft)
+    plan = Plan.objects.create(slug_line="Bridge talks", section=draft.section, deadline=timezone.now(), story=draft)
+    plan.assignees.add(other_journalist)
+    assert may_comment(other_journalist, draft)
+    assert list(stories_commentable_by(other_journalist, draft.__class__.objects.all())) == [draft]
+    add_comment(draft, other_journalist, body="I have the mayor's quote.")
+
+
+def test_the_storys_timeline_interleaves_its_steps_and_comments_by_time(client, draft, editor, journalist):
+    from django.utils import timezone
+
+    workflow.submit(draft, journalist)
+    thread = add_comment(draft, editor, body="Is the council's vote confirmed?")
+    Comment.objects.filter(pk=thread.pk).update(created_at=timezone.now() + timezone.timedelta(minutes=1))
+    workflow.send_back(draft, editor, note="Confirm the vote, then resubmit.")
+    client.force_login(journalist)
+    page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).text
+    timeline = page.split('id="timeline-heading"', 1)[1].split("</section>", 1)[0]
+    # Newest first: the comment (a minute later) above the send-back, above the submission.
+    positions = [timeline.index(text) for text in ("vote confirmed?", "Confirm the vote", "(submit)")]
+    assert positions == sorted(positions)
+    assert "Comment on this story" in timeline

@@ -163,3 +163,17 @@ def test_the_plan_list_costs_the_same_queries_for_more_plans(
         )
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_plan_finds_its_story_by_headline(client, editor, world, now):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(title="Bridge talks collapse", section=world)
+    client.force_login(editor)
+    form = client.get(reverse("admin:coordination_plan_add")).text
+    assert 'data-model-name="article"' in form or "admin-autocomplete" in form
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "coordination", "model_name": "plan", "field_name": "story", "term": "bridge"},
+    ).json()
+    assert [result["text"] for result in found["results"]] == ["Bridge talks collapse"]
