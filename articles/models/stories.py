@@ -272,6 +272,17 @@ class Article(models.Model):
     )
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=200, blank=True, help_text="e.g. “Photo: Reuters”.")
+    # The lead picture from the media library, which carries its own alt text, caption, credit and rights.
+    # The ``lead_image*`` fields above are the story's former own upload, read only while both exist
+    # (``articles/migrations/0013_lead_pictures_into_library.py`` moved every one into the library).
+    lead_picture = models.ForeignKey(
+        "media_library.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        help_text="Choose from the media library; its alt text, caption and credit go with it.",
+    )
 
     # What search engines and social networks show; each falls back to the story's own (see ``search_title``…).
     seo_title = models.CharField(
