@@ -383,7 +383,9 @@ class Article(models.Model):
     )  # fmt: skip
 
     # Fields whose change after publication is news to readers ("Updated …").
-    CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption"})
+    CONTENT_FIELDS = frozenset(
+        {"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption", "lead_picture"}
+    )
 
     class Meta:
         verbose_name = "story"
