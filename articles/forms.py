@@ -27,7 +27,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "featured",
-            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "seo_title",
+            "lead_picture", "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "seo_title",
             "meta_description", "social_image", "social_image_alt", "embargo_until",
         ]  # fmt: skip
         widgets = {
@@ -53,6 +53,16 @@ class ArticleAdminForm(forms.ModelForm):
                 "The last part of the story's address, made from the headline; -2, -3… is added if another "
                 "story has it. Fixed once the story is published."
             )
+
+    def clean_lead_picture(self):
+        """A picture newly chosen must still be licensed; one chosen before stays (readers no longer see it)."""
+        picture = self.cleaned_data.get("lead_picture")
+        if picture is not None and "lead_picture" in self.changed_data and picture.licence_expired():
+            raise forms.ValidationError(
+                "The licence of this picture ran out on %(day)s: it may not be shown. Choose another one.",
+                params={"day": date_format(picture.licence_expires, "j F Y")},
+            )
+        return picture
 
     def clean_slug(self) -> str:
         """The slug typed (or made from the headline), made unique: a clash is never the journalist's problem."""

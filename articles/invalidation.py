@@ -12,7 +12,9 @@ can see move the generation:
 - a byline, tag, source or correction of a visible story;
 - any section change, a renamed tag or source (all public);
 - a worker having made the renditions of a visible story's lead image (pages
-  rendered before showed the original: ``images.lifecycle.renditions_made``).
+  rendered before showed the original: ``images.lifecycle.renditions_made``);
+- a library picture that is a visible story's lead picture being changed (alt text, caption, credit,
+  licence, focal point) or having its renditions made.
 
 Revisions, transitions, preview links and import records are never shown to
 readers and are not listened to. A story scheduled or embargoed for later moves
@@ -28,6 +30,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from images.lifecycle import renditions_made
+from media_library.models import Image
 from pagecache.generation import changes_are_public, content_changed, note_go_live, register_schedule
 
 from .models import Article, Byline, Correction, Section, Source, TaggedArticle
@@ -97,6 +100,16 @@ def lead_image_ready(sender, field_name: str, name: str, **kwargs) -> None:
         content_changed()
 
 
+def lead_picture_changed(sender, instance: Image, **kwargs) -> None:
+    if Article.objects.published().filter(lead_picture=instance).exists():
+        content_changed()
+
+
+def lead_picture_ready(sender, field_name: str, name: str, **kwargs) -> None:
+    if Article.objects.published().filter(lead_picture__file=name).exists():
+        content_changed()
+
+
 def connect_receivers() -> None:
     """Listen to this app's models readers can see (and to taggit's tags), and to nothing else."""
 
@@ -116,4 +129,6 @@ def connect_receivers() -> None:
         connect(post_delete, label_changed, model)
     connect(m2m_changed, story_sources_changed, Article.sources.through)
     connect(renditions_made, lead_image_ready, Article)
+    connect(post_save, lead_picture_changed, Image)
+    connect(renditions_made, lead_picture_ready, Image)
     register_schedule(Article.objects.next_visibility_change)

@@ -38,12 +38,16 @@ def news_article(article: Article, request: HttpRequest) -> dict:
     }
     if article.seo_title:
         data["alternativeHeadline"] = article.seo_title
-    # The picture chosen for sharing first, then the lead image if it is another one.
-    images = [article.sharing_image] if article.sharing_image else []
-    if article.social_image and article.lead_image:
-        images.append(SharingImage(article.lead_image, article.lead_image_width, article.lead_image_height, ""))
+    # The picture chosen for sharing first, then the lead picture if it is another one: a library
+    # picture as its focal-point crops (16:9, 4:3, 1:1), which search engines pick from by shape.
+    lead = article.lead
+    images = [image_object(article.sharing_image, request)] if article.social_image else []
+    if lead and lead.picture is not None:
+        images += lead.picture.image_objects(request.build_absolute_uri)
+    elif lead:
+        images.append(image_object(lead, request))
     if images:
-        data["image"] = [image_object(image, request) for image in images]
+        data["image"] = images
     corrections = article.corrections_shown
     if corrections:
         data["correction"] = [

@@ -113,7 +113,7 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section", "sources"]
+    autocomplete_fields = ["section", "sources", "lead_picture"]
     inlines = [BylineInline]
     readonly_fields = [
         "created_by", "created_at", "updated_at", "updated_by", "revised_at", "search_preview", "social_preview",
@@ -124,7 +124,12 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         ("Placement", {"fields": ["section", "tags", "sources", "featured"]}),
         (
             "Lead image",
-            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+            {
+                "fields": ["lead_picture", "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"],
+                "description": "Choose the lead picture from the media library (type words of its alt text, "
+                "caption, credit or tags); its alt text, caption and credit go with it. The upload fields below "
+                "are the story's former own image, shown only while no library picture is chosen.",
+            },
         ),
         (
             "Search and social",

@@ -44,6 +44,16 @@ class SharingImage:
     alt: str
 
 
+@dataclass(frozen=True)
+class LeadImage(SharingImage):
+    """The picture at the top of a story, as readers see it: the library picture's or the story's own."""
+
+    caption: str
+    credit: str
+    # The library picture it comes from (for its crops); None for the story's own former upload.
+    picture: models.Model | None = None
+
+
 class TaggedArticle(TaggedItemBase):
     """Typed tag link: a real foreign key joins faster than taggit's generic one."""
 
@@ -181,11 +191,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_story_page(self) -> "ArticleQuerySet":
         """Everything the story page shows, in a fixed number of queries (corrections: see ``corrections_shown``)."""
-        return self.with_bylines().with_tags_in_order().prefetch_related("sources")
+        return self.with_bylines().with_tags_in_order().prefetch_related("sources").select_related("lead_picture")
 
     def for_listing(self) -> "ArticleQuerySet":
         """Just what a story card shows (no bodies), with its section and byline names, in 2 queries."""
-        return handed_over_on_fetch(self.select_related("section").only(*Article.CARD_FIELDS))
+        return handed_over_on_fetch(self.select_related("section", "lead_picture").only(*Article.CARD_FIELDS))
 
     def on_fetch(self, stories: list["Article"]) -> None:
         """Give stories loaded ``for_listing()`` their byline names, from one query of names.
@@ -272,6 +282,17 @@ class Article(models.Model):
     )
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=200, blank=True, help_text="e.g. “Photo: Reuters”.")
+    # The lead picture from the media library, which carries its own alt text, caption, credit and rights.
+    # The ``lead_image*`` fields above are the story's former own upload, read only while both exist
+    # (``articles/migrations/0013_lead_pictures_into_library.py`` moved every one into the library).
+    lead_picture = models.ForeignKey(
+        "media_library.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        help_text="Choose from the media library; its alt text, caption and credit go with it.",
+    )
 
     # What search engines and social networks show; each falls back to the story's own (see ``search_title``…).
     seo_title = models.CharField(
@@ -356,11 +377,15 @@ class Article(models.Model):
     CARD_FIELDS = (
         "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "lead_image",
         "lead_image_width", "lead_image_height", "lead_image_alt", "status", "published_at", "embargo_until",
-        "created_at", "revised_at", "featured",
+        "created_at", "revised_at", "featured", "lead_image_caption", "lead_image_credit", "lead_picture__file",
+        "lead_picture__width", "lead_picture__height", "lead_picture__alt_text", "lead_picture__caption",
+        "lead_picture__credit", "lead_picture__licence_expires",
     )  # fmt: skip
 
     # Fields whose change after publication is news to readers ("Updated …").
-    CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption"})
+    CONTENT_FIELDS = frozenset(
+        {"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption", "lead_picture"}
+    )
 
     class Meta:
         verbose_name = "story"
@@ -530,8 +555,29 @@ class Article(models.Model):
             return SharingImage(
                 self.social_image, self.social_image_width, self.social_image_height, self.social_image_alt
             )
+        return self.lead
+
+    @property
+    def lead(self) -> LeadImage | None:
+        """The lead picture readers see: the library's if chosen, else the story's own former upload.
+
+        A library picture whose licence has run out is shown nowhere, and nothing stands in for it."""
+        if self.lead_picture_id:
+            picture = self.lead_picture
+            if picture.licence_expired():
+                return None
+            return LeadImage(
+                picture.file, picture.width, picture.height, picture.alt_text, picture.caption, picture.credit, picture
+            )
         if self.lead_image:
-            return SharingImage(self.lead_image, self.lead_image_width, self.lead_image_height, self.lead_image_alt)
+            return LeadImage(
+                self.lead_image,
+                self.lead_image_width,
+                self.lead_image_height,
+                self.lead_image_alt,
+                self.lead_image_caption,
+                self.lead_image_credit,
+            )
         return None
 
     @property

@@ -703,9 +703,9 @@
       if (!label || !container || !container.classList.contains("select2")) continue;
       if (!label.id) label.id = `${select.id}-label`;
       for (const box of container.querySelectorAll("[role=combobox], [role=textbox], .select2-search__field")) {
-        if (!box.hasAttribute("aria-labelledby") || !document.getElementById(box.getAttribute("aria-labelledby"))) {
-          box.setAttribute("aria-labelledby", label.id);
-        }
+        // Select2 names a box by its selection alone, which is empty for an optional field with nothing chosen.
+        const ids = (box.getAttribute("aria-labelledby") || "").split(/\s+/).filter((id) => document.getElementById(id));
+        if (!ids.includes(label.id)) box.setAttribute("aria-labelledby", [label.id, ...ids].join(" "));
       }
     }
   }

@@ -20,7 +20,7 @@ from articles.ingest.plaintext import parse_plain_text
 from articles.models import Article, PreviewLink, Revision, Source
 from pagecache.generation import current_generation
 from pagecache.models import ContentGeneration
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from tests.helpers.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,21 @@ def test_the_generation_row_is_made_again_if_it_is_gone(client, world):
     ContentGeneration.objects.all().delete()
     assert "Still served" in client.get("/").content.decode()
     assert ContentGeneration.objects.filter(pk=1).exists()
+
+
+# --- Library pictures shown as lead pictures ----------------------------------------------------
+
+
+def test_changing_a_visible_storys_library_picture_moves_the_generation(world):
+    shown, unused = ImageFactory(), ImageFactory()
+    ArticleFactory(section=world, lead_picture=shown)
+    ArticleFactory(section=world, lead_picture=unused, draft=True)
+    before = generation_number()
+
+    unused.caption = "Nobody sees this one"
+    unused.save()
+    assert generation_number() == before
+
+    shown.caption = "A new caption readers see"
+    shown.save()
+    assert generation_number() > before
