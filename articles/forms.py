@@ -71,6 +71,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._forget_former_copy_of_a_removed_picture(cleaned)
         if self.instance.pk is None or "opened_version" in self.errors:
             return cleaned
         # Lock the row for the rest of the admin's save transaction: nobody can
@@ -93,6 +94,19 @@ class ArticleAdminForm(forms.ModelForm):
                 params={"who": who, "when": when},
             )
         return cleaned
+
+    def _forget_former_copy_of_a_removed_picture(self, cleaned: dict) -> None:
+        """Removing the library picture removes the picture: a story moved into the library keeps its former
+        own copy of the same file (``lead_image``), which would otherwise be shown again in its place."""
+        removed = self.initial.get("lead_picture")
+        if not removed or cleaned.get("lead_picture") or "lead_picture" not in self.changed_data:
+            return
+        former = cleaned.get("lead_image")
+        picture = self.fields["lead_picture"].queryset.filter(pk=getattr(removed, "pk", removed)).first()
+        if picture is not None and former and getattr(former, "name", None) == picture.file.name:
+            cleaned["lead_image"] = False  # what the form's "clear" box sends: the field is emptied
+            for field in ("lead_image_alt", "lead_image_caption", "lead_image_credit"):
+                cleaned[field] = ""
 
 
 class WorkflowActionForm(forms.Form):

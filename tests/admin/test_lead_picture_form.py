@@ -52,3 +52,23 @@ def test_a_picture_whose_licence_ran_out_cannot_be_chosen(client, journalist, dr
     assert response.status_code == 200
     assert "The licence of this picture ran out" in str(response.context["adminform"].form.errors["lead_picture"])
     assert Article.objects.get(pk=draft.pk).lead_picture is None
+
+
+def test_removing_a_migrated_storys_library_picture_does_not_bring_back_its_former_copy(client, editor, draft):
+    from tests.factories import image_file
+
+    draft.lead_image = image_file(size=(400, 300))
+    draft.lead_image_alt = "The dam at dawn"
+    draft.save()
+    # As the migration left it: the library picture is the story's own file, which the story still names.
+    picture = ImageFactory(file=draft.lead_image.name, alt_text="The dam at dawn")
+    Article.objects.filter(pk=draft.pk).update(lead_picture=picture)
+    draft.refresh_from_db()
+    assert draft.lead.file.name == picture.file.name
+    client.force_login(editor)
+
+    response = client.post(f"/admin/articles/article/{draft.pk}/change/", change_form_data(draft, lead_picture=""))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    removed = Article.objects.get(pk=draft.pk)
+    assert removed.lead_picture is None and not removed.lead_image and removed.lead is None
