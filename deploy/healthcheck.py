@@ -12,14 +12,16 @@ import sys
 
 
 class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str) -> None:
-        super().__init__("localhost", timeout=5)
+    """HTTP over a Unix socket (gunicorn's), which http.client does not do by itself."""
+
+    def __init__(self, path: str, timeout: float = 5) -> None:
+        super().__init__("localhost", timeout=timeout)
         self.path = path
 
     def connect(self) -> None:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(5)
-        self.sock.connect(self.path)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(str(self.path))
 
 
 def main() -> int:

@@ -32,6 +32,17 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def queued_renditions(settings, monkeypatch):
+    """A broker configured: the image tasks ``delay()`` would send are recorded here instead."""
+    from images import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent = []
+    monkeypatch.setattr(tasks.image_replaced, "delay", lambda *args: sent.append(args))
+    return sent
+
+
+@pytest.fixture
 def server_log():
     """What reaches the server's log: the records the root logger's handlers (the console) receive.
 

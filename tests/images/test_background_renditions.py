@@ -1,6 +1,6 @@
 """Renditions off the request: queued after the commit when a broker is configured, made by the task.
 
-With a broker, the save only queues ``images.tasks.image_replaced``; until a worker has made the
+With a queued_renditions, the save only queues ``images.tasks.image_replaced``; until a worker has made the
 renditions, ``{% picture %}`` shows the original at the size the fallback rendition would have,
 never a link to a file that is not there. (A real worker is in tests/operations/test_worker.py.)
 """
@@ -23,42 +23,37 @@ from tests.helpers.images import rendition_files, story_with
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def broker(settings, monkeypatch):
-    """A broker configured: what ``delay()`` would send is recorded instead."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    sent = []
-    monkeypatch.setattr(tasks.image_replaced, "delay", lambda *args: sent.append(args))
-    return sent
-
-
 def render(story: Article) -> str:
     return Template("{% load pictures %}{% picture story.lead_image %}").render(Context({"story": story}))
 
 
-def test_with_a_broker_the_save_queues_the_renditions_after_the_commit_and_makes_none(world, committed, broker):
+def test_with_a_broker_the_save_queues_the_renditions_after_the_commit_and_makes_none(
+    world, committed, queued_renditions
+):
     story = story_with(image_file(size=(1000, 500)), committed, section=world)
-    assert broker == [("articles.Article", "lead_image", story.lead_image.name, "")]
+    assert queued_renditions == [("articles.Article", "lead_image", story.lead_image.name, "")]
     assert rendition_files(story.lead_image.name) == []
 
 
-def test_a_rolled_back_save_queues_nothing(world, broker, committed):
+def test_a_rolled_back_save_queues_nothing(world, queued_renditions, committed):
     from tests.factories import ArticleFactory
 
     with committed(), contextlib.suppress(RuntimeError), transaction.atomic():
         ArticleFactory(section=world, lead_image=image_file(), lead_image_alt="A picture")
         raise RuntimeError("the save fails after the row was written")
-    assert broker == []  # sent only on a commit, which a rollback never gives
+    assert queued_renditions == []  # sent only on a commit, which a rollback never gives
 
 
-def test_until_its_renditions_exist_the_picture_is_the_original_at_the_fallback_size(world, committed, broker):
+def test_until_its_renditions_exist_the_picture_is_the_original_at_the_fallback_size(
+    world, committed, queued_renditions
+):
     story = story_with(image_file(size=(1000, 500)), committed, section=world)
     assert render(story) == (
         f'<img src="/media/{story.lead_image.name}" width="960" height="480" alt="" decoding="async" loading="lazy">'
     )
     assert default_storage.exists(story.lead_image.name)
 
-    tasks.image_replaced(*broker[0])  # what the worker does
+    tasks.image_replaced(*queued_renditions[0])  # what the worker does
 
     assert "960w.webp" in rendition_files(story.lead_image.name)
     assert render(story).startswith('<picture><source type="image/webp"')
@@ -104,22 +99,22 @@ def test_retries_back_off_exponentially_up_to_ten_minutes(settings):
 
 @pytest.mark.parametrize(("draft", "moves"), [(False, True), (True, False)])
 def test_renditions_made_by_a_worker_refresh_the_cached_pages_of_a_visible_story(
-    world, committed, broker, draft, moves
+    world, committed, queued_renditions, draft, moves
 ):
     from pagecache.generation import current_generation
 
     story_with(image_file(size=(1000, 500)), committed, section=world, draft=draft)
     before = current_generation().number
-    tasks.image_replaced(*broker[0])
+    tasks.image_replaced(*queued_renditions[0])
     assert (current_generation().number != before) is moves
 
 
-def test_renditions_made_by_a_worker_for_an_author_photo_refresh_the_cached_pages(committed, broker):
+def test_renditions_made_by_a_worker_for_an_author_photo_refresh_the_cached_pages(committed, queued_renditions):
     from pagecache.generation import current_generation
     from tests.factories import AuthorFactory
 
     with committed():
         AuthorFactory(photo=image_file())
     before = current_generation().number
-    tasks.image_replaced(*broker[0])
+    tasks.image_replaced(*queued_renditions[0])
     assert current_generation().number != before
