@@ -28,6 +28,7 @@ from articles.models import Article
 from common.outages import database_unreachable
 from newsroom.outages import service_unavailable
 from tests.helpers.forms import change_form_data
+from tests.helpers.settings_process import settings_json
 
 PROJECT = Path(__file__).resolve().parents[2]
 REFUSED = 'connection failed: connection to server at "127.0.0.1", port 5432 failed: Connection refused'
@@ -247,14 +248,7 @@ def test_the_copy_buttons_script_is_a_static_file_the_page_links(editor, story):
 
 
 def database_settings(**env: str) -> dict:
-    code = (
-        "import django, json; django.setup(); from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default']))"
-    )
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DEBUG": "1", **env}
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return settings_json("settings.DATABASES['default']", **env)
 
 
 def test_connections_kept_between_requests_are_checked_before_use():

@@ -10,7 +10,6 @@ import importlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from django.test import Client
 from newsroom import replicas
 from pagecache.generation import current_generation
 from tests.factories import ArticleFactory, SectionFactory, staff_user
+from tests.helpers.settings_process import settings_json
 
 PROJECT = Path(__file__).resolve().parents[2]
 REFUSED = 'connection failed: connection to server at "127.0.0.1", port 5433 failed: Connection refused'
@@ -306,15 +306,11 @@ def test_healthz_reports_replicas_and_stays_up_without_them(replica, monkeypatch
 
 
 def replica_settings(**env: str) -> dict:
-    code = (
-        "import django, json; django.setup(); from django.conf import settings; "
-        "print(json.dumps({'databases': settings.DATABASES, 'replicas': settings.DATABASE_REPLICAS, "
-        "'routers': settings.DATABASE_ROUTERS, 'middleware': settings.MIDDLEWARE}, default=str))"
+    return settings_json(
+        "{'databases': settings.DATABASES, 'replicas': settings.DATABASE_REPLICAS, "
+        "'routers': settings.DATABASE_ROUTERS, 'middleware': settings.MIDDLEWARE}",
+        **env,
     )
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DEBUG": "1", **env}
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def test_each_replica_url_becomes_an_alias_configured_like_the_primary():

@@ -1,28 +1,18 @@
 """Settings come from the environment, with safe defaults and clear errors."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.helpers.settings_process import run_with_settings
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_NAME"}
-    }
-    environment.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings")
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SITE_NAME, s.ALLOWED_HOSTS, sep='|')"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60
+    return run_with_settings(
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.SITE_NAME, settings.ALLOWED_HOSTS,"
+        " sep='|')",
+        env=env,
+        drop={"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_NAME"},
     )
 
 
@@ -83,11 +73,10 @@ def test_a_weak_secret_key_with_debug_off_is_refused_at_startup(weak):
 
 
 def logged_line(**env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "LOG_FORMAT"}}
-    environment.update(env, DEBUG="1", DJANGO_SETTINGS_MODULE="newsroom.settings")
-    code = "import django, logging; django.setup(); logging.getLogger('newsroom.test').warning('Replica %s lost', 'r1')"
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60
+    return run_with_settings(
+        "logging.getLogger('newsroom.test').warning('Replica %s lost', 'r1')",
+        env={**env, "DEBUG": "1"},
+        drop={"SECRET_KEY", "DEBUG", "LOG_FORMAT"},
     )
 
 

@@ -1,22 +1,16 @@
 """E-mail settings from the environment: EMAIL_URL, else EMAIL_HOST and friends, else the console."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.helpers.settings_process import run_with_settings
 
 
 def email_settings(**env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("EMAIL_")}
-    environment.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings", DEBUG="1")
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, sep='|')"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60
+    return run_with_settings(
+        "print(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER,"
+        " settings.EMAIL_USE_TLS, sep='|')",
+        env={**env, "DEBUG": "1"},
+        drop={"EMAIL_*"},
     )
 
 
