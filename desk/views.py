@@ -15,6 +15,7 @@ from django.utils.formats import time_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.body_media import render_body
 from articles.models import Article
 from articles.rendering import render_markdown
 
@@ -79,7 +80,8 @@ def preview(request: HttpRequest) -> JsonResponse:
         return _error("“body” must be text.", 400)
     return JsonResponse(
         {
-            "html": render_markdown(body),
+            # With its library pictures, galleries and embeds as readers get them (one query for the pictures).
+            "html": render_body(render_markdown(body)).html,
             "words": len(body.split()),
             "characters": len(body),
             # The reader page's own rule, from the model, never restated here.

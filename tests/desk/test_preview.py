@@ -63,3 +63,12 @@ def test_rate_limited_per_person_with_a_clear_message(as_user, journalist, edito
     assert refused.status_code == 429
     assert "Too many previews" in refused.json()["error"]
     assert post(as_user(editor), "x").status_code == 200  # someone else's budget is their own
+
+
+def test_library_pictures_and_embeds_show_as_readers_get_them(as_user, journalist):
+    from tests.factories import ImageFactory
+
+    image = ImageFactory(caption="The fleet leaves.", credit="Jane Roe")
+    html = post(as_user(journalist), f"![](image:{image.pk})\n\nhttps://youtu.be/dQw4w9WgXcQ").json()["html"]
+    assert '<figure class="body-figure"><picture>' in html and '<span class="credit">Jane Roe</span>' in html
+    assert "Load content from YouTube" in html and "<iframe" not in html
