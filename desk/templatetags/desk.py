@@ -13,6 +13,12 @@ from .. import permissions
 register = template.Library()
 
 
+def embed_provider_names() -> list[str]:
+    """The providers whose addresses become embeds, by name, as the setting lists them."""
+    # TODO(body): read the embed providers' setting the body rendering defines.
+    return [provider["name"] for provider in getattr(settings, "EMBED_PROVIDERS", [])]
+
+
 @register.simple_tag(takes_context=True)
 def desk_config(context: template.Context, story: Article | None) -> SafeString:
     request = context["request"]
@@ -25,6 +31,11 @@ def desk_config(context: template.Context, story: Article | None) -> SafeString:
         # The script appends "<token>/autosave/" for a new story's form (its own, or one it saved).
         "new_autosave_base": reverse("desk:latest_new_story_autosave").removesuffix("autosave/"),
     }
+    if request.user.has_perm("media_library.view_image"):
+        # The Picture, Gallery and Embed buttons (static/desk/media.js): the library's chooser, and the
+        # providers whose addresses become embeds, named in the Embed dialog.
+        config["chooser_url"] = reverse("admin:media_library_image_chooser")
+        config["embed_providers"] = embed_provider_names()
     if story is not None and context.get("has_change_permission"):
         config["story"] = story.pk
         config["autosave_url"] = reverse("desk:story_autosave", args=[story.pk])
