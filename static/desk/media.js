@@ -23,6 +23,12 @@ window.deskMedia = (() => {
     document.body.append(box);
     let returnTo = null;
     box.addEventListener("close", () => returnTo && returnTo.focus());
+    // Escape closes it from anywhere in it: Chromium lets a search box keep the key for clearing itself.
+    box.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      box.close();
+    });
     return {
       box,
       open(focusAfterwards) {
