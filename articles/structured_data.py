@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from authors.models import Author
 
+from .embeds import Embed
 from .models import Article, SharingImage
 
 # The publisher's logo, in static files, and its size in pixels.
@@ -46,8 +47,17 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         images += lead.picture.image_objects(request.build_absolute_uri)
     elif lead:
         images.append(image_object(lead, request))
+    # Then the body's pictures, as crops too (each once; a lead picture repeated in the body is not).
+    shown = {lead.picture.pk} if lead and lead.picture is not None else set()
+    for picture in article.body_media.pictures:
+        if picture.pk not in shown:
+            shown.add(picture.pk)
+            images += picture.image_objects(request.build_absolute_uri)
     if images:
         data["image"] = images
+    videos = [video_object(embed) for embed in article.body_media.embeds if embed.provider.key in VIDEO_THUMBNAILS]
+    if videos:
+        data["video"] = videos
     corrections = article.corrections_shown
     if corrections:
         data["correction"] = [
@@ -58,6 +68,19 @@ def news_article(article: Article, request: HttpRequest) -> dict:
             }
             for correction in corrections
         ]
+    return data
+
+
+# Video embeds the address says enough about for a ``VideoObject``; YouTube's thumbnail is named by the
+# video's id (data for search engines: the page itself never requests it).
+VIDEO_THUMBNAILS = {"youtube": "https://i.ytimg.com/vi/{id}/hqdefault.jpg", "vimeo": ""}
+
+
+def video_object(embed: Embed) -> dict:
+    data = {"@type": "VideoObject", "name": embed.title or f"Video on {embed.provider.name}"}
+    data.update(url=embed.url, embedUrl=embed.frame_url)
+    if thumbnail := VIDEO_THUMBNAILS.get(embed.provider.key):
+        data["thumbnailUrl"] = thumbnail.format(**embed.parts)
     return data
 
 

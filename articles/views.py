@@ -17,6 +17,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from common.content_security import reader_policy
+
 from . import previews, search
 from .models import Article, Correction, Section, SectionTree
 from .pagination import CountCachingPaginator, StoryPaginator
@@ -137,6 +139,10 @@ def render_story(request: HttpRequest, article: Article, *, preview: str = "") -
     if preview:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
+    frame_hosts = article.body_media.frame_hosts
+    if frame_hosts:
+        # Only a page with embeds may frame anything, and only its providers' frames (after a click).
+        response["Content-Security-Policy"] = reader_policy(frame_hosts)
     return response
 
 

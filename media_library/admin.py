@@ -4,13 +4,15 @@ focal point, and the pages beside them: batch upload (``uploads``) and the choos
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import chooser, uploads
 from .filters import LicenceStateFilter, OrientationFilter
 from .forms import ImageForm
 from .models import Image
+
+USED_HELP = "A picture in use cannot be deleted: choose another picture in these stories first."
 
 
 @admin.register(Image)
@@ -31,7 +33,7 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit", "tags__name"]  # searched by ``Image.objects.matching``
     search_help_text = "Every word must appear in the alt text, caption, credit or a tag."
     date_hierarchy = "uploaded_at"
-    readonly_fields = ["focal_point_picker", "crop_previews", "uploaded_by", "uploaded_at", "size"]
+    readonly_fields = ["focal_point_picker", "crop_previews", "uploaded_by", "uploaded_at", "size", "used_in_stories"]
     fieldsets = [
         (None, {"fields": ["file", "alt_text", "caption", "tags"]}),
         (
@@ -46,6 +48,7 @@ class ImageAdmin(admin.ModelAdmin):
             },
         ),
         ("Upload", {"fields": ["uploaded_by", "uploaded_at", "size"]}),
+        ("Used in", {"fields": ["used_in_stories"]}),
     ]
 
     class Media:
@@ -110,6 +113,24 @@ class ImageAdmin(admin.ModelAdmin):
         if not (image.width and image.height):
             return "—"
         return f"{image.width} × {image.height} ({image.get_orientation_display()})"
+
+    @admin.display(description="Stories")
+    def used_in_stories(self, image: Image | None) -> str:
+        """The stories showing the picture, as lead picture or in the body (reverse relations of
+        ``articles``, which sits above this app): while there are any, the picture cannot be deleted."""
+        if image is None or not image.pk:
+            return "—"
+        uses = [(story, "lead picture") for story in image.lead_of.order_by("-pk").only("pk", "title")]
+        uses += [(use.article, "in the body") for use in image.body_of.select_related("article").only(
+            "article__pk", "article__title").order_by("-article__pk")]  # fmt: skip
+        if not uses:
+            return "No story uses this picture."
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({})</li>',
+            ((reverse("admin:articles_article_change", args=[story.pk]), story.title, where) for story, where in uses),
+        )
+        return format_html('<ul class="used-in">{}</ul><p class="help">{}</p>', items, USED_HELP)
 
     @admin.display(description="Crops for search engines and social cards")
     def crop_previews(self, image: Image | None) -> str:

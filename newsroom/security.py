@@ -2,9 +2,10 @@
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
+
+from common.content_security import reader_policy
 
 logger = logging.getLogger(__name__)
 
@@ -38,28 +39,14 @@ class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy on reader pages: scripts only from our own origin, none inline.
 
     A ``<script type="application/ld+json">`` data block is never executed, so
-    structured data needs no exception. The admin is left to Django's own
+    structured data needs no exception. A story with embeds sends its own policy, with ``frame-src`` for
+    its providers (``articles.views.render_story``), which this leaves alone. The admin is left to Django's own
     headers (its pages are never public and carry their own scripts).
     """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
-        media = settings.MEDIA_URL
-        media_origin = " " + "/".join(media.split("/")[:3]) if "://" in media else ""
-        self.policy = "; ".join(
-            [
-                "default-src 'self'",
-                "script-src 'self'",
-                "style-src 'self'",
-                f"img-src 'self' data:{media_origin}",
-                "font-src 'self'",
-                "connect-src 'self'",
-                "object-src 'none'",
-                "base-uri 'self'",
-                "form-action 'self'",
-                "frame-ancestors 'none'",
-            ]
-        )
+        self.policy = reader_policy()
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)

@@ -459,6 +459,127 @@ STORIES_PER_PAGE = env_int("STORIES_PER_PAGE", 20)
 # PostgreSQL text search configuration: the language whose stemming and stop words search uses.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
+# Embeds in story bodies (articles/embeds.py): a paragraph holding only an address whose host is listed
+# here becomes a block that loads the provider's frame only when the reader asks for it. Per provider:
+# ``hosts`` (exact host names, nothing else matches), ``patterns`` (regular expressions over
+# "host/path?query"; their named groups fill ``frame``, ``frame_host`` and ``title``; ``{url}`` is the
+# whole address, encoded), ``frame`` (the iframe's address), ``frame_host`` (what the page's
+# Content-Security-Policy ``frame-src`` allows, only on pages with such an embed) and ``shape``
+# (video, audio, post or chart: the block's proportions). Remove a provider to turn its embeds into links.
+_ID = r"[A-Za-z0-9_-]+"
+EMBED_PROVIDERS = {
+    "youtube": {
+        "name": "YouTube",
+        "hosts": ["youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"],
+        "patterns": [
+            r"^(?:www\.|m\.)?youtube\.com/watch\?(?:[^#]*&)?v=(?P<id>[A-Za-z0-9_-]{11})(?:[&#]|$)",
+            r"^(?:www\.|m\.)?youtube\.com/(?:shorts|embed|live)/(?P<id>[A-Za-z0-9_-]{11})(?:[/?#]|$)",
+            r"^youtu\.be/(?P<id>[A-Za-z0-9_-]{11})(?:[/?#]|$)",
+        ],
+        "frame": "https://www.youtube-nocookie.com/embed/{id}",
+        "frame_host": "www.youtube-nocookie.com",
+        "shape": "video",
+    },
+    "vimeo": {
+        "name": "Vimeo",
+        "hosts": ["vimeo.com", "www.vimeo.com", "player.vimeo.com"],
+        "patterns": [r"^(?:www\.)?vimeo\.com/(?P<id>\d+)(?:[/?#]|$)", r"^player\.vimeo\.com/video/(?P<id>\d+)"],
+        "frame": "https://player.vimeo.com/video/{id}?dnt=1",
+        "frame_host": "player.vimeo.com",
+        "shape": "video",
+    },
+    "x": {
+        "name": "X",
+        "hosts": ["x.com", "www.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"],
+        "patterns": [r"^(?:www\.|mobile\.)?(?:x|twitter)\.com/(?P<user>\w{1,15})/status/(?P<id>\d+)(?:[/?#]|$)"],
+        "frame": "https://platform.twitter.com/embed/Tweet.html?id={id}&dnt=true",
+        "frame_host": "platform.twitter.com",
+        "title": "Post by @{user}",
+        "shape": "post",
+    },
+    "instagram": {
+        "name": "Instagram",
+        "hosts": ["instagram.com", "www.instagram.com"],
+        "patterns": [r"^(?:www\.)?instagram\.com/(?P<kind>p|reel|tv)/(?P<id>" + _ID + r")/?(?:[?#]|$)"],
+        "frame": "https://www.instagram.com/{kind}/{id}/embed/",
+        "frame_host": "www.instagram.com",
+        "shape": "post",
+    },
+    "facebook": {
+        "name": "Facebook",
+        "hosts": ["facebook.com", "www.facebook.com", "m.facebook.com"],
+        "patterns": [r"^(?:www\.|m\.)?facebook\.com/[\w.-]+/(?:posts|videos)/[\w.-]+/?(?:[?#]|$)"],
+        "frame": "https://www.facebook.com/plugins/post.php?href={url}",
+        "frame_host": "www.facebook.com",
+        "shape": "post",
+    },
+    "tiktok": {
+        "name": "TikTok",
+        "hosts": ["tiktok.com", "www.tiktok.com"],
+        "patterns": [r"^(?:www\.)?tiktok\.com/@(?P<user>[\w.-]+)/video/(?P<id>\d+)(?:[/?#]|$)"],
+        "frame": "https://www.tiktok.com/embed/v2/{id}",
+        "frame_host": "www.tiktok.com",
+        "title": "Video by @{user}",
+        "shape": "post",
+    },
+    "telegram": {
+        "name": "Telegram",
+        "hosts": ["t.me"],
+        "patterns": [r"^t\.me/(?P<channel>\w{4,32})/(?P<id>\d+)/?(?:[?#]|$)"],
+        "frame": "https://t.me/{channel}/{id}?embed=1",
+        "frame_host": "t.me",
+        "title": "Post in {channel}",
+        "shape": "post",
+    },
+    "mastodon": {
+        "name": "Mastodon",
+        # Mastodon has no single host: list the servers whose posts may be embedded.
+        "hosts": ["mastodon.social", "mastodon.online", "mstdn.social", "journa.host"],
+        "patterns": [r"^(?P<server>[a-z0-9.-]+)/@(?P<user>\w{1,30})/(?P<id>\d+)/?(?:[?#]|$)"],
+        "frame": "https://{server}/@{user}/{id}/embed",
+        "frame_host": "{server}",
+        "title": "Post by @{user}",
+        "shape": "post",
+    },
+    "soundcloud": {
+        "name": "SoundCloud",
+        "hosts": ["soundcloud.com", "www.soundcloud.com"],
+        "patterns": [r"^(?:www\.)?soundcloud\.com/[\w-]+/[\w-]+/?(?:[?#]|$)"],
+        "frame": "https://w.soundcloud.com/player/?url={url}",
+        "frame_host": "w.soundcloud.com",
+        "shape": "audio",
+    },
+    "spotify": {
+        "name": "Spotify",
+        "hosts": ["open.spotify.com"],
+        "patterns": [
+            r"^open\.spotify\.com/(?P<kind>track|album|playlist|episode|show|artist)/(?P<id>[A-Za-z0-9]+)(?:[/?#]|$)"
+        ],
+        "frame": "https://open.spotify.com/embed/{kind}/{id}",
+        "frame_host": "open.spotify.com",
+        "shape": "audio",
+    },
+    "datawrapper": {
+        "name": "Datawrapper",
+        "hosts": ["datawrapper.dwcdn.net", "www.datawrapper.de"],
+        "patterns": [
+            r"^datawrapper\.dwcdn\.net/(?P<id>[A-Za-z0-9]{5})(?:/\d+)?/?(?:[?#]|$)",
+            r"^www\.datawrapper\.de/_/(?P<id>[A-Za-z0-9]{5})/?(?:[?#]|$)",
+        ],
+        "frame": "https://datawrapper.dwcdn.net/{id}/",
+        "frame_host": "datawrapper.dwcdn.net",
+        "shape": "chart",
+    },
+    "flourish": {
+        "name": "Flourish",
+        "hosts": ["public.flourish.studio", "flo.uri.sh"],
+        "patterns": [r"^(?:public\.flourish\.studio|flo\.uri\.sh)/visualisation/(?P<id>\d+)/?(?:[?#]|$)"],
+        "frame": "https://flo.uri.sh/visualisation/{id}/embed",
+        "frame_host": "flo.uri.sh",
+        "shape": "chart",
+    },
+}
+
 # --- The writing desk (desk/: the story form's preview, autosave and presence) ---
 # Live previews each person may ask for per window (typing pauses of half a second make about two a second).
 DESK_PREVIEW_LIMIT = env_int("DESK_PREVIEW_LIMIT", 120)

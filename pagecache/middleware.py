@@ -38,7 +38,10 @@ from .generation import current_generation, request_generation
 from .store import cache_call
 
 # Response headers worth keeping with a cached page.
-STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary")
+STORED_HEADERS = (
+    "Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary",
+    "Content-Security-Policy",  # a story with embeds allows its providers' frames (articles.views)
+)  # fmt: skip
 
 
 class PageCacheMiddleware:

@@ -7,16 +7,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from common.posted import posted_text
 
 from .. import revisions, workflow
+from ..body_media import picture_warnings
 from ..forms import ArticleAdminForm
 from ..models import (
     Article,
+    BodyPicture,
     Byline,
     Revision,
     Section,
@@ -25,6 +29,30 @@ from ..models import (
 from ..workflow import Action, WorkflowError
 from . import sharing
 from .story_pages import StoryPagesMixin
+
+
+def shows_expired_picture() -> ExpressionWrapper:
+    """Whether a story's lead picture or a picture in its body has a licence that ran out before today."""
+    today = timezone.localdate()
+    in_body = BodyPicture.objects.filter(article=OuterRef("pk"), image__licence_expires__lt=today)
+    return ExpressionWrapper(
+        Q(lead_picture__licence_expires__lt=today) | Q(Exists(in_body)), output_field=BooleanField()
+    )
+
+
+class ExpiredPictureFilter(admin.SimpleListFilter):
+    """The stories still showing a picture whose licence ran out (readers no longer see it there)."""
+
+    title = "pictures"
+    parameter_name = "pictures"
+
+    def lookups(self, request, model_admin):
+        return [("expired", "Showing a picture whose licence ran out")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "expired":
+            return queryset.filter(shows_expired_picture())
+        return queryset
 
 
 class BylineAuthorSelect(AutocompleteSelect):
@@ -107,8 +135,11 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
     change_form_template = "desk/story_form.html"
-    list_display = ["title", "section", "state", "published_at", "byline", "featured", "latest_note", "updated_at"]
-    list_filter = ["status", "featured", "section", "published_at"]
+    list_display = [
+        "title", "section", "state", "published_at", "byline", "featured", "latest_note", "picture_warning",
+        "updated_at",
+    ]  # fmt: skip
+    list_filter = ["status", "featured", "section", ExpiredPictureFilter, "published_at"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -161,9 +192,34 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         latest_note = Transition.objects.filter(article=OuterRef("pk")).exclude(note="").order_by("-at", "-pk")
         stories = (
-            super().get_queryset(request).with_bylines().annotate(latest_note=Subquery(latest_note.values("note")[:1]))
+            super()
+            .get_queryset(request)
+            .with_bylines()
+            .annotate(
+                latest_note=Subquery(latest_note.values("note")[:1]), shows_expired_picture=shows_expired_picture()
+            )
         )
         return workflow.visible_to(request.user, stories)
+
+    @admin.display(description="Pictures", boolean=False)
+    def picture_warning(self, article: Article) -> str:
+        if getattr(article, "shows_expired_picture", False):
+            return format_html('<strong class="licence-expired">{}</strong>', "⚠ Expired licence")
+        return ""
+
+    def render_change_form(self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and request.method == "GET":
+            # Said on the form, where the writer can act on it: readers see nothing in those places.
+            lead = obj.lead_picture if obj.lead_picture_id else None
+            if lead is not None and lead.licence_expired():
+                messages.warning(
+                    request,
+                    f"The lead picture “{lead}” has a licence that ran out on {lead.licence_expires.isoformat()}: "
+                    "readers do not see it. Choose another.",
+                )
+            for warning in picture_warnings(obj.body_html):
+                messages.warning(request, warning)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and workflow.can(request.user, Action.ADD)

@@ -1,6 +1,7 @@
 """The articles app's models, one file per concern; every model is importable from here as before."""
 
 from ..addresses import section_url
+from .body_pictures import BodyPicture
 from .imports import ImportedItem
 from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
 from .sections import Section, SectionTree
@@ -25,6 +26,7 @@ __all__ = [
     "Article",
     "ArticleManager",
     "ArticleQuerySet",
+    "BodyPicture",
     "Byline",
     "Correction",
     "CorrectionQuerySet",

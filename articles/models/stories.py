@@ -29,7 +29,9 @@ from common.slugs import unique_slug
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 
 from ..addresses import story_url
+from ..body_media import BodyMedia, render_body
 from ..rendering import render_markdown
+from .body_pictures import sync_body_pictures
 from .sections import Section, SectionTree
 from .sources import Source
 
@@ -438,14 +440,24 @@ class Article(models.Model):
         if not self.slug:
             self.slug = self.free_slug(self.title)
         self.body_html = render_markdown(self.body)
+        adding = self._state.adding
         if self.pk is not None:
             self.version += 1
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
         super().save(*args, **kwargs)
+        sync_body_pictures(self, adding=adding, stored_body_html=getattr(self, "_stored_body_html", None))
+        self._stored_body_html = self.body_html
 
     def get_absolute_url(self) -> str:
         return story_url(self.section.slug, self.published_at or self.created_at or timezone.now(), self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the body named when loaded, so that saving an unchanged body skips its pictures' records.
+        instance._stored_body_html = instance.__dict__.get("body_html")
+        return instance
 
     def free_slug(self, text: str) -> str:
         """A slug made from ``text`` that no other story has, now or as a former address (-2, -3… when taken).
@@ -579,6 +591,11 @@ class Article(models.Model):
                 self.lead_image_credit,
             )
         return None
+
+    @cached_property
+    def body_media(self) -> BodyMedia:
+        """The body as readers see it, with its pictures and embeds (one query when it has pictures)."""
+        return render_body(self.body_html)
 
     @property
     def reading_minutes(self) -> int:
