@@ -6,17 +6,12 @@ from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
+from articles import embeds
 from articles.models import Article
 
 from .. import permissions
 
 register = template.Library()
-
-
-def embed_provider_names() -> list[str]:
-    """The providers whose addresses become embeds, by name, as the setting lists them."""
-    # TODO(body): read the embed providers' setting the body rendering defines.
-    return [provider["name"] for provider in getattr(settings, "EMBED_PROVIDERS", [])]
 
 
 @register.simple_tag(takes_context=True)
@@ -35,7 +30,7 @@ def desk_config(context: template.Context, story: Article | None) -> SafeString:
         # The Picture, Gallery and Embed buttons (static/desk/media.js): the library's chooser, and the
         # providers whose addresses become embeds, named in the Embed dialog.
         config["chooser_url"] = reverse("admin:media_library_image_chooser")
-        config["embed_providers"] = embed_provider_names()
+        config["embed_providers"] = [provider.name for provider in embeds.providers()]
     if story is not None and context.get("has_change_permission"):
         config["story"] = story.pk
         config["autosave_url"] = reverse("desk:story_autosave", args=[story.pk])

@@ -277,7 +277,8 @@
         if (response.status === 429) schedulePreview(3000);
         return;
       }
-      previewStatus.textContent = "";
+      // A picture the body names that readers will not see (deleted, licence run out) is said here.
+      previewStatus.textContent = (answer.warnings || []).join(" ");
       previewBody.innerHTML = answer.html; // sanitized by the server exactly as for readers
       readingTime.textContent = `${answer.reading_minutes} min read`;
       if (searchPreview || socialPreview) updateSharingPreviews(); // without a standfirst, the body describes it

@@ -63,3 +63,29 @@ def test_rate_limited_per_person_with_a_clear_message(as_user, journalist, edito
     assert refused.status_code == 429
     assert "Too many previews" in refused.json()["error"]
     assert post(as_user(editor), "x").status_code == 200  # someone else's budget is their own
+
+
+def test_pictures_galleries_and_embeds_show_as_readers_get_them(as_user, journalist):
+    from articles.body_media import render_body
+    from tests.factories import ImageFactory
+
+    first, second = ImageFactory(caption="The ferry.", credit="Ann Lee"), ImageFactory()
+    source = (
+        f"Opening.\n\n![](image:{first.pk})\n\n::: gallery\n![](image:{first.pk})\n![](image:{second.pk})\n:::\n\n"
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    )
+    answer = post(as_user(journalist), source).json()
+    assert answer["html"] == render_body(render_markdown(source)).html  # the readers' rendering, not a copy
+    assert answer["html"].count('<figure class="body-figure">') == 3
+    assert "The ferry." in answer["html"] and "Ann Lee" in answer["html"]
+    assert 'class="gallery"' in answer["html"]
+    assert "Load content from YouTube" in answer["html"] and "<iframe" not in answer["html"]
+    assert answer["warnings"] == []
+
+
+def test_a_picture_readers_would_not_see_is_said(as_user, journalist):
+    answer = post(as_user(journalist), "![](image:999999)").json()
+    assert "<figure" not in answer["html"]
+    assert answer["warnings"] == [
+        "The body names picture 999999, which is not in the library: readers see nothing there."
+    ]
