@@ -120,15 +120,17 @@ class ImageAdmin(admin.ModelAdmin):
         ``articles``, which sits above this app): while there are any, the picture cannot be deleted."""
         if image is None or not image.pk:
             return "—"
-        uses = [(story, "lead picture") for story in image.lead_of.order_by("-pk").only("pk", "title")]
-        uses += [(use.article, "in the body") for use in image.body_of.select_related("article").only(
-            "article__pk", "article__title").order_by("-article__pk")]  # fmt: skip
+        uses = [(*story, "lead picture") for story in image.lead_of.order_by("-pk").values_list("pk", "title")]
+        uses += [
+            (*story, "in the body")
+            for story in image.body_of.order_by("-article_id").values_list("article_id", "article__title")
+        ]
         if not uses:
             return "No story uses this picture."
         items = format_html_join(
             "",
             '<li><a href="{}">{}</a> ({})</li>',
-            ((reverse("admin:articles_article_change", args=[story.pk]), story.title, where) for story, where in uses),
+            ((reverse("admin:articles_article_change", args=[pk]), title, where) for pk, title, where in uses),
         )
         return format_html('<ul class="used-in">{}</ul><p class="help">{}</p>', items, USED_HELP)
 

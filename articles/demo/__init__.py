@@ -21,6 +21,7 @@ from ..ingest.importer import Importer, Outcome
 from ..ingest.plaintext import parse_plain_text
 from ..models import Article, Byline, Section, Source
 from .illustrations import alt_text, illustration, portrait
+from .library import add_body_media, add_sample_figure
 from .stories import STORIES
 
 SAMPLE_STORY = Path(__file__).with_name("buna-times-rutte-kyiv.txt")
@@ -163,6 +164,7 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         )
         if story["illustration"]:
             _illustrate(article, story["illustration"])
+        add_body_media(article)
         article.save()
         Byline.objects.bulk_create(
             Byline(article=article, author=authors[slug], position=position)
@@ -200,6 +202,7 @@ def _publish_sample(article: Article, now: datetime) -> None:
     """Tag, feature and publish the imported sample, recorded as the desk's step with no one's name on it."""
     article.tags.set(SAMPLE_TAGS)
     _illustrate(article, SAMPLE_ILLUSTRATION)
+    add_sample_figure(article)
     article.featured = True
     article.save()
     at = now - timedelta(minutes=45)

@@ -139,3 +139,27 @@ def test_demo_illustrations_are_the_same_every_time():
         "waves", "world", "A title"
     )
     assert illustration("waves", "world", "A title") != illustration("waves", "world", "Another title")
+
+
+def test_the_demo_shows_a_figure_a_gallery_and_a_youtube_embed_from_the_library(client):
+    from articles.demo.library import EMBED_STORY, GALLERY_STORY
+    from media_library.models import Image
+
+    load()
+    sample = client.get(Article.objects.get(title=SAMPLE_HEADLINE).get_absolute_url()).content.decode()
+    assert '<figure class="body-figure"><picture>' in sample
+    assert 'Kyiv, where Mark Rutte made his first visit as NATO Secretary General. <span class="credit">' in sample
+    assert "Illustration: Buna Times</span></figcaption>" in sample
+
+    gallery = client.get(Article.objects.get(title=GALLERY_STORY).get_absolute_url()).content.decode()
+    assert 'aria-label="Gallery of 3 pictures"' in gallery
+
+    response = client.get(Article.objects.get(title=EMBED_STORY).get_absolute_url())
+    assert "Load content from YouTube — this sets cookies" in response.content.decode()
+    assert "frame-src https://www.youtube-nocookie.com" in response["Content-Security-Policy"]
+
+    # The pictures are library pictures, recorded as used (so they cannot be deleted while shown).
+    assert Image.objects.filter(body_of__isnull=False).distinct().count() == 4
+    before = Image.objects.count()
+    load()
+    assert Image.objects.count() == before

@@ -6,7 +6,8 @@ from django.utils import timezone
 HIDDEN_STATES = ["draft", "in_review", "sent_back", "scheduled", "embargoed", "unpublished"]
 
 
-FIELDS = ["headline", "standfirst", "body", "tag", "caption"]
+# "picture": the alt text, caption and credit of a library picture only a hidden story's body shows.
+FIELDS = ["headline", "standfirst", "body", "tag", "caption", "picture"]
 
 
 def marker(state: str, field: str) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article
 from coordination.models import Comment
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file
 from tests.helpers.crawl import HIDDEN_STATES, marker
 
 
@@ -32,7 +32,13 @@ def _build_newsroom(world, editor, journalist):
     workflow.add_correction(visible, editor, kind="correction", note="A visible correction.")
     now = timezone.now()
     hidden = {}
+    pictures = {}
     for state in HIDDEN_STATES:
+        picture = pictures[state] = ImageFactory(
+            alt_text=f"Alt {marker(state, 'picture')}",
+            caption=f"Caption {marker(state, 'picture')}",
+            credit=f"Credit {marker(state, 'picture')}",
+        )
         fields = {
             "draft": {"status": "draft", "published_at": None},
             "in_review": {"status": "in_review", "published_at": None},
@@ -45,7 +51,7 @@ def _build_newsroom(world, editor, journalist):
         story = ArticleFactory(
             title=f"Hidden {marker(state, 'headline')}",
             standfirst=f"Standfirst {marker(state, 'standfirst')}",
-            body=f"Body {marker(state, 'body')} text.",
+            body=f"Body {marker(state, 'body')} text.\n\n![](image:{picture.pk})",
             section=europe,
             authors=[author],
             tags=["Shared", marker(state, "tag")],
@@ -64,4 +70,4 @@ def _build_newsroom(world, editor, journalist):
         hidden[state] = Article.objects.get(pk=story.pk)
     for state, story in [("visible", visible), *hidden.items()]:
         Comment.objects.create(story=story, author=editor, body=f"Comment {marker(state, 'comment')}", quote="Body")
-    return {"visible": visible, "hidden": hidden, "author": author}
+    return {"visible": visible, "hidden": hidden, "author": author, "pictures": pictures}

@@ -86,3 +86,23 @@ def test_a_scheduled_story_leaks_nothing_until_its_time_then_appears(client, new
     time_machine.shift(timedelta(days=4))
     assert marker("scheduled", "headline") in client.get("/feeds/rss/").content.decode()
     assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_a_picture_only_a_hidden_story_shows_is_nowhere_public_and_its_library_page_is_staff_only(
+    client, newsroom, journalist
+):
+    stems = {
+        state: picture.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for state, picture in newsroom["pictures"].items()
+    }
+    for _name, urls in urls_to_crawl(newsroom).items():
+        for url in urls:
+            content = client.get(url).content.decode(errors="replace")
+            shown = [state for state, stem in stems.items() if stem in content]
+            assert not shown, f"{url} shows the file of the picture of the {shown} story"
+    for picture in newsroom["pictures"].values():
+        library_page = picture.get_absolute_url()
+        assert library_page.startswith("/admin/")
+        response = client.get(library_page)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(journalist)
+    assert client.get(newsroom["pictures"]["draft"].get_absolute_url()).status_code == 200

@@ -9,6 +9,7 @@ and template syntax stays text.
 
 import json
 import xml.etree.ElementTree as ElementTree
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -18,7 +19,7 @@ from django.utils import timezone
 from articles import revisions, workflow
 from articles.models import Article, Byline, Section, Source
 from authors.models import Author
-from tests.factories import image_file
+from tests.factories import ImageFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,16 @@ def hostile(request, editor, journalist):
     workflow.submit(story, journalist, note=f"Reply {payload}")
     workflow.publish(story, editor, note=f"Publish {payload}")
     story.refresh_from_db()
-    story.body = f"Revised {payload}"
+    # The body's pictures, gallery and embeds: library fields and addresses carry the payload too.
+    picture = ImageFactory(alt_text=f"Alt {payload}", caption=f"Caption {payload}", credit=f"Credit {payload}")
+    expired = ImageFactory(alt_text=f"Old {payload}", licence_expires=timezone.localdate() - timedelta(days=1))
+    story.body = (
+        f'Revised {payload}\n\n![](image:{picture.pk})\n\n![{payload}](image:{picture.pk} "{payload}")\n\n'
+        f"![](image:{expired.pk})\n\n::: gallery\n![](image:{picture.pk})\n![{payload}](image:{picture.pk})\n"
+        f"{payload}\n:::\n\nhttps://www.youtube.com/watch?v={payload}\n\nhttps://x.com/{payload}/status/1\n\n"
+        f'https://www.youtube.com/watch?v=dQw4w9WgXcQ&x={payload}\n\n<p data-embed="{payload}">{payload}</p>\n\n'
+        f'<figure data-picture="{picture.pk}" data-alt="{payload}" data-caption="{payload}"></figure>'
+    )
     story.save()
     revisions.record_revision(story, editor)
     workflow.add_correction(story, editor, kind="correction", note=f"Correction {payload}")
@@ -144,6 +154,8 @@ def test_public_pages_render_every_payload_inert(client, hostile):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert_html(url, response.content.decode())
+    story_page = client.get(story.get_absolute_url()).content.decode()
+    assert '<figure class="body-figure">' in story_page and 'class="gallery"' in story_page  # really tried
     feeds = ["/feeds/rss/", "/feeds/atom/", "/feeds/sections/world/rss/", "/feeds/authors/hostile-writer/atom/",
              f"/feeds/tags/{tag_slug}/rss/", "/sitemap.xml", "/sitemaps/stories.xml", "/sitemaps/tags.xml",
              "/sitemaps/authors.xml", "/news-sitemap.xml"]  # fmt: skip
@@ -169,6 +181,8 @@ def test_admin_pages_render_every_payload_inert(client, hostile, editor, journal
         "/admin/articles/source/",
         "/admin/authors/author/",
         "/admin/taggit/tag/",
+        "/admin/media_library/image/",
+        *(f"/admin/media_library/image/{pk}/change/" for pk in story.body_pictures.values_list("image_id", flat=True)),
     ]
     for url in pages:
         response = client.get(url)

@@ -1,0 +1,88 @@
+"""The back office and the pictures in stories' bodies: a picture's page lists the stories using it,
+a picture in use cannot be deleted, and stories showing a picture readers no longer see are flagged."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from media_library.models import Image
+from tests.factories import ArticleFactory, ImageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def yesterday() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=1)
+
+
+def test_a_pictures_page_lists_the_stories_using_it_as_lead_and_in_the_body(editor_client, world):
+    image = ImageFactory()
+    lead = ArticleFactory(section=world, title="Lead story", lead_picture=image)
+    body = ArticleFactory(section=world, title="Body story", body=f"![](image:{image.pk})")
+    ArticleFactory(section=world, title="Unrelated story")
+
+    page = editor_client.get(f"/admin/media_library/image/{image.pk}/change/").content.decode()
+
+    assert f'<a href="/admin/articles/article/{lead.pk}/change/">Lead story</a> (lead picture)' in page
+    assert f'<a href="/admin/articles/article/{body.pk}/change/">Body story</a> (in the body)' in page
+    assert "Unrelated story" not in page
+
+
+def test_an_unused_pictures_page_says_so(editor_client):
+    image = ImageFactory()
+    assert (
+        "No story uses this picture."
+        in editor_client.get(f"/admin/media_library/image/{image.pk}/change/").content.decode()
+    )
+
+
+def test_a_picture_in_a_body_cannot_be_deleted_and_the_admin_says_which_story_holds_it(editor_client, world):
+    image = ImageFactory()
+    ArticleFactory(section=world, title="Harbour story", body=f"Text.\n\n![](image:{image.pk})")
+
+    page = editor_client.get(f"/admin/media_library/image/{image.pk}/delete/").content.decode()
+    assert "would require deleting the following protected related objects" in page
+    assert "the body of the story “Harbour story”" in page
+
+    editor_client.post(f"/admin/media_library/image/{image.pk}/delete/", {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists()
+
+
+def test_once_no_body_uses_it_the_picture_can_be_deleted(editor_client, world):
+    image = ImageFactory()
+    story = ArticleFactory(section=world, body=f"![](image:{image.pk})")
+    story.body = "The picture is gone."
+    story.save()
+
+    editor_client.post(f"/admin/media_library/image/{image.pk}/delete/", {"post": "yes"})
+    assert not Image.objects.filter(pk=image.pk).exists()
+
+
+def test_the_story_list_flags_and_filters_stories_showing_an_expired_picture(editor_client, world):
+    expired = ImageFactory(licence_expires=yesterday())
+    ArticleFactory(section=world, title="Expired in the body", body=f"![](image:{expired.pk})")
+    ArticleFactory(section=world, title="Expired as lead", lead_picture=expired)
+    ArticleFactory(section=world, title="Fine story", body=f"![](image:{ImageFactory().pk})")
+
+    page = editor_client.get("/admin/articles/article/").content.decode()
+    assert page.count("⚠ Expired licence") == 2
+
+    filtered = editor_client.get("/admin/articles/article/?pictures=expired").content.decode()
+    assert "Expired in the body" in filtered and "Expired as lead" in filtered and "Fine story" not in filtered
+
+
+def test_the_story_form_warns_of_body_pictures_readers_do_not_see(editor_client, world):
+    expired = ImageFactory(alt_text="Lapsed harbour", licence_expires=yesterday())
+    story = ArticleFactory(section=world, body=f"![](image:{expired.pk})\n\n![](image:999999)")
+
+    page = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+
+    assert f"The picture “Lapsed harbour” (image:{expired.pk}) in the body has a licence that ran out" in page
+    assert "The body names picture 999999, which is not in the library" in page
