@@ -4,7 +4,6 @@ reader sees the figure with its caption and credit, and the embed asks before an
 
 No request leaves the machine: every address but the live server's is aborted, and recorded."""
 
-import importlib.util
 import re
 
 import pytest
@@ -20,15 +19,7 @@ from tests.browser.test_media_library import jpeg
 from tests.factories import ArticleFactory, ImageFactory, image_file
 from tests.helpers.browser import axe_report, log_in
 
-# The readers' side of figures, galleries and embeds is built on the `body` branch (articles/body_media.py).
-# Until it is merged these tests are expected to fail, and say why; strict, so that once it is merged a pass
-# is noticed and this mark removed.
-WAITS_FOR_BODY = pytest.mark.xfail(
-    importlib.util.find_spec("articles.body_media") is None,
-    reason="waits for the `body` branch: figures, galleries and embeds rendered for readers (articles/body_media.py)",
-    strict=True,
-)
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), WAITS_FOR_BODY]  # a real browser
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 # Everything YouTube's frame (and its player) would ask for, whatever the exact host.
