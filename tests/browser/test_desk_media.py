@@ -5,40 +5,26 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from articles.models import Article
 from media_library import chooser
 from media_library.models import Image
 from tests.browser.test_media_library import jpeg
-from tests.factories import ArticleFactory, ImageFactory, image_file
-from tests.helpers.browser import axe_report, log_in
+from tests.factories import ImageFactory, image_file
+from tests.helpers.browser import axe_report, log_in, put_cursor_after
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
 
 @pytest.fixture
-def served_media(settings):
-    settings.ROOT_URLCONF = "tests.browser.media_urls"
-
-
-@pytest.fixture
-def draft(journalist, world):
-    return ArticleFactory(
-        draft=True, title="Harbour reopens", body="First paragraph.\n\nSecond paragraph.", section=world,
-        authors=[journalist.author], created_by=journalist,
-    )  # fmt: skip
+def draft(draft):
+    """The journalist's draft, in two paragraphs to put pictures between."""
+    Article.objects.filter(pk=draft.pk).update(body="First paragraph.\n\nSecond paragraph.")
+    return draft
 
 
 def open_draft(page, base: str, story) -> None:
     page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
     expect(page.locator(".desk-toolbar")).to_be_visible()
-
-
-def put_cursor_after(page, text: str) -> None:
-    """The body's cursor right after ``text``, as a click there would put it."""
-    page.get_by_label("Body").evaluate(
-        "(body, text) => { const at = body.value.indexOf(text) + text.length; body.focus();"
-        " body.setSelectionRange(at, at); }",
-        text,
-    )
 
 
 def test_picture_searches_the_library_and_inserts_a_figure_as_its_own_paragraph(

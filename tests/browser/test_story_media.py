@@ -17,18 +17,13 @@ from articles.models import Article
 from media_library.models import Image
 from tests.browser.test_media_library import jpeg
 from tests.factories import ArticleFactory, ImageFactory, image_file
-from tests.helpers.browser import axe_report, log_in
+from tests.helpers.browser import axe_report, log_in, put_cursor_after
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 # Everything YouTube's frame (and its player) would ask for, whatever the exact host.
 PROVIDER = re.compile(r"^https?://([^/]*\.)?(youtube(-nocookie)?\.com|youtu\.be|ytimg\.com|googlevideo\.com)[:/]")
-
-
-@pytest.fixture
-def served_media(settings):
-    settings.ROOT_URLCONF = "tests.browser.media_urls"
 
 
 def outside_requests(page, base: str) -> list[str]:
@@ -42,14 +37,6 @@ def outside_requests(page, base: str) -> list[str]:
 
     page.context.route(lambda url: not local.match(url) and not url.startswith(("data:", "blob:")), refuse)
     return outside
-
-
-def put_cursor_after(page, text: str) -> None:
-    page.get_by_label("Body").evaluate(
-        "(body, text) => { const at = body.value.indexOf(text) + text.length; body.focus();"
-        " body.setSelectionRange(at, at); }",
-        text,
-    )
 
 
 def test_a_figure_and_an_embed_go_from_the_desk_to_the_reader(
