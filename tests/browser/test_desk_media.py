@@ -186,6 +186,13 @@ def test_axe_finds_no_violations_in_the_story_form_with_the_chooser_open(
         violations = Axe().run(page).response["violations"]
         assert not violations, f"chooser at {viewport['width']}px:\n{axe_report(violations)}"
         page.keyboard.press("Escape")
+        page.get_by_role("button", name="Gallery").click()  # pressed and unpressed choices
+        gallery = page.get_by_role("dialog", name="Choose pictures for a gallery")
+        gallery.get_by_role("button", name="The morning ferry").click()
+        expect(gallery.get_by_role("button", name="The morning ferry")).to_have_attribute("aria-pressed", "true")
+        violations = Axe().run(page).response["violations"]
+        assert not violations, f"gallery chooser at {viewport['width']}px:\n{axe_report(violations)}"
+        page.keyboard.press("Escape")
         page.get_by_role("button", name="Embed").click()
         violations = Axe().run(page).response["violations"]
         assert not violations, f"embed dialog at {viewport['width']}px:\n{axe_report(violations)}"
