@@ -96,9 +96,10 @@ def render_body(body_html: str, *, on: datetime.date | None = None) -> BodyMedia
         image = usable.get(marker.image_id) if marker else None
         if image is None:
             return ""
-        if image not in result.pictures:
+        shown = figure_html(image, alt=marker.alt, caption=marker.caption, sizes=sizes)
+        if shown and image not in result.pictures:
             result.pictures.append(image)
-        return figure_html(image, alt=marker.alt, caption=marker.caption, sizes=sizes)
+        return shown
 
     def replace(match: re.Match) -> str:
         if match["gallery"] is not None:

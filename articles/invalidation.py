@@ -25,6 +25,7 @@ nothing when saved but brings the generation's ``next_change_at`` forward
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from taggit.models import Tag
@@ -101,12 +102,15 @@ def lead_image_ready(sender, field_name: str, name: str, **kwargs) -> None:
 
 
 def lead_picture_changed(sender, instance: Image, **kwargs) -> None:
-    if Article.objects.published().filter(lead_picture=instance).exists():
+    # As lead picture or in the body (``BodyPicture``): readers see its caption, credit and licence either way.
+    shown = Q(lead_picture=instance) | Q(body_pictures__image=instance)
+    if Article.objects.published().filter(shown).exists():
         content_changed()
 
 
 def lead_picture_ready(sender, field_name: str, name: str, **kwargs) -> None:
-    if Article.objects.published().filter(lead_picture__file=name).exists():
+    shown = Q(lead_picture__file=name) | Q(body_pictures__image__file=name)
+    if Article.objects.published().filter(shown).exists():
         content_changed()
 
 

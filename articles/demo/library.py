@@ -43,9 +43,16 @@ def library_picture(motif: str, section: str, caption: str) -> Image:
 
 
 def after_paragraph(body: str, number: int, block: str) -> str:
-    """``body`` with ``block`` after its ``number``-th paragraph (at the end if it has fewer)."""
-    paragraphs = body.split("\n\n")
-    return "\n\n".join([*paragraphs[:number], block, *paragraphs[number:]])
+    """``body`` with ``block`` after its ``number``-th paragraph of text (headings, quotes and lists are not
+    counted); at the end if it has fewer."""
+    blocks = body.split("\n\n")
+    seen = 0
+    for position, text in enumerate(blocks):
+        if text.strip() and not text.lstrip().startswith(("#", ">", "-", "*", "|", ":::")):
+            seen += 1
+            if seen == number:
+                return "\n\n".join([*blocks[: position + 1], block, *blocks[position + 1 :]])
+    return "\n\n".join([*blocks, block])
 
 
 def add_sample_figure(article: Article) -> None:

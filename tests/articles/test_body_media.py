@@ -97,7 +97,10 @@ def test_a_library_field_change_shows_without_saving_the_story_again(world):
 
 def test_a_gallery_block_becomes_a_list_of_figures_all_visible_without_script():
     first, second, third = ImageFactory.create_batch(3)
-    source = f'Intro.\n\n::: gallery\n![](image:{first.pk})\n![Own alt](image:{second.pk} "Second caption")\n\n![](image:{third.pk})\n:::\n\nAfter.'
+    source = (
+        f"Intro.\n\n::: gallery\n![](image:{first.pk})\n"
+        f'![Own alt](image:{second.pk} "Second caption")\n\n![](image:{third.pk})\n:::\n\nAfter.'
+    )
 
     body = rendered(source)
 

@@ -65,27 +65,24 @@ def test_rate_limited_per_person_with_a_clear_message(as_user, journalist, edito
     assert post(as_user(editor), "x").status_code == 200  # someone else's budget is their own
 
 
-def test_pictures_galleries_and_embeds_show_as_readers_get_them(as_user, journalist):
+def test_library_pictures_and_embeds_show_as_readers_get_them(as_user, journalist):
+    from tests.factories import ImageFactory
+
+    image = ImageFactory(caption="The fleet leaves.", credit="Jane Roe")
+    html = post(as_user(journalist), f"![](image:{image.pk})\n\nhttps://youtu.be/dQw4w9WgXcQ").json()["html"]
+    assert '<figure class="body-figure"><picture>' in html and '<span class="credit">Jane Roe</span>' in html
+    assert "Load content from YouTube" in html and "<iframe" not in html
+
+
+def test_galleries_show_as_readers_get_them_and_hidden_pictures_are_said(as_user, journalist):
     from articles.body_media import render_body
     from tests.factories import ImageFactory
 
-    first, second = ImageFactory(caption="The ferry.", credit="Ann Lee"), ImageFactory()
-    source = (
-        f"Opening.\n\n![](image:{first.pk})\n\n::: gallery\n![](image:{first.pk})\n![](image:{second.pk})\n:::\n\n"
-        "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
-    )
+    first, second = ImageFactory(), ImageFactory()
+    source = f"::: gallery\n![](image:{first.pk})\n![](image:{second.pk})\n:::\n\n![](image:999999)"
     answer = post(as_user(journalist), source).json()
     assert answer["html"] == render_body(render_markdown(source)).html  # the readers' rendering, not a copy
-    assert answer["html"].count('<figure class="body-figure">') == 3
-    assert "The ferry." in answer["html"] and "Ann Lee" in answer["html"]
-    assert 'class="gallery"' in answer["html"]
-    assert "Load content from YouTube" in answer["html"] and "<iframe" not in answer["html"]
-    assert answer["warnings"] == []
-
-
-def test_a_picture_readers_would_not_see_is_said(as_user, journalist):
-    answer = post(as_user(journalist), "![](image:999999)").json()
-    assert "<figure" not in answer["html"]
+    assert 'class="gallery"' in answer["html"] and answer["html"].count("<figure") == 2
     assert answer["warnings"] == [
         "The body names picture 999999, which is not in the library: readers see nothing there."
     ]

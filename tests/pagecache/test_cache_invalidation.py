@@ -232,3 +232,18 @@ def test_changing_a_visible_storys_library_picture_moves_the_generation(world):
     shown.caption = "A new caption readers see"
     shown.save()
     assert generation_number() > before
+
+
+def test_changing_a_picture_a_visible_storys_body_shows_moves_the_generation(world):
+    shown, unused = ImageFactory(), ImageFactory()
+    ArticleFactory(section=world, body=f"![](image:{shown.pk})")
+    ArticleFactory(section=world, body=f"![](image:{unused.pk})", draft=True)
+    before = generation_number()
+
+    unused.caption = "Nobody sees this one"
+    unused.save()
+    assert generation_number() == before
+
+    shown.licence_expires = timezone.localdate()
+    shown.save()
+    assert generation_number() > before

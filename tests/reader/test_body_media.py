@@ -30,7 +30,8 @@ def json_ld(html: str) -> dict:
 def test_readers_see_the_figure_the_gallery_and_the_embed(client, world):
     figure = ImageFactory(alt_text="Boats in the harbour", caption="The fleet leaves.", credit="Jane Roe / Reuters")
     first, second = ImageFactory.create_batch(2)
-    body = f"Intro.\n\n![](image:{figure.pk})\n\n::: gallery\n![](image:{first.pk})\n![](image:{second.pk})\n:::\n\n{YOUTUBE}"
+    gallery = f"::: gallery\n![](image:{first.pk})\n![](image:{second.pk})\n:::"
+    body = f"Intro.\n\n![](image:{figure.pk})\n\n{gallery}\n\n{YOUTUBE}"
     story = ArticleFactory(section=world, body=body)
 
     html = client.get(story.get_absolute_url()).content.decode()

@@ -14,7 +14,8 @@ and read ``git diff tests/reader/golden/`` before committing.
 
 Only what is truly random is normalised: the random part of stored upload names
 (``stories/2026/<random>.jpg``, from ``secrets.token_urlsafe``) is replaced by the owner's slug, so
-``stories/2026/<random>.jpg`` reads ``stories/2026/[story:<slug>].jpg``. Nothing else is touched:
+``stories/2026/<random>.jpg`` reads ``stories/2026/[story:<slug>].jpg`` (a library picture's, by its
+caption: ``[picture:<caption>]``). Nothing else is touched:
 times are frozen, settings that come from the environment are pinned here, and nothing on the
 pages depends on primary keys (which differ between SQLite and PostgreSQL and between runs).
 """
@@ -30,9 +31,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.utils.text import slugify
 
 from articles.models import Article, Byline, Correction, Section
 from authors.models import Author
+from media_library.models import Image
 
 GOLDEN = Path(os.environ.get("GOLDEN_DIR") or Path(__file__).with_name("golden"))
 NOW = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
@@ -127,6 +130,8 @@ def _normalise(content: bytes) -> bytes:
         content = content.replace(_stem(article.lead_image.name), f"[story:{article.slug}]".encode())
     for author in Author.objects.exclude(photo=""):
         content = content.replace(_stem(author.photo.name), f"[author:{author.slug}]".encode())
+    for picture in Image.objects.all():
+        content = content.replace(_stem(picture.file.name), f"[picture:{slugify(picture.caption)}]".encode())
     return content
 
 
