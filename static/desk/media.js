@@ -70,7 +70,8 @@ window.deskMedia = (() => {
 
     async function fetchFragment(url) {
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
-      if (!response.ok) throw new Error(String(response.status));
+      // A redirect is to the login page (the session ended): not a list of pictures.
+      if (!response.ok || response.redirected) throw new Error(String(response.status));
       // Rendered by Django's templates (everything escaped), from our own admin.
       const holder = element("template");
       holder.innerHTML = await response.text();
@@ -82,7 +83,7 @@ window.deskMedia = (() => {
       try {
         content.replaceChildren(await fetchFragment(url));
       } catch (error) {
-        status.textContent = "The library could not be reached just now. Try again in a moment.";
+        status.textContent = "The library could not be reached just now (still logged in?). Try again in a moment.";
         return;
       }
       status.textContent = "";
