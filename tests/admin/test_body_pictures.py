@@ -18,8 +18,10 @@ def editor_client(client, editor):
     return client
 
 
-def yesterday() -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=1)
+@pytest.fixture
+def expired(db):
+    """A library picture whose licence ran out yesterday."""
+    return ImageFactory(alt_text="Lapsed harbour", licence_expires=timezone.localdate() - datetime.timedelta(days=1))
 
 
 def test_a_pictures_page_lists_the_stories_using_it_as_lead_and_in_the_body(editor_client, world):
@@ -65,8 +67,7 @@ def test_once_no_body_uses_it_the_picture_can_be_deleted(editor_client, world):
     assert not Image.objects.filter(pk=image.pk).exists()
 
 
-def test_the_story_list_flags_and_filters_stories_showing_an_expired_picture(editor_client, world):
-    expired = ImageFactory(licence_expires=yesterday())
+def test_the_story_list_flags_and_filters_stories_showing_an_expired_picture(editor_client, world, expired):
     ArticleFactory(section=world, title="Expired in the body", body=f"![](image:{expired.pk})")
     ArticleFactory(section=world, title="Expired as lead", lead_picture=expired)
     ArticleFactory(section=world, title="Fine story", body=f"![](image:{ImageFactory().pk})")
@@ -78,8 +79,7 @@ def test_the_story_list_flags_and_filters_stories_showing_an_expired_picture(edi
     assert "Expired in the body" in filtered and "Expired as lead" in filtered and "Fine story" not in filtered
 
 
-def test_the_story_form_warns_of_body_pictures_readers_do_not_see(editor_client, world):
-    expired = ImageFactory(alt_text="Lapsed harbour", licence_expires=yesterday())
+def test_the_story_form_warns_of_body_pictures_readers_do_not_see(editor_client, world, expired):
     story = ArticleFactory(section=world, body=f"![](image:{expired.pk})\n\n![](image:999999)")
 
     page = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
