@@ -57,9 +57,9 @@ def providers() -> tuple[Provider, ...]:
     """The configured providers, compiled once per configuration."""
     configuration = settings.EMBED_PROVIDERS
     key = repr(configuration)
-    if key not in _compiled:
-        _compiled.clear()
-        _compiled[key] = tuple(
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = tuple(
             Provider(
                 key=name,
                 name=rule["name"],
@@ -72,7 +72,10 @@ def providers() -> tuple[Provider, ...]:
             )
             for name, rule in configuration.items()
         )
-    return _compiled[key]
+        if len(_compiled) > 8:  # only tests change the setting; never let that grow
+            _compiled.clear()
+        _compiled[key] = compiled
+    return compiled
 
 
 def find_embed(url: str) -> Embed | None:

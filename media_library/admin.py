@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from . import chooser, uploads
+from . import chooser, uploads, usage
 from .filters import LicenceStateFilter, OrientationFilter
 from .forms import ImageForm
 from .models import Image
@@ -114,25 +114,42 @@ class ImageAdmin(admin.ModelAdmin):
             return "—"
         return f"{image.width} × {image.height} ({image.get_orientation_display()})"
 
+    def changeform_view(self, request: HttpRequest, *args, **kwargs):
+        token = usage.viewer.set(request.user)  # for ``used_in_stories``: who may see which story
+        try:
+            response = super().changeform_view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # now, while the viewer is known (a TemplateResponse renders later)
+            return response
+        finally:
+            usage.viewer.reset(token)
+
     @admin.display(description="Stories")
     def used_in_stories(self, image: Image | None) -> str:
         """The stories showing the picture, as lead picture or in the body (reverse relations of
-        ``articles``, which sits above this app): while there are any, the picture cannot be deleted."""
+        ``articles``, which sits above this app): while there are any, the picture cannot be deleted.
+        Only those the viewer may open are named (``usage``); the others are counted."""
         if image is None or not image.pk:
             return "—"
-        uses = [(*story, "lead picture") for story in image.lead_of.order_by("-pk").values_list("pk", "title")]
-        uses += [
-            (*story, "in the body")
-            for story in image.body_of.order_by("-article_id").values_list("article_id", "article__title")
-        ]
-        if not uses:
+        stories = image.lead_of.model._default_manager
+        uses = {
+            "lead picture": image.lead_of.all(),
+            "in the body": stories.filter(pk__in=image.body_of.values("article_id")),
+        }
+        named, total = [], 0
+        for where, found in uses.items():
+            total += found.count()
+            named += [(*story, where) for story in usage.visible(found).order_by("-pk").values_list("pk", "title")]
+        if not total:
             return "No story uses this picture."
         items = format_html_join(
             "",
             '<li><a href="{}">{}</a> ({})</li>',
-            ((reverse("admin:articles_article_change", args=[pk]), title, where) for pk, title, where in uses),
+            ((reverse("admin:articles_article_change", args=[pk]), title, where) for pk, title, where in named),
         )
-        return format_html('<ul class="used-in">{}</ul><p class="help">{}</p>', items, USED_HELP)
+        others = total - len(named)
+        more = format_html("<li>{} more you cannot open</li>", others) if others else ""
+        return format_html('<ul class="used-in">{}{}</ul><p class="help">{}</p>', items, more, USED_HELP)
 
     @admin.display(description="Crops for search engines and social cards")
     def crop_previews(self, image: Image | None) -> str:

@@ -86,3 +86,15 @@ def test_the_story_form_warns_of_body_pictures_readers_do_not_see(editor_client,
 
     assert f"The picture “Lapsed harbour” (image:{expired.pk}) in the body has a licence that ran out" in page
     assert "The body names picture 999999, which is not in the library" in page
+
+
+def test_a_journalist_is_not_shown_the_headline_of_anothers_draft_using_the_picture(client, world, journalist):
+    image = ImageFactory()
+    ArticleFactory(section=world, title="Someone else's secret draft", body=f"![](image:{image.pk})", draft=True)
+    ArticleFactory(section=world, title="A published story", lead_picture=image)
+    client.force_login(journalist)
+
+    page = client.get(f"/admin/media_library/image/{image.pk}/change/").content.decode()
+
+    assert "A published story" in page and "secret draft" not in page
+    assert "<li>1 more you cannot open</li>" in page
