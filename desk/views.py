@@ -15,7 +15,7 @@ from django.utils.formats import time_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from articles.body_media import render_body
+from articles.body_media import picture_warnings, render_body
 from articles.models import Article
 from articles.rendering import render_markdown
 
@@ -66,7 +66,7 @@ def _autosave_json(autosave: Autosave | None, story: Article | None = None) -> d
 @never_cache
 @require_POST
 def preview(request: HttpRequest) -> JsonResponse:
-    """The body rendered exactly as readers will get it, with its counts."""
+    """The body rendered exactly as readers will get it, with its counts and its pictures' warnings."""
     permissions.require_writer(request)
     if not throttle.allow(
         "preview", request.user.pk, limit=settings.DESK_PREVIEW_LIMIT, window=settings.DESK_PREVIEW_WINDOW_SECONDS
@@ -78,10 +78,13 @@ def preview(request: HttpRequest) -> JsonResponse:
         return _error(str(error), 400)
     if not isinstance(body, str):
         return _error("“body” must be text.", 400)
+    stored = render_markdown(body)
     return JsonResponse(
         {
-            # With its library pictures, galleries and embeds as readers get them (one query for the pictures).
-            "html": render_body(render_markdown(body)).html,
+            # Figures, galleries and embeds as readers get them (an embed stays its notice and link: the
+            # admin loads no provider's frame), and what is wrong with the pictures the body names.
+            "html": render_body(stored).html,
+            "warnings": picture_warnings(stored),
             "words": len(body.split()),
             "characters": len(body),
             # The reader page's own rule, from the model, never restated here.

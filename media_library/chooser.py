@@ -1,7 +1,9 @@
 """The chooser: finding a picture in the library to put in a story, as JSON and as a small HTML fragment.
 
-The story form opens the fragment in a dialog (next round: lead image, figures, galleries) and asks the JSON
-for further pages and searches. Only pictures that may be shown are offered: an expired licence is not.
+The writing desk's Picture and Gallery buttons (``static/desk/media.js``) open the fragment in a dialog and
+fetch it again for searches and further pages; the fragment also holds a small form that sends one new
+picture to the batch upload's endpoint (``uploads.upload_file``), for those who may add pictures. Only
+pictures that may be shown are offered: an expired licence is not.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .models import Image
+from .models import Image, Licence
 
 PAGE_SIZE = 24
 
@@ -51,10 +53,14 @@ def chooser_search(request: HttpRequest, model_admin) -> JsonResponse:
 
 
 def chooser_fragment(request: HttpRequest, model_admin) -> TemplateResponse:
-    """The dialog's content: a search form and the first page of pictures, each a button that chooses it."""
+    """The dialog's content: a search form, one page of pictures (each a button that chooses it) and, for
+    those who may add pictures, a form to upload one."""
     words, page = _page(request, model_admin)
-    return TemplateResponse(
-        request,
-        "admin/media_library/image/chooser.html",
-        {"query": words, "page": page, "pictures": [describe(image) for image in page]},
-    )
+    context = {"query": words, "page": page, "pictures": [describe(image) for image in page]}
+    if model_admin.has_add_permission(request):
+        context["upload"] = {
+            "endpoint": reverse("admin:media_library_image_upload_file"),
+            "page": reverse("admin:media_library_image_upload"),
+            "licences": Licence.choices,
+        }
+    return TemplateResponse(request, "admin/media_library/image/chooser.html", context)

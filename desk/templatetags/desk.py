@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
+from articles import embeds
 from articles.models import Article
 
 from .. import permissions
@@ -25,6 +26,11 @@ def desk_config(context: template.Context, story: Article | None) -> SafeString:
         # The script appends "<token>/autosave/" for a new story's form (its own, or one it saved).
         "new_autosave_base": reverse("desk:latest_new_story_autosave").removesuffix("autosave/"),
     }
+    if request.user.has_perm("media_library.view_image"):
+        # The Picture, Gallery and Embed buttons (static/desk/media.js): the library's chooser, and the
+        # providers whose addresses become embeds, named in the Embed dialog.
+        config["chooser_url"] = reverse("admin:media_library_image_chooser")
+        config["embed_providers"] = [provider.name for provider in embeds.providers()]
     if story is not None and context.get("has_change_permission"):
         config["story"] = story.pk
         config["autosave_url"] = reverse("desk:story_autosave", args=[story.pk])

@@ -168,6 +168,19 @@
   linkDialog.querySelector("[data-cancel]").addEventListener("click", () => linkDialog.close());
   linkDialog.addEventListener("close", () => body.focus());
 
+  function insertBlock(block, [, end]) {
+    // A block of its own (figure, gallery, embed): blank lines around it, at the end of what was selected
+    // (selected words are kept), so that it is a paragraph alone whatever the cursor was in.
+    const before = body.value.slice(0, end);
+    const after = body.value.slice(end);
+    const lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    const trail = !after || after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+    body.focus();
+    body.setSelectionRange(end, end);
+    const text = lead + block + trail;
+    replaceSelection(text, text.length, text.length);
+  }
+
   const FORMATS = [
     { label: "Subheading", apply: () => prefixLines("## ") },
     { label: "Bold", keys: "b", apply: () => wrapSelection("**", "bold text") },
@@ -176,6 +189,11 @@
     { label: "Quote", apply: () => prefixLines("> ") },
     { label: "List", apply: () => prefixLines("- ") },
   ];
+  // Picture, Gallery and Embed (static/desk/media.js), for those who may use the media library.
+  if (window.deskMedia && config.chooser_url) {
+    const cursor = () => [body.selectionStart, body.selectionEnd];
+    FORMATS.push(...window.deskMedia.formats(config, { insertBlock, cursor }));
+  }
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
   const toolbar = element("div", { class: "desk-toolbar", role: "toolbar", "aria-label": "Formatting", "aria-controls": body.id });
   for (const format of FORMATS) {
@@ -259,7 +277,8 @@
         if (response.status === 429) schedulePreview(3000);
         return;
       }
-      previewStatus.textContent = "";
+      // A picture the body names that readers will not see (deleted, licence run out) is said here.
+      previewStatus.textContent = (answer.warnings || []).join(" ");
       previewBody.innerHTML = answer.html; // sanitized by the server exactly as for readers
       readingTime.textContent = `${answer.reading_minutes} min read`;
       if (searchPreview || socialPreview) updateSharingPreviews(); // without a standfirst, the body describes it

@@ -57,3 +57,9 @@ def page(browser):
     yield page
     context.close()
     time.sleep(LEAVING_SECONDS)
+
+
+@pytest.fixture
+def served_media(settings):
+    """Uploaded pictures served by the live server (DEBUG is off in tests, so Django serves no media)."""
+    settings.ROOT_URLCONF = "tests.browser.media_urls"

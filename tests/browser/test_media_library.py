@@ -20,11 +20,6 @@ def jpeg(name: str, size: tuple[int, int], colour: tuple[int, int, int]) -> dict
     return {"name": name, "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
-@pytest.fixture
-def served_media(settings):
-    settings.ROOT_URLCONF = "tests.browser.media_urls"
-
-
 def test_a_journalist_uploads_two_pictures_sets_a_focal_point_and_sees_thumbnails(
     live_server, page, journalist, served_media
 ):

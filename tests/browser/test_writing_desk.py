@@ -230,6 +230,9 @@ def test_toolbar_and_shortcuts_write_the_markdown_the_body_supports(live_server,
     page.keyboard.press("Shift+Tab")
     expect(toolbar.get_by_role("button", name="Subheading")).to_be_focused()
     page.keyboard.press("End")
+    expect(toolbar.get_by_role("button", name="Embed")).to_be_focused()  # after Picture and Gallery
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
     expect(toolbar.get_by_role("button", name="List")).to_be_focused()
     page.keyboard.press("Enter")
     select_in_body(page, "alliance")

@@ -72,3 +72,17 @@ def test_library_pictures_and_embeds_show_as_readers_get_them(as_user, journalis
     html = post(as_user(journalist), f"![](image:{image.pk})\n\nhttps://youtu.be/dQw4w9WgXcQ").json()["html"]
     assert '<figure class="body-figure"><picture>' in html and '<span class="credit">Jane Roe</span>' in html
     assert "Load content from YouTube" in html and "<iframe" not in html
+
+
+def test_galleries_show_as_readers_get_them_and_hidden_pictures_are_said(as_user, journalist):
+    from articles.body_media import render_body
+    from tests.factories import ImageFactory
+
+    first, second = ImageFactory(), ImageFactory()
+    source = f"::: gallery\n![](image:{first.pk})\n![](image:{second.pk})\n:::\n\n![](image:999999)"
+    answer = post(as_user(journalist), source).json()
+    assert answer["html"] == render_body(render_markdown(source)).html  # the readers' rendering, not a copy
+    assert 'class="gallery"' in answer["html"] and answer["html"].count("<figure") == 2
+    assert answer["warnings"] == [
+        "The body names picture 999999, which is not in the library: readers see nothing there."
+    ]

@@ -1,4 +1,5 @@
-"""What the browser tests share: logging in through the admin's form, and reading axe-core's findings."""
+"""What the browser tests share: logging in through the admin's form, placing the story body's cursor, and
+reading axe-core's findings."""
 
 PASSWORD = "correct horse battery staple"
 
@@ -10,6 +11,15 @@ def log_in(page, base_url: str, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base_url}/admin/")
+
+
+def put_cursor_after(page, text: str) -> None:
+    """The story body's cursor right after ``text``, as a click there would put it."""
+    page.get_by_label("Body").evaluate(
+        "(body, text) => { const at = body.value.indexOf(text) + text.length; body.focus();"
+        " body.setSelectionRange(at, at); }",
+        text,
+    )
 
 
 def axe_report(violations: list[dict]) -> str:

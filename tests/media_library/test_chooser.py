@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,3 +89,21 @@ def test_the_fragment_links_the_next_page_by_its_full_address(client, journalist
     page = client.get(reverse(FRAGMENT), {"q": "harbour"}).content.decode()
     # The fragment is shown inside the story form: a relative link would point at the story.
     assert f'href="{reverse(FRAGMENT)}?q=harbour&amp;page=2"' in page
+
+
+def test_the_fragment_offers_an_upload_form_to_those_who_may_add_pictures(newsroom_client):
+    page = newsroom_client.get(reverse(FRAGMENT)).content.decode()
+    # It posts to the batch upload's endpoint, with the fields it needs and the token it checks.
+    assert f'action="{reverse("admin:media_library_image_upload_file")}"' in page
+    for name in ("file", "alt_text", "caption", "credit", "licence", "csrfmiddlewaretoken"):
+        assert f'name="{name}"' in page
+    assert f'href="{reverse("admin:media_library_image_upload")}" target="_blank"' in page
+
+
+def test_the_fragment_offers_no_upload_form_to_those_who_may_only_choose(client):
+    viewer = staff_user("chooser", None)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_image"))
+    client.force_login(viewer)
+    response = client.get(reverse(FRAGMENT))
+    assert response.status_code == 200
+    assert "media-chooser-upload" not in response.content.decode()
