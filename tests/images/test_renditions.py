@@ -12,7 +12,6 @@ from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 from articles.models import Article
 from images import renditions
 from images.renditions import WIDTHS, ensure_renditions, sizes
-from images.uploads import clean_upload
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -140,16 +139,6 @@ def test_no_metadata_survives_in_the_original_or_any_rendition(world, committed)
             data = file.read()
         for secret in (b"Secret Lane", b"PhoneMaker", b"Pocket 12", b"xmpmeta", b"ICC_PROFILE"):
             assert secret not in data, (name, secret)
-
-
-def test_a_clean_upload_is_stored_byte_for_byte(world, committed):
-    upload = image_file(size=(300, 200))
-    original_bytes = upload.read()
-    upload.seek(0)
-    assert clean_upload(upload) is None
-    story = story_with(upload, committed, section=world)
-    with default_storage.open(story.lead_image.name, "rb") as file:
-        assert file.read() == original_bytes
 
 
 def test_a_cleaned_jpeg_keeps_its_quality(world, committed):
