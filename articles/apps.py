@@ -17,7 +17,6 @@ class ArticlesConfig(AppConfig):
 
         register_converters()  # before any URLconf is loaded
         connect_receivers()  # which story changes move the page cache's content generation
-        manage_image_field(Article, "lead_image")
         manage_image_field(Article, "social_image")  # stripped of its metadata like any upload
         # After this app's permissions are created on every migrate or flush.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="articles.sync_roles")

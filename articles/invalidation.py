@@ -95,18 +95,17 @@ def story_sources_changed(sender, instance, action: str, reverse: bool, pk_set=N
         content_changed()
 
 
-def lead_image_ready(sender, field_name: str, name: str, **kwargs) -> None:
-    if field_name == "lead_image" and Article.objects.published().filter(lead_image=name).exists():
+def picture_changed(sender, instance: Image, **kwargs) -> None:
+    """A library picture readers see changed: a published story's lead picture, or an author's photo (every
+    author has a public page)."""
+    if Article.objects.published().filter(lead_picture=instance).exists() or instance.portrait_of.exists():
         content_changed()
 
 
-def lead_picture_changed(sender, instance: Image, **kwargs) -> None:
-    if Article.objects.published().filter(lead_picture=instance).exists():
-        content_changed()
-
-
-def lead_picture_ready(sender, field_name: str, name: str, **kwargs) -> None:
-    if Article.objects.published().filter(lead_picture__file=name).exists():
+def picture_ready(sender, field_name: str, name: str, **kwargs) -> None:
+    """A worker made a library picture's renditions: pages rendered meanwhile showed the original."""
+    shown = Article.objects.published().filter(lead_picture__file=name).exists()
+    if shown or Author.objects.filter(photo__file=name).exists():
         content_changed()
 
 
@@ -128,7 +127,6 @@ def connect_receivers() -> None:
         connect(post_save, label_changed, model)
         connect(post_delete, label_changed, model)
     connect(m2m_changed, story_sources_changed, Article.sources.through)
-    connect(renditions_made, lead_image_ready, Article)
-    connect(post_save, lead_picture_changed, Image)
-    connect(renditions_made, lead_picture_ready, Image)
+    connect(post_save, picture_changed, Image)
+    connect(renditions_made, picture_ready, Image)
     register_schedule(Article.objects.next_visibility_change)

@@ -75,8 +75,8 @@ def profile_page(author: Author, request: HttpRequest) -> dict:
         about["jobTitle"] = author.role
     if author.bio:
         about["description"] = author.bio
-    if author.photo:
-        about["image"] = request.build_absolute_uri(author.photo.url)
+    if author.portrait:
+        about["image"] = request.build_absolute_uri(author.portrait.file.url)
     if author.links:
         about["sameAs"] = [url for _, url in author.links]
     about["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}

@@ -9,10 +9,12 @@ class AuthorAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "role", "user", "is_active"]
     list_filter = ["is_active"]
-    list_select_related = ["user"]
+    list_select_related = ["user", "photo"]
     search_fields = ["name", "role", "email"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    # The photo is chosen from the media library, as a story's lead picture is: type words of its alt text,
+    # caption, credit or tags.
+    autocomplete_fields = ["user", "photo"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "role", "bio", "photo", "is_active"]}),
         (

@@ -125,10 +125,9 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         (
             "Lead image",
             {
-                "fields": ["lead_picture", "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"],
+                "fields": ["lead_picture"],
                 "description": "Choose the lead picture from the media library (type words of its alt text, "
-                "caption, credit or tags); its alt text, caption and credit go with it. The upload fields below "
-                "are the story's former own image, shown only while no library picture is chosen.",
+                "caption, credit or tags); its alt text, caption and credit go with it.",
             },
         ),
         (
