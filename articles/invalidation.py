@@ -29,6 +29,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 from taggit.models import Tag
 
+from authors.models import Author
 from images.lifecycle import renditions_made
 from media_library.models import Image
 from pagecache.generation import changes_are_public, content_changed, note_go_live, register_schedule

@@ -358,8 +358,9 @@ class Article(models.Model):
     # What a story card in a list needs (see for_listing()).
     CARD_FIELDS = (
         "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "status", "published_at",
-        "embargo_until", "created_at", "revised_at", "featured", "lead_picture__file", "lead_picture__width", "lead_picture__height", "lead_picture__alt_text", "lead_picture__caption",
-        "lead_picture__credit", "lead_picture__licence_expires",
+        "embargo_until", "created_at", "revised_at", "featured", "lead_picture__file", "lead_picture__width",
+        "lead_picture__height", "lead_picture__alt_text", "lead_picture__caption", "lead_picture__credit",
+        "lead_picture__licence_expires",
     )  # fmt: skip
 
     # Fields whose change after publication is news to readers ("Updated …").

@@ -126,7 +126,7 @@ def test_removing_the_own_fields_reverses_without_loss(transactional_db):
         )
         assert stories[bare.pk].lead_image.name == ""
 
-        apps = migrate(AFTER + [("articles", "0014_remove_own_lead_images")])  # and forwards again: the same picture
+        apps = migrate([*AFTER, ("articles", "0014_remove_own_lead_images")])  # and forwards again: the same picture
         assert apps.get_model("articles", "Article").objects.get(pk=led.pk).lead_picture_id == picture.pk
         assert apps.get_model("media_library", "Image").objects.count() == 1
     finally:
