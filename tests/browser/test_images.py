@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
@@ -16,7 +16,7 @@ IMAGES = """() => [...document.images].map(img => ({
 def newsroom_with_images(settings):
     settings.ROOT_URLCONF = "tests.browser.media_urls"
     world = SectionFactory(name="World", slug="world")
-    author = AuthorFactory(slug="lena", bio="Writes.", photo=image_file(size=(600, 600)))
+    author = AuthorFactory(slug="lena", bio="Writes.", photo=ImageFactory(file=image_file(size=(600, 600))))
     # Saved outside a transaction: renditions are made as each save commits.
     top = ArticleFactory(
         title="Top story", section=world, featured=True, authors=[author],

@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext, isolate_apps
 from articles.demo import SAMPLE_STORY
 from articles.models import Article, Revision, Section
 from operations import backup
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, SourceFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -376,7 +376,7 @@ def test_a_restore_builds_the_search_vectors_an_archive_lacks(world, tmp_path):
 def archive(world, tmp_path) -> Path:
     """A backup of a small newsroom with pictures, and the newsroom emptied, ready to restore it."""
     ArticleFactory(section=world, lead_image=image_file("harbour.jpg"), lead_image_alt="Cranes", tags=["Ports"])
-    AuthorFactory(photo=image_file("face.png", image_format="PNG"))
+    AuthorFactory(photo=ImageFactory(file=image_file("face.png", image_format="PNG")))
     a_newsroom_of(3, world)
     path = tmp_path / "backup.tar.gz"
     backup.create_backup(path)

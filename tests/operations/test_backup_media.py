@@ -15,7 +15,7 @@ from django.db import connection
 from articles.models import Article
 from authors.models import Author
 from images import renditions
-from tests.factories import AuthorFactory, image_file
+from tests.factories import AuthorFactory, ImageFactory, image_file
 from tests.helpers.images import story_with
 from tests.helpers.object_storage import use_bucket
 from tests.helpers.servers import free_port
@@ -28,7 +28,7 @@ def archive(media_storage, world, committed, tmp_path):
     """A backup of a newsroom with pictures and their renditions, then the newsroom and its media emptied."""
     story_with(image_file("harbour.jpg", size=(700, 500)), committed, section=world)
     with committed():
-        AuthorFactory(photo=image_file("face.png", image_format="PNG"))
+        AuthorFactory(photo=ImageFactory(file=image_file("face.png", image_format="PNG")))
     media = media_storage.files()
     path = tmp_path / "backup.tar.gz"
     out = StringIO()

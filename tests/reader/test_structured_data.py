@@ -12,7 +12,7 @@ from django.conf import settings
 from PIL import Image
 
 from articles.structured_data import LOGO, LOGO_SIZE
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_author_page_has_profile_page_json_ld(client, world):
         bio="Writes about markets.",
         website="https://amara.example/",
         x_handle="amara",
-        photo=image_file(),
+        photo=ImageFactory(file=image_file()),
     )
     ArticleFactory(section=world, authors=[author])
     (data,) = head(client, "/authors/amara-okafor/").json_ld
@@ -223,7 +223,7 @@ def test_author_page_has_profile_page_json_ld(client, world):
     assert person["url"] == "http://testserver/authors/amara-okafor/"
     assert person["jobTitle"] == "Business editor"
     assert person["description"] == "Writes about markets."
-    assert person["image"] == f"http://testserver{author.photo.url}"
+    assert person["image"] == f"http://testserver{author.photo.file.url}"
     assert person["sameAs"] == ["https://amara.example/", "https://x.com/amara"]
     assert person["worksFor"] == {"@type": "Organization", "name": "Buna Times", "url": "http://testserver/"}
 
