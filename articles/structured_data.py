@@ -42,10 +42,8 @@ def news_article(article: Article, request: HttpRequest) -> dict:
     # picture as its focal-point crops (16:9, 4:3, 1:1), which search engines pick from by shape.
     lead = article.lead
     images = [image_object(article.sharing_image, request)] if article.social_image else []
-    if lead and lead.picture is not None:
+    if lead:
         images += lead.picture.image_objects(request.build_absolute_uri)
-    elif lead:
-        images.append(image_object(lead, request))
     if images:
         data["image"] = images
     corrections = article.corrections_shown
