@@ -73,8 +73,6 @@ def profile_page(author: Author, request: HttpRequest) -> dict:
         about["jobTitle"] = author.role
     if author.bio:
         about["description"] = author.bio
-    if author.portrait:
-        about["image"] = request.build_absolute_uri(author.portrait.file.url)
     if author.links:
         about["sameAs"] = [url for _, url in author.links]
     about["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}
@@ -89,7 +87,11 @@ def profile_page(author: Author, request: HttpRequest) -> dict:
 
 
 def person(author: Author, request: HttpRequest) -> dict:
-    return {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+    """A byline's ``Person``, with the photo readers see (a library picture, loaded with the bylines)."""
+    data = {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+    if author.portrait:
+        data["image"] = request.build_absolute_uri(author.portrait.file.url)
+    return data
 
 
 def publisher(request: HttpRequest) -> dict:

@@ -139,9 +139,7 @@ def test_content_changes_after_publication_are_recorded_as_updates(world):
 
 
 def test_uploaded_images_get_random_names_and_their_dimensions(world):
-    article = ArticleFactory(
-        section=world, social_image=image_file("secret-source-name.jpg"), social_image_alt="A map"
-    )
+    article = ArticleFactory(section=world, social_image=image_file("secret-source-name.jpg"), social_image_alt="A map")
     assert "secret-source-name" not in article.social_image.name
     assert article.social_image.name.startswith("social/") and article.social_image.name.endswith(".jpg")
     assert (article.social_image_width, article.social_image_height) == (64, 48)
