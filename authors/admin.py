@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.db import models
 
+from media_library.flags import expired_marker, expired_picture_filter
+
 from .models import Author
 
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "role", "user", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "role", "user", "is_active", "photo_flag"]
+    list_filter = ["is_active", expired_picture_filter("photo", "photo licence expired")]
     list_select_related = ["user", "photo"]
     search_fields = ["name", "role", "email"]
     prepopulated_fields = {"slug": ["name"]}
@@ -23,3 +25,7 @@ class AuthorAdmin(admin.ModelAdmin):
         ),
         ("Account", {"fields": ["user"]}),
     ]
+
+    @admin.display(description="Photo")
+    def photo_flag(self, author: Author) -> str:
+        return expired_marker(author.photo)

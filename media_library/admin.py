@@ -1,9 +1,11 @@
 """The library in the admin: the page of pictures (thumbnails, search, filters), each picture's page with its
 focal point, and the pages beside them: batch upload (``uploads``) and the chooser (``chooser``)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
@@ -31,7 +33,7 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit", "tags__name"]  # searched by ``Image.objects.matching``
     search_help_text = "Every word must appear in the alt text, caption, credit or a tag."
     date_hierarchy = "uploaded_at"
-    readonly_fields = ["focal_point_picker", "crop_previews", "uploaded_by", "uploaded_at", "size"]
+    readonly_fields = ["focal_point_picker", "crop_previews", "uploaded_by", "uploaded_at", "size", "used_in"]
     fieldsets = [
         (None, {"fields": ["file", "alt_text", "caption", "tags"]}),
         (
@@ -45,6 +47,7 @@ class ImageAdmin(admin.ModelAdmin):
                 "description": "Where the picture's subject is: every crop (16:9, 4:3, square) keeps it in view.",
             },
         ),
+        ("Used in", {"fields": ["used_in"]}),
         ("Upload", {"fields": ["uploaded_by", "uploaded_at", "size"]}),
     ]
 
@@ -75,6 +78,27 @@ class ImageAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        """A picture in use is not deleted: say where it is used, with links, instead of Django's page of
+        "protected related objects" (which the models' ``PROTECT`` would otherwise show)."""
+        image = self.get_object(request, unquote(object_id))
+        usages = image.usages() if image is not None and self.has_delete_permission(request, image) else []
+        if not usages:
+            return super().delete_view(request, object_id, extra_context)
+        self.message_user(
+            request,
+            format_html(
+                "“{}” cannot be deleted: it is in use ({}). Choose another picture there first; a picture "
+                "nothing uses can be deleted.",
+                image,
+                format_html_join(
+                    "; ", '{} <a href="{}">{}</a>', ((use.kind, use.admin_url(), use.holder) for use in usages)
+                ),
+            ),
+            messages.ERROR,
+        )
+        return redirect("admin:media_library_image_change", image.pk)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         # One rule for searching the library, the chooser's too.
@@ -127,6 +151,20 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             '<ul class="crop-previews">{}</ul><p class="help">As saved: a moved focal point shows here once saved.</p>',
             items,
+        )
+
+    @admin.display(description="Where it is used")
+    def used_in(self, image: Image | None) -> str:
+        if image is None or not image.pk:
+            return "—"
+        usages = image.usages()
+        if not usages:
+            return "Nowhere yet: it can be deleted."
+        return format_html(
+            '<ul class="picture-usages">{}</ul><p class="help">A picture in use cannot be deleted.</p>',
+            format_html_join(
+                "", '<li>{} <a href="{}">{}</a></li>', ((use.kind, use.admin_url(), use.holder) for use in usages)
+            ),
         )
 
     @admin.display(description="Set by clicking on the picture")

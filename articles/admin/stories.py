@@ -12,6 +12,7 @@ from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 
 from common.posted import posted_text
+from media_library.flags import expired_marker, expired_picture_filter
 
 from .. import revisions, workflow
 from ..forms import ArticleAdminForm
@@ -107,9 +108,11 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
     change_form_template = "desk/story_form.html"
-    list_display = ["title", "section", "state", "published_at", "byline", "featured", "latest_note", "updated_at"]
-    list_filter = ["status", "featured", "section", "published_at"]
-    list_select_related = ["section"]
+    list_display = [
+        "title", "section", "state", "published_at", "byline", "featured", "picture_flag", "latest_note", "updated_at",
+    ]  # fmt: skip
+    list_filter = ["status", "featured", "section", "published_at", expired_picture_filter("lead_picture")]
+    list_select_related = ["section", "lead_picture"]  # see get_queryset
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -159,8 +162,14 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         latest_note = Transition.objects.filter(article=OuterRef("pk")).exclude(note="").order_by("-at", "-pk")
+        # The lead picture joined here: Django's changelist adds ``list_select_related`` only to a queryset
+        # that selects nothing related yet, and ``with_bylines()`` already does (the list flags expired ones).
         stories = (
-            super().get_queryset(request).with_bylines().annotate(latest_note=Subquery(latest_note.values("note")[:1]))
+            super()
+            .get_queryset(request)
+            .with_bylines()
+            .select_related("lead_picture")
+            .annotate(latest_note=Subquery(latest_note.values("note")[:1]))
         )
         return workflow.visible_to(request.user, stories)
 
@@ -319,6 +328,10 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     @admin.display(description="State", ordering="status")
     def state(self, article: Article) -> str:
         return article.state_label
+
+    @admin.display(description="Picture")
+    def picture_flag(self, article: Article) -> str:
+        return expired_marker(article.lead_picture)
 
     @admin.display(description="Latest note")
     def latest_note(self, article: Article) -> str:
