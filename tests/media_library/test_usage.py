@@ -58,7 +58,7 @@ def test_the_pictures_page_lists_where_it_is_used_with_links(editor_client, used
 
 
 def test_a_picture_in_use_cannot_be_deleted_and_the_editor_is_told_where_it_is_used(editor_client, used):
-    picture, stories, author = used
+    picture, stories, _ = used
     with pytest.raises(ProtectedError):
         Image.objects.filter(pk=picture.pk).delete()
 
