@@ -20,12 +20,12 @@ def newsroom_with_images(settings):
     # Saved outside a transaction: renditions are made as each save commits.
     top = ArticleFactory(
         title="Top story", section=world, featured=True, authors=[author],
-        lead_image=image_file(size=(1600, 1000)), lead_image_alt="The top picture",
+        lead_picture=ImageFactory(file=image_file(size=(1600, 1000)), alt_text="The top picture"),
     )  # fmt: skip
     for number in range(3):
         ArticleFactory(
             title=f"Story {number}", section=world, authors=[author],
-            lead_image=image_file(size=(1200, 800)), lead_image_alt=f"Picture {number}",
+            lead_picture=ImageFactory(file=image_file(size=(1200, 800)), alt_text=f"Picture {number}"),
         )  # fmt: skip
     return top
 
