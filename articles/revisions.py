@@ -36,8 +36,8 @@ FIELD_LABELS = {
 }
 TEXT_FIELDS = ("title", "kicker", "standfirst", "body", "seo_title", "meta_description", "social_image",
                "social_image_alt")  # fmt: skip
-# Revisions from before the media library recorded the story's own lead image in ``lead_image*`` keys: they
-# are still shown in the history as they were, and compared no more (``compare_content`` follows the labels).
+# Revisions from before the media library recorded the story's own lead image in ``lead_image*`` keys: those
+# keys stay in their content, unread (``compare_content`` follows the labels above, ``restore`` the fields).
 
 
 def picture_snapshot(picture) -> dict:
