@@ -37,3 +37,20 @@ def test_a_photo_whose_licence_ran_out_is_shown_nowhere(client):
     stem = lapsed.file.name.rsplit("/", 1)[1].split(".")[0]
     assert stem not in client.get("/authors/lena-hoffmann/").content.decode()
     assert stem not in client.get("/authors/").content.decode()
+
+
+def test_describing_an_authors_photo_again_refreshes_the_cached_pages_and_an_unused_picture_does_not(committed):
+    from pagecache.generation import current_generation
+
+    with committed():
+        photo, unused = ImageFactory(), ImageFactory()
+        AuthorFactory(photo=photo)
+    before = current_generation().number
+    with committed():
+        unused.alt_text = "Nobody shows this"
+        unused.save()
+    assert current_generation().number == before
+    with committed():
+        photo.alt_text = "Portrait, described again"
+        photo.save()
+    assert current_generation().number != before
