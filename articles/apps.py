@@ -19,7 +19,6 @@ class ArticlesConfig(AppConfig):
 
         register_converters()  # before any URLconf is loaded
         connect_receivers()  # which story changes move the page cache's content generation
-        manage_image_field(Article, "lead_image")
         manage_image_field(Article, "social_image")  # stripped of its metadata like any upload
         register_story_visibility(visible_to)  # a picture's page names only the stories its viewer may open
         # After this app's permissions are created on every migrate or flush.

@@ -15,14 +15,14 @@ class AuthorListView(ListView):
     context_object_name = "authors"
 
     def get_queryset(self):
-        return Author.objects.on_staff_list()
+        return Author.objects.on_staff_list().with_photos()
 
 
 class AuthorDetailView(StoryListView):
     template_name = "authors/author_detail.html"
 
     def stories(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = get_object_or_404(Author.objects.with_photos(), slug=self.kwargs["slug"])
         return Article.objects.published().by_author(self.author)
 
     def count_key(self) -> str:

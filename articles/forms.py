@@ -27,15 +27,12 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "featured",
-            "lead_picture", "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "seo_title",
-            "meta_description", "social_image", "social_image_alt", "embargo_until",
+            "lead_picture", "seo_title", "meta_description", "social_image", "social_image_alt", "embargo_until",
         ]  # fmt: skip
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
             "standfirst": forms.Textarea(attrs={"rows": 3, "class": "newsroom-wide"}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField newsroom-wide newsroom-body"}),
-            "lead_image_alt": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
-            "lead_image_caption": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
             "seo_title": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
             "meta_description": forms.Textarea(attrs={"rows": 3, "class": "newsroom-wide"}),
             "social_image_alt": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
@@ -71,7 +68,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        self._forget_former_copy_of_a_removed_picture(cleaned)
         if self.instance.pk is None or "opened_version" in self.errors:
             return cleaned
         # Lock the row for the rest of the admin's save transaction: nobody can
@@ -94,19 +90,6 @@ class ArticleAdminForm(forms.ModelForm):
                 params={"who": who, "when": when},
             )
         return cleaned
-
-    def _forget_former_copy_of_a_removed_picture(self, cleaned: dict) -> None:
-        """Removing the library picture removes the picture: a story moved into the library keeps its former
-        own copy of the same file (``lead_image``), which would otherwise be shown again in its place."""
-        removed = self.initial.get("lead_picture")
-        if not removed or cleaned.get("lead_picture") or "lead_picture" not in self.changed_data:
-            return
-        former = cleaned.get("lead_image")
-        picture = self.fields["lead_picture"].queryset.filter(pk=getattr(removed, "pk", removed)).first()
-        if picture is not None and former and getattr(former, "name", None) == picture.file.name:
-            cleaned["lead_image"] = False  # what the form's "clear" box sends: the field is emptied
-            for field in ("lead_image_alt", "lead_image_caption", "lead_image_credit"):
-                cleaned[field] = ""
 
 
 class WorkflowActionForm(forms.Form):

@@ -30,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 from taggit.models import Tag
 
+from authors.models import Author
 from images.lifecycle import renditions_made
 from media_library.models import Image
 from pagecache.generation import changes_are_public, content_changed, note_go_live, register_schedule
@@ -96,21 +97,18 @@ def story_sources_changed(sender, instance, action: str, reverse: bool, pk_set=N
         content_changed()
 
 
-def lead_image_ready(sender, field_name: str, name: str, **kwargs) -> None:
-    if field_name == "lead_image" and Article.objects.published().filter(lead_image=name).exists():
-        content_changed()
-
-
-def lead_picture_changed(sender, instance: Image, **kwargs) -> None:
-    # As lead picture or in the body (``BodyPicture``): readers see its caption, credit and licence either way.
+def picture_changed(sender, instance: Image, **kwargs) -> None:
+    """A library picture readers see changed: a published story's lead picture or one in its body
+    (``BodyPicture``), or an author's photo (every author has a public page)."""
     shown = Q(lead_picture=instance) | Q(body_pictures__image=instance)
-    if Article.objects.published().filter(shown).exists():
+    if Article.objects.published().filter(shown).exists() or instance.portrait_of.exists():
         content_changed()
 
 
-def lead_picture_ready(sender, field_name: str, name: str, **kwargs) -> None:
+def picture_ready(sender, field_name: str, name: str, **kwargs) -> None:
+    """A worker made a library picture's renditions: pages rendered meanwhile showed the original."""
     shown = Q(lead_picture__file=name) | Q(body_pictures__image__file=name)
-    if Article.objects.published().filter(shown).exists():
+    if Article.objects.published().filter(shown).exists() or Author.objects.filter(photo__file=name).exists():
         content_changed()
 
 
@@ -132,7 +130,6 @@ def connect_receivers() -> None:
         connect(post_save, label_changed, model)
         connect(post_delete, label_changed, model)
     connect(m2m_changed, story_sources_changed, Article.sources.through)
-    connect(renditions_made, lead_image_ready, Article)
-    connect(post_save, lead_picture_changed, Image)
-    connect(renditions_made, lead_picture_ready, Image)
+    connect(post_save, picture_changed, Image)
+    connect(renditions_made, picture_ready, Image)
     register_schedule(Article.objects.next_visibility_change)

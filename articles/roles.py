@@ -5,6 +5,11 @@ What a role may do to a given story in a given state is decided in
 are created by migration ``0003_editorial_roles`` and brought up to date after
 every ``migrate`` (and database flush), so a permission added here reaches
 every installation without a hand-made step.
+
+The media library's permissions are listed here too, the one list: journalists and editors upload,
+describe and choose pictures; only editors delete (and a picture in use is refused even to them,
+``on_delete=PROTECT``). ``media_library`` comes before this app in ``INSTALLED_APPS`` (it sits below it),
+so its permissions exist when this app's ``post_migrate`` gives them out.
 """
 
 from django.apps import apps as global_apps
@@ -23,6 +28,9 @@ _JOURNALIST_PERMISSIONS = [
     ("articles", "view_source"),
     ("authors", "view_author"),
     ("taggit", "view_tag"),
+    ("media_library", "add_image"),
+    ("media_library", "change_image"),
+    ("media_library", "view_image"),
 ]
 _DESK_MODELS = [("articles", "section"), ("articles", "source"), ("authors", "author"), ("taggit", "tag")]
 _EDITOR_PERMISSIONS = [
@@ -31,6 +39,7 @@ _EDITOR_PERMISSIONS = [
     ("articles", "view_storyinreview"),
     ("articles", "view_correction"),
     ("articles", "view_previewlink"),
+    ("media_library", "delete_image"),
     *((app, f"{verb}_{model}") for app, model in _DESK_MODELS for verb in ("add", "change", "delete", "view")),
 ]
 ROLE_PERMISSIONS = {JOURNALIST: _JOURNALIST_PERMISSIONS, EDITOR: _EDITOR_PERMISSIONS}

@@ -43,12 +43,10 @@ def news_article(article: Article, request: HttpRequest) -> dict:
     # picture as its focal-point crops (16:9, 4:3, 1:1), which search engines pick from by shape.
     lead = article.lead
     images = [image_object(article.sharing_image, request)] if article.social_image else []
-    if lead and lead.picture is not None:
+    if lead:
         images += lead.picture.image_objects(request.build_absolute_uri)
-    elif lead:
-        images.append(image_object(lead, request))
     # Then the body's pictures, as crops too (each once; a lead picture repeated in the body is not).
-    shown = {lead.picture.pk} if lead and lead.picture is not None else set()
+    shown = {lead.picture.pk} if lead else set()
     for picture in article.body_media.pictures:
         if picture.pk not in shown:
             shown.add(picture.pk)
@@ -98,8 +96,6 @@ def profile_page(author: Author, request: HttpRequest) -> dict:
         about["jobTitle"] = author.role
     if author.bio:
         about["description"] = author.bio
-    if author.photo:
-        about["image"] = request.build_absolute_uri(author.photo.url)
     if author.links:
         about["sameAs"] = [url for _, url in author.links]
     about["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}
@@ -114,7 +110,11 @@ def profile_page(author: Author, request: HttpRequest) -> dict:
 
 
 def person(author: Author, request: HttpRequest) -> dict:
-    return {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+    """A byline's ``Person``, with the photo readers see (a library picture, loaded with the bylines)."""
+    data = {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+    if author.portrait:
+        data["image"] = request.build_absolute_uri(author.portrait.file.url)
+    return data
 
 
 def publisher(request: HttpRequest) -> dict:

@@ -4,12 +4,15 @@ from django.db import models
 from django.urls import reverse
 
 from common.slugs import SlugFromName
-from images.uploads import PictureField, RandomImagePath, validate_image_file
 
 
 class AuthorQuerySet(models.QuerySet):
     def on_staff_list(self) -> "AuthorQuerySet":
         return self.filter(is_active=True)
+
+    def with_photos(self) -> "AuthorQuerySet":
+        """With each author's library photo in the same query, for pages that show them."""
+        return self.select_related("photo")
 
 
 class Author(SlugFromName, models.Model):
@@ -23,15 +26,14 @@ class Author(SlugFromName, models.Model):
     slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
     role = models.CharField(max_length=120, blank=True, help_text="Shown under the name, e.g. “World correspondent”.")
     bio = models.TextField(blank=True, help_text="Plain text, shown in “About the author” boxes.")
-    photo = PictureField(
-        upload_to=RandomImagePath("authors"),
+    photo = models.ForeignKey(
+        "media_library.Image",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        validators=[validate_image_file],
-        width_field="photo_width",
-        height_field="photo_height",
+        related_name="portrait_of",
+        help_text="Choose from the media library; its alt text, credit and rights go with it.",
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     email = models.EmailField(blank=True, help_text="Public contact address; leave empty to hide.")
     website = models.URLField(blank=True)
     x_handle = models.CharField(
@@ -67,6 +69,14 @@ class Author(SlugFromName, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def portrait(self):
+        """The photo readers see, a library picture (load it with ``select_related("photo")``); None without one
+        or once its licence has run out, as for a story's lead picture."""
+        if not self.photo_id or self.photo.licence_expired():
+            return None
+        return self.photo
 
     @property
     def links(self) -> list[tuple[str, str]]:

@@ -193,9 +193,9 @@ def add_history(batch_size: int = 2000) -> int:
         revisions, transitions = [], []
         for pk, title, kicker, standfirst, body, section_id, section_name, status, created_at, published_at in batch:
             content = {
-                "title": title, "kicker": kicker, "standfirst": standfirst, "body": body, "lead_image": "",
-                "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
-                "section": {"id": section_id, "name": section_name}, "authors": [], "sources": [], "tags": [],
+                "title": title, "kicker": kicker, "standfirst": standfirst, "body": body,
+                "section": {"id": section_id, "name": section_name}, "lead_picture": {}, "authors": [], "sources": [],
+                "tags": [],
             }  # fmt: skip
             revisions.append(Revision(article_id=pk, number=1, content=content, note="Created", created_by=journalist))
             if status != Article.Status.DRAFT:

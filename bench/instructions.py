@@ -169,7 +169,8 @@ def find_paths(keys: list[str]) -> dict[str, str]:
         "search": f"/search/?q={SEARCH_WORDS}",
     }
     if "story" in keys:
-        with_image = published.exclude(lead_image="") if published.exclude(lead_image="").exists() else published
+        led = published.filter(lead_picture__isnull=False)
+        with_image = led if led.exists() else published
         story = with_image.annotate(tag_count=Count("tagged_items")).order_by("-tag_count", "-published_at", "-pk")
         found["story"] = story.first().get_absolute_url()
     if "section" in keys or "subsection" in keys:

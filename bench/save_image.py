@@ -1,11 +1,11 @@
 #!/usr/bin/env python
-"""Server time of an editor's save of a story with a 24-megapixel camera JPEG, without and with a broker.
+"""Server time of an editor's upload of a 24-megapixel camera JPEG to the media library, without and with a broker.
 
     .venv/bin/python bench/save_image.py              # 5 saves in each mode
     .venv/bin/python bench/save_image.py --saves 10
 
 For each mode it runs a child process on a fresh SQLite database (DEBUG off, media in a temporary
-folder) that posts the admin's "add story" form with a 6000×4000 JPEG (about 6 MB, with camera EXIF and
+folder) that posts the library's "add picture" form with a 6000×4000 JPEG (about 6 MB, with camera EXIF and
 GPS, stripped during the save as every upload is: by its segments, without decoding, see images/jpeg.py)
 ``--saves`` times, through
 Django's test client in-process: the time measured is the server's, from the request to the
@@ -67,28 +67,24 @@ def child(saves: int, media: Path) -> None:
     from django.test import Client
 
     from images import renditions
-    from tests.factories import AuthorFactory, SectionFactory
-    from tests.helpers.forms import story_form
 
     call_command("migrate", verbosity=0)
     client = Client()
     client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "unused"))
-    section, author = SectionFactory(name="World", slug="world"), AuthorFactory(name="Bench Author")
     data = photo()
     print(f"  photo: 6000×4000 JPEG, {len(data) / 1e6:.1f} MB", flush=True)
     times, ready = [], []
-    from articles.models import Article
+    from media_library.models import Image as LibraryImage
 
     for number in range(saves):
         upload = SimpleUploadedFile("DSC_0001.JPG", data, content_type="image/jpeg")
-        form = story_form(section, author, title=f"Story {number}", slug=f"story-{number}", lead_image=upload)
-        form["lead_image_alt"] = "A picture"
+        form = {"file": upload, "alt_text": f"Picture {number}", "licence": "staff", "focal_x": 0.5, "focal_y": 0.5}
         started = time.perf_counter()
-        response = client.post("/admin/articles/article/add/", form)
+        response = client.post("/admin/media_library/image/add/", form)
         elapsed = time.perf_counter() - started
         assert response.status_code == 302, response.content[:2000]
         times.append(elapsed)
-        name = Article.objects.get(slug=f"story-{number}").lead_image.name
+        name = LibraryImage.objects.get(alt_text=f"Picture {number}").file.name
         last = media / renditions.renditions(name, 6000, 4000, "jpg")[0].name
         while not last.exists():
             time.sleep(0.01)

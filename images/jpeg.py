@@ -5,10 +5,15 @@ beside them application segments (APP1 for EXIF and XMP, APP13 for IPTC, APP2 fo
 and comments. Dropping the latter leaves the pixels untouched, byte for byte, in a few milliseconds
 even for a 24-megapixel photo, where decoding and encoding it again takes half a second.
 
-What is kept besides the picture: the JFIF header (pixel density), the Adobe segment (how the
-colours are coded), and, when the photo is stored sideways, its EXIF orientation alone, in an EXIF
-block of its own: a turn is not information about anyone, and it is what makes the original show
-upright in browsers while renditions are made from it (turned for good, see ``upright_pixels``).
+Only the segments that make the picture are copied (frame, tables, scans, restart interval: an
+allow-list, so a marker this module does not know is dropped too), and nothing after the end of
+the image. Besides them, written anew and never copied: the JFIF header's fixed fields (version,
+pixel density; its thumbnail and any bytes after the fields are dropped), the Adobe segment's fixed
+twelve bytes (how the colours are coded, which decoders need), and, when the photo is stored
+sideways, its EXIF orientation alone, in an EXIF block of its own: a turn is not information about
+anyone, and it is what makes the original show upright in browsers while renditions are made from
+it (turned for good, see ``upright_pixels``). So no application segment or comment of the upload,
+whatever it holds (markup, a thumbnail, a camera's notes), reaches the stored file.
 """
 
 import re
@@ -16,7 +21,13 @@ import re
 from PIL import ExifTags, Image
 
 SOI, EOI, SOS = 0xD8, 0xD9, 0xDA
-APP0, APP1, APP14, APP15, COM = 0xE0, 0xE1, 0xEE, 0xEF, 0xFE
+APP0, APP1, APP14 = 0xE0, 0xE1, 0xEE
+# The segments that make the picture: frames (SOF0–15, except 0xC8, reserved), Huffman and arithmetic
+# tables (DHT 0xC4, DAC 0xCC), start of scan, quantization tables, number of lines, restart interval.
+_PICTURE = frozenset({*range(0xC0, 0xD0), SOS, 0xDB, 0xDC, 0xDD}) - {0xC8}
+# The fixed fields of the two headers rebuilt: "JFIF\0", version, units, densities (then no thumbnail);
+# "Adobe", version, two flag words, the colour transform.
+_JFIF_FIELDS, _ADOBE_FIELDS = 12, 12
 # Markers with no length after them: start and end of image, restart markers, TEM.
 _STANDALONE = frozenset({SOI, EOI, 0x01, *range(0xD0, 0xD8)})
 # In the compressed data, 0xFF is followed by 0x00 (a stuffed byte) or a restart marker; anything
@@ -60,8 +71,7 @@ def without_metadata(data: bytes, orientation: int = 1) -> bytes:
         end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
         if end > len(data):
             raise UnreadableJpegError("a segment runs past the end of the file")
-        if _keep(marker, data[position + 4 : end]):
-            kept.append(data[position:end])
+        kept.append(_kept(marker, data[position + 4 : end]))
         position = end
         if marker == SOS:
             following = _NEXT_MARKER.search(data, position)
@@ -71,12 +81,16 @@ def without_metadata(data: bytes, orientation: int = 1) -> bytes:
             position = following.start()
 
 
-def _keep(marker: int, payload: bytes) -> bool:
-    if marker == APP0:
-        return payload.startswith(b"JFIF\x00")
-    if marker == APP14:
-        return payload.startswith(b"Adobe")
-    return not (APP0 <= marker <= APP15 or marker == COM)
+def _kept(marker: int, payload: bytes) -> bytes:
+    """What of a segment goes into the stripped file: all of a picture segment, the fixed fields of a JFIF or
+    Adobe header written anew (without a JFIF thumbnail), nothing of any other."""
+    if marker in _PICTURE:
+        return _segment(marker, payload)
+    if marker == APP0 and payload.startswith(b"JFIF\x00") and len(payload) >= _JFIF_FIELDS:
+        return _segment(APP0, payload[:_JFIF_FIELDS] + b"\x00\x00")  # thumbnail 0 × 0
+    if marker == APP14 and payload.startswith(b"Adobe") and len(payload) >= _ADOBE_FIELDS:
+        return _segment(APP14, payload[:_ADOBE_FIELDS])
+    return b""
 
 
 def _segment(marker: int, payload: bytes) -> bytes:

@@ -2,7 +2,7 @@
 
 For each field registered with ``manage_image_field``:
 
-- a new upload is stripped of its metadata before it is stored
+- a new upload is made anew from its picture alone before it is stored
   (``images.uploads.clean_upload``); its stored width and height are what
   readers see, upright (``images.uploads.PictureFieldFile``);
 - once the transaction commits, the new image's renditions are made (and, for a
@@ -102,9 +102,7 @@ def _before_save(managed: ManagedImage, sender, instance, raw=False, update_fiel
     image: FieldFile = getattr(instance, name)
     # An upload not yet in storage: Django stores it later in this save.
     if image and not already_stored(image):
-        cleaned = clean_upload(image.file)
-        if cleaned is not None:
-            setattr(instance, name, cleaned)  # also refreshes the width and height fields
+        setattr(instance, name, clean_upload(image.file))  # also refreshes the width and height fields
     previous, previous_focus = "", None
     if not instance._state.adding:
         focus_fields = managed.focal_point_fields or ()

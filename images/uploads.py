@@ -5,8 +5,9 @@ source's name or a story's headline before publication) never reaches a URL.
 
 What is kept is the picture, never the file's metadata: a camera's EXIF can hold
 the GPS position of a source's home, XMP and IPTC the photographer's notes. The
-stored original is stripped on upload (``clean_upload``) and every rendition is
-made from pixels only (``upright_pixels``). A camera JPEG in sRGB is stripped
+stored original is made anew from the upload's picture alone, always
+(``clean_upload``), and every rendition is made from pixels only
+(``upright_pixels``). A camera JPEG in sRGB is stripped
 without being decoded (``images.jpeg``), keeping only its EXIF orientation, so
 that a 24-megapixel photo costs the editor's save milliseconds, not half a
 second; its stored width and height are still the upright ones
@@ -158,18 +159,13 @@ def is_only_a_picture(data: bytes, image_format: str) -> bool:
 
 # Where Pillow puts metadata that can identify a person or a place: EXIF (with
 # GPS), XMP, IPTC (inside Photoshop blocks), comments, and ICC profiles, whose
-# descriptions can name a device. PNG text chunks are checked separately.
+# descriptions can name a device. Checked once more on a JPEG stripped by its segments.
 METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "photoshop", "icc_profile", "comment"})
 
 # EXIF orientations that turn the picture a quarter: width and height swap.
 QUARTER_TURNS = frozenset({5, 6, 7, 8})
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
-
-def carries_metadata(image: Image.Image) -> bool:
-    """Whether ``image`` holds anything beyond its pixels that could travel with it."""
-    return bool(image.getexif()) or bool(METADATA_KEYS & image.info.keys()) or bool(getattr(image, "text", None))
 
 
 def orientation(image: Image.Image) -> int:
@@ -220,26 +216,27 @@ def upright_pixels(image: Image.Image) -> Image.Image:
     return clean
 
 
-def clean_upload(file: IO[bytes]) -> ContentFile | None:
-    """``file`` with its metadata removed; None when there is nothing to remove.
+def clean_upload(file: IO[bytes]) -> ContentFile:
+    """``file`` made anew from its picture alone, always: nothing of the upload's bytes but the picture's.
 
-    None keeps a clean upload byte for byte. A JPEG in sRGB keeps its compressed
-    pixels as they are and only its orientation (``images.jpeg``). Anything else
-    is decoded and encoded again in its own format, turned upright and converted
-    to sRGB; an animated GIF or WebP that carries metadata keeps only its first
-    frame, which is all readers are shown anyway.
+    Not only metadata is dropped: a file can also hide markup in a chunk or segment no checker knows of
+    (a PNG's private chunk, a JPEG's application segment), which the denylist in ``is_only_a_picture``
+    cannot foresee. So no upload is stored as it came. A JPEG in sRGB keeps its compressed pixels as they
+    are, rebuilt from its picture segments alone with only its orientation (``images.jpeg``: every
+    application segment and comment dropped, in milliseconds). Anything else is decoded and encoded again
+    from its pixels in its own format, turned upright and converted to sRGB; an animated GIF or WebP keeps
+    only its first frame, which is all readers are shown anyway.
     """
     position = file.tell()
     file.seek(0)
+    name = getattr(file, "name", None)
     try:
         with Image.open(file) as image:
-            if not carries_metadata(image):
-                return None
             if _strippable_without_decoding(image):
                 file.seek(0)
                 stripped = _jpeg_without_metadata(file.read(), orientation(image))
                 if stripped is not None:
-                    return ContentFile(stripped, name=getattr(file, "name", None) or "image.jpg")
+                    return ContentFile(stripped, name=name or "image.jpg")
             image_format = image.format
             options = _same_quality_options(image)
             pixels = upright_pixels(image)
@@ -250,7 +247,7 @@ def clean_upload(file: IO[bytes]) -> ContentFile | None:
     buffer = BytesIO()
     pixels.save(buffer, image_format, **options)
     pixels.close()
-    return ContentFile(buffer.getvalue(), name=getattr(file, "name", None) or f"image{ALLOWED_FORMATS[image_format]}")
+    return ContentFile(buffer.getvalue(), name=name or f"image{ALLOWED_FORMATS[image_format]}")
 
 
 def _strippable_without_decoding(image: Image.Image) -> bool:

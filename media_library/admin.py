@@ -1,10 +1,12 @@
 """The library in the admin: the page of pictures (thumbnails, search, filters), each picture's page with its
 focal point, and the pages beside them: batch upload (``uploads``) and the chooser (``chooser``)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from . import chooser, uploads, usage
@@ -12,7 +14,7 @@ from .filters import LicenceStateFilter, OrientationFilter
 from .forms import ImageForm
 from .models import Image
 
-USED_HELP = "A picture in use cannot be deleted: choose another picture in these stories first."
+USED_HELP = "A picture in use cannot be deleted: choose another picture there first."
 
 
 @admin.register(Image)
@@ -33,7 +35,7 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit", "tags__name"]  # searched by ``Image.objects.matching``
     search_help_text = "Every word must appear in the alt text, caption, credit or a tag."
     date_hierarchy = "uploaded_at"
-    readonly_fields = ["focal_point_picker", "crop_previews", "uploaded_by", "uploaded_at", "size", "used_in_stories"]
+    readonly_fields = ["focal_point_picker", "crop_previews", "uploaded_by", "uploaded_at", "size", "used_in"]
     fieldsets = [
         (None, {"fields": ["file", "alt_text", "caption", "tags"]}),
         (
@@ -47,8 +49,8 @@ class ImageAdmin(admin.ModelAdmin):
                 "description": "Where the picture's subject is: every crop (16:9, 4:3, square) keeps it in view.",
             },
         ),
+        ("Used in", {"fields": ["used_in"]}),
         ("Upload", {"fields": ["uploaded_by", "uploaded_at", "size"]}),
-        ("Used in", {"fields": ["used_in_stories"]}),
     ]
 
     class Media:
@@ -78,6 +80,31 @@ class ImageAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        """A picture in use is not deleted: say where it is used, with links, instead of Django's page of
+        "protected related objects" (which the models' ``PROTECT`` would otherwise show)."""
+        image = self.get_object(request, unquote(object_id))
+        if image is None or not self.has_delete_permission(request, image):
+            return super().delete_view(request, object_id, extra_context)
+        with usage.viewed_by(request.user):
+            named, others = usage.named_usages(image)
+        if not (named or others):
+            return super().delete_view(request, object_id, extra_context)
+        self.message_user(
+            request,
+            format_html(
+                "“{}” cannot be deleted: it is in use ({}{}). Choose another picture there first; a picture "
+                "nothing uses can be deleted.",
+                image,
+                format_html_join(
+                    "; ", '<a href="{}">{}</a> ({})', ((use.admin_url(), use.holder, use.kind) for use in named)
+                ),
+                f"; {others} more you cannot open" if others else "",
+            ),
+            messages.ERROR,
+        )
+        return redirect("admin:media_library_image_change", image.pk)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         # One rule for searching the library, the chooser's too.
@@ -115,41 +142,26 @@ class ImageAdmin(admin.ModelAdmin):
         return f"{image.width} × {image.height} ({image.get_orientation_display()})"
 
     def changeform_view(self, request: HttpRequest, *args, **kwargs):
-        token = usage.viewer.set(request.user)  # for ``used_in_stories``: who may see which story
-        try:
+        with usage.viewed_by(request.user):  # for ``used_in``: who may see which story
             response = super().changeform_view(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()  # now, while the viewer is known (a TemplateResponse renders later)
             return response
-        finally:
-            usage.viewer.reset(token)
 
-    @admin.display(description="Stories")
-    def used_in_stories(self, image: Image | None) -> str:
-        """The stories showing the picture, as lead picture or in the body (reverse relations of
-        ``articles``, which sits above this app): while there are any, the picture cannot be deleted.
-        Only those the viewer may open are named (``usage``); the others are counted."""
+    @admin.display(description="Where it is used")
+    def used_in(self, image: Image | None) -> str:
+        """The stories and authors showing the picture (``Image.usages``): while there are any, it cannot be
+        deleted. Only the stories the viewer may open are named (``usage``); the others are counted."""
         if image is None or not image.pk:
             return "—"
-        stories = image.lead_of.model._default_manager
-        uses = {
-            "lead picture": image.lead_of.all(),
-            "in the body": stories.filter(pk__in=image.body_of.values("article_id")),
-        }
-        named, total = [], 0
-        for where, found in uses.items():
-            total += found.count()
-            named += [(*story, where) for story in usage.visible(found).order_by("-pk").values_list("pk", "title")]
-        if not total:
-            return "No story uses this picture."
+        named, others = usage.named_usages(image)
+        if not (named or others):
+            return "Nowhere yet: no story or author uses this picture, so it can be deleted."
         items = format_html_join(
-            "",
-            '<li><a href="{}">{}</a> ({})</li>',
-            ((reverse("admin:articles_article_change", args=[pk]), title, where) for pk, title, where in named),
+            "", '<li><a href="{}">{}</a> ({})</li>', ((use.admin_url(), use.holder, use.kind) for use in named)
         )
-        others = total - len(named)
         more = format_html("<li>{} more you cannot open</li>", others) if others else ""
-        return format_html('<ul class="used-in">{}{}</ul><p class="help">{}</p>', items, more, USED_HELP)
+        return format_html('<ul class="picture-usages">{}{}</ul><p class="help">{}</p>', items, more, USED_HELP)
 
     @admin.display(description="Crops for search engines and social cards")
     def crop_previews(self, image: Image | None) -> str:

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class MediaConfig(AppConfig):
@@ -10,8 +9,7 @@ class MediaConfig(AppConfig):
         from images.lifecycle import manage_image_field
 
         from .models import Image
-        from .roles import grant_library_permissions
 
         # Cleaned on upload, renditions and focal-point crops made after the commit, as for every picture.
         manage_image_field(Image, "file", focal_point_fields=("focal_x", "focal_y"))
-        post_migrate.connect(grant_library_permissions, sender=self, dispatch_uid="media_library.roles")
+        # Who may use the library: ``articles.roles.ROLE_PERMISSIONS``, with every role's other permissions.

@@ -9,6 +9,7 @@ subject is (the focal point every crop is centred on).
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -51,10 +52,16 @@ class TaggedImage(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_image")]
 
 
+def licence_expired(path: str = "", on: datetime.date | None = None) -> Q:
+    """The rule for a licence that has run out ``on`` that day (today by default), for pictures or, with ``path``
+    (``"lead_picture__"``), for rows using one: such a picture may not be shown."""
+    return Q(**{f"{path}licence_expires__lt": on or timezone.localdate()})
+
+
 class ImageQuerySet(models.QuerySet):
     def expired(self, on: datetime.date | None = None) -> "ImageQuerySet":
         """Pictures whose licence has run out ``on`` that day (today by default): they may not be shown."""
-        return self.filter(licence_expires__lt=on or timezone.localdate())
+        return self.filter(licence_expired(on=on))
 
     def usable(self, on: datetime.date | None = None) -> "ImageQuerySet":
         """Pictures that may be put in a story: no licence expiry, or one still to come."""
@@ -81,6 +88,29 @@ class ImageQuerySet(models.QuerySet):
                 | Q(pk__in=TaggedImage.objects.filter(tag__name__icontains=word).values("content_object"))
             )
         return found
+
+
+# Where a picture can be used: (what the use is called, the reverse accessor of the rows using it, and the
+# field of those rows holding the user, "" when the row is the user itself). The models using pictures sit
+# above this app and point at it with ``on_delete=PROTECT``, so a picture in use cannot be deleted; this list
+# names them without importing them. Each line costs its picture's page one query.
+USES: list[tuple[str, str, str]] = [
+    ("lead picture", "lead_of", ""),
+    ("in the body", "body_of", "article"),  # figures and galleries (``articles.BodyPicture``)
+    ("author's photo", "portrait_of", ""),
+]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One use of a picture: what kind of use, and the row using it (a story, an author…)."""
+
+    kind: str
+    holder: models.Model
+
+    def admin_url(self) -> str:
+        meta = self.holder._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[self.holder.pk])
 
 
 class Image(models.Model):
@@ -155,6 +185,15 @@ class Image(models.Model):
         if self.width == self.height:
             return Orientation.SQUARE
         return Orientation.LANDSCAPE if self.width > self.height else Orientation.PORTRAIT
+
+    def usages(self) -> list[Usage]:
+        """Every use of this picture, kind by kind as ``USES`` lists them: one query per kind."""
+        found = []
+        for kind, accessor, field in USES:
+            rows = getattr(self, accessor).all()
+            rows = rows.select_related(field).order_by(f"{field}_id") if field else rows.order_by("pk")
+            found += [Usage(kind, getattr(row, field) if field else row) for row in rows]
+        return found
 
     def licence_expired(self, on: datetime.date | None = None) -> bool:
         return self.licence_expires is not None and self.licence_expires < (on or timezone.localdate())

@@ -43,7 +43,7 @@ def shows_expired_picture() -> ExpressionWrapper:
 class ExpiredPictureFilter(admin.SimpleListFilter):
     """The stories still showing a picture whose licence ran out (readers no longer see it there)."""
 
-    title = "pictures"
+    title = "picture licence expired"
     parameter_name = "pictures"
 
     def lookups(self, request, model_admin):
@@ -136,11 +136,11 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
     change_form_template = "desk/story_form.html"
     list_display = [
-        "title", "section", "state", "published_at", "byline", "featured", "latest_note", "picture_warning",
+        "title", "section", "state", "published_at", "byline", "featured", "picture_warning", "latest_note",
         "updated_at",
     ]  # fmt: skip
     list_filter = ["status", "featured", "section", ExpiredPictureFilter, "published_at"]
-    list_select_related = ["section"]
+    list_select_related = ["section", "lead_picture"]  # see get_queryset
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -156,10 +156,9 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
         (
             "Lead image",
             {
-                "fields": ["lead_picture", "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"],
+                "fields": ["lead_picture"],
                 "description": "Choose the lead picture from the media library (type words of its alt text, "
-                "caption, credit or tags); its alt text, caption and credit go with it. The upload fields below "
-                "are the story's former own image, shown only while no library picture is chosen.",
+                "caption, credit or tags); its alt text, caption and credit go with it.",
             },
         ),
         (
@@ -191,10 +190,13 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         latest_note = Transition.objects.filter(article=OuterRef("pk")).exclude(note="").order_by("-at", "-pk")
+        # The lead picture joined here: Django's changelist adds ``list_select_related`` only to a queryset
+        # that selects nothing related yet, and ``with_bylines()`` already does (the list flags expired ones).
         stories = (
             super()
             .get_queryset(request)
             .with_bylines()
+            .select_related("lead_picture")
             .annotate(
                 latest_note=Subquery(latest_note.values("note")[:1]), shows_expired_picture=shows_expired_picture()
             )
@@ -204,7 +206,10 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     @admin.display(description="Pictures", boolean=False)
     def picture_warning(self, article: Article) -> str:
         if getattr(article, "shows_expired_picture", False):
-            return format_html('<strong class="licence-expired">{}</strong>', "⚠ Expired licence")
+            return format_html(
+                '<strong class="licence-expired" title="{}">⚠ Picture licence expired</strong>',
+                "Readers no longer see this picture (lead or in the body): choose another one.",
+            )
         return ""
 
     def render_change_form(self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None):

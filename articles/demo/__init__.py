@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authors.models import Author
+from media_library.models import Image, Licence
 
 from .. import revisions, workflow
 from ..ingest.importer import Importer, Outcome
@@ -28,6 +29,7 @@ SAMPLE_STORY = Path(__file__).with_name("buna-times-rutte-kyiv.txt")
 SAMPLE_TAGS = ["NATO", "Ukraine", "Russia", "Mark Rutte", "Volodymyr Zelensky"]
 SAMPLE_ILLUSTRATION = "circles"
 ILLUSTRATION_CREDIT = "Illustration: Buna Times"
+ILLUSTRATION_HOLDER = "Buna Times"
 
 # (name, slug, parent slug, description)
 SECTIONS = [
@@ -186,16 +188,28 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
 
 
 def _illustrate(article: Article, motif: str) -> None:
-    """Give ``article`` (not yet saved) an abstract lead image in its section's colours."""
+    """Give ``article`` (not yet saved) an abstract lead picture in its section's colours, put in the library."""
     section = article.section.slug  # every demo section has its own palette
-    article.lead_image = ContentFile(illustration(motif, section, article.title), name="illustration.jpg")
-    article.lead_image_alt = alt_text(motif, section)
-    article.lead_image_credit = ILLUSTRATION_CREDIT
+    article.lead_picture = Image.objects.create(
+        file=ContentFile(illustration(motif, section, article.title), name="illustration.jpg"),
+        alt_text=alt_text(motif, section),
+        credit=ILLUSTRATION_CREDIT,
+        copyright_holder=ILLUSTRATION_HOLDER,
+        licence=Licence.STAFF,
+    )
 
 
 def _add_portrait(author: Author, slug: str) -> None:
-    if slug in PORTRAITS and not author.photo:
-        author.photo = ContentFile(portrait(author.name, PORTRAITS[slug]), name="portrait.jpg")
+    """Give ``author`` a drawn portrait from the library, as the staff's photos are."""
+    if slug in PORTRAITS and not author.photo_id:
+        author.photo = Image.objects.create(
+            file=ContentFile(portrait(author.name, PORTRAITS[slug]), name="portrait.jpg"),
+            alt_text=f"Portrait of {author.name}",
+            caption=author.name,
+            credit=ILLUSTRATION_CREDIT,
+            copyright_holder=ILLUSTRATION_HOLDER,
+            licence=Licence.STAFF,
+        )
 
 
 def _publish_sample(article: Article, now: datetime) -> None:

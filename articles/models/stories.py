@@ -48,11 +48,11 @@ class SharingImage:
 
 @dataclass(frozen=True)
 class LeadImage(SharingImage):
-    """The picture at the top of a story, as readers see it: the library picture's or the story's own."""
+    """The picture at the top of a story, as readers see it: the library picture's."""
 
     caption: str
     credit: str
-    # The library picture it comes from (for its crops); None for the story's own former upload.
+    # The library picture it comes from (for its crops).
     picture: models.Model | None = None
 
 
@@ -174,7 +174,7 @@ class ArticleQuerySet(models.QuerySet):
     def with_bylines(self) -> "ArticleQuerySet":
         """Section and ordered bylines in a fixed number of queries, for any number of stories."""
         return self.select_related("section", "section__parent").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
+            Prefetch("bylines", queryset=Byline.objects.select_related("author__photo").order_by("position"))
         )
 
     def with_tags_in_order(self) -> "ArticleQuerySet":
@@ -267,26 +267,8 @@ class Article(models.Model):
     sources = models.ManyToManyField(Source, related_name="articles", blank=True)
     tags = TaggableManager(through=TaggedArticle, blank=True)
 
-    lead_image = PictureField(
-        upload_to=RandomImagePath("stories"),
-        blank=True,
-        validators=[validate_image_file],
-        width_field="lead_image_width",
-        height_field="lead_image_height",
-    )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_alt = models.CharField(
-        "alt text",
-        max_length=300,
-        blank=True,
-        help_text="What the image shows, for readers who cannot see it. Required with an image.",
-    )
-    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=200, blank=True, help_text="e.g. “Photo: Reuters”.")
-    # The lead picture from the media library, which carries its own alt text, caption, credit and rights.
-    # The ``lead_image*`` fields above are the story's former own upload, read only while both exist
-    # (``articles/migrations/0013_lead_pictures_into_library.py`` moved every one into the library).
+    # The lead picture from the media library, which carries its own alt text, caption, credit and rights
+    # (the story's own former ``lead_image*`` fields were moved into the library by articles 0013).
     lead_picture = models.ForeignKey(
         "media_library.Image",
         on_delete=models.PROTECT,
@@ -377,17 +359,14 @@ class Article(models.Model):
 
     # What a story card in a list needs (see for_listing()).
     CARD_FIELDS = (
-        "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "lead_image",
-        "lead_image_width", "lead_image_height", "lead_image_alt", "status", "published_at", "embargo_until",
-        "created_at", "revised_at", "featured", "lead_image_caption", "lead_image_credit", "lead_picture__file",
-        "lead_picture__width", "lead_picture__height", "lead_picture__alt_text", "lead_picture__caption",
-        "lead_picture__credit", "lead_picture__licence_expires",
+        "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "status", "published_at",
+        "embargo_until", "created_at", "revised_at", "featured", "lead_picture__file", "lead_picture__width",
+        "lead_picture__height", "lead_picture__alt_text", "lead_picture__caption", "lead_picture__credit",
+        "lead_picture__licence_expires",
     )  # fmt: skip
 
     # Fields whose change after publication is news to readers ("Updated …").
-    CONTENT_FIELDS = frozenset(
-        {"title", "kicker", "standfirst", "body", "lead_image", "lead_image_caption", "lead_picture"}
-    )
+    CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_picture"})
 
     class Meta:
         verbose_name = "story"
@@ -420,11 +399,6 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
                 violation_error_message="A published story needs a publication time.",
-            ),
-            models.CheckConstraint(
-                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
-                name="article_image_has_alt",
-                violation_error_message="A lead image needs alt text.",
             ),
             models.CheckConstraint(
                 condition=Q(social_image="") | ~Q(social_image_alt=""),
@@ -475,8 +449,6 @@ class Article(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.lead_image and not self.lead_image_alt.strip():
-            errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
         if self.social_image and not self.social_image_alt.strip():
             errors["social_image_alt"] = "Describe the social image for readers who cannot see it."
         if errors:
@@ -571,26 +543,17 @@ class Article(models.Model):
 
     @property
     def lead(self) -> LeadImage | None:
-        """The lead picture readers see: the library's if chosen, else the story's own former upload.
+        """The lead picture readers see, from the library; None without one.
 
         A library picture whose licence has run out is shown nowhere, and nothing stands in for it."""
-        if self.lead_picture_id:
-            picture = self.lead_picture
-            if picture.licence_expired():
-                return None
-            return LeadImage(
-                picture.file, picture.width, picture.height, picture.alt_text, picture.caption, picture.credit, picture
-            )
-        if self.lead_image:
-            return LeadImage(
-                self.lead_image,
-                self.lead_image_width,
-                self.lead_image_height,
-                self.lead_image_alt,
-                self.lead_image_caption,
-                self.lead_image_credit,
-            )
-        return None
+        if not self.lead_picture_id:
+            return None
+        picture = self.lead_picture
+        if picture.licence_expired():
+            return None
+        return LeadImage(
+            picture.file, picture.width, picture.height, picture.alt_text, picture.caption, picture.credit, picture
+        )
 
     @cached_property
     def body_media(self) -> BodyMedia:

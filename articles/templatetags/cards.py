@@ -38,15 +38,15 @@ def story_card(article: Article, *, heading: str = "h3", layout: str = "grid", s
     lead = layout == "lead"
     # Worked out here rather than with template tags and filters: a page has up to fifty cards, and
     # this halves what each costs (bench/instructions.py); the markup stays in the template.
-    lead_image = article.lead
+    shown = article.lead  # the library picture readers may see, if any
     published = timezone.localtime(article.published_at) if article.published_at else None
     # Plain values, not the story: each ``article.x`` lookup in a template first tries ``article["x"]``.
     return {
         "card_class": "card card--lead" if lead else "card",
         "heading": heading,
         "image": picture(
-            lead_image.file if lead_image else None,
-            alt=lead_image.alt if lead_image else "",
+            shown.file if shown else None,
+            alt=shown.alt if shown else "",
             sizes=IMAGE_SIZES[layout],
             # The top story's image is the largest thing on screen, so it loads first.
             loading="eager" if lead else "lazy",

@@ -1,7 +1,7 @@
 """``{% picture %}``: an uploaded image as a responsive ``<picture>`` of its renditions.
 
     {% load pictures %}
-    {% picture article.lead_image alt=article.lead_image_alt sizes="(min-width: 42rem) 40rem, 100vw" class="x" %}
+    {% picture article.lead.file alt=article.lead.alt sizes="(min-width: 42rem) 40rem, 100vw" class="x" %}
 
 Everything comes from the image's stored name, width and height (see
 ``images.renditions``): rendering costs no query and no look at storage, except

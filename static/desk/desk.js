@@ -349,11 +349,15 @@
   }
 
   let pictureAddress = null; // a picked file's temporary address, let go when another replaces it
+  // The lead picture comes from the library (chosen in an autocomplete box, saved with the story): what the
+  // server showed when no social image was saved is the card's picture whenever no social image is chosen.
+  const savedLead = socialPreview && !chosenPicture("social_image")
+    && socialPreview.querySelector("img.social-preview__image");
+  const leadPicture = savedLead ? { src: savedLead.src, alt: savedLead.alt, name: "" } : null;
 
   function updateSocialPicture() {
-    const [picture, alt] = [["social_image", "social_image_alt"], ["lead_image", "lead_image_alt"]]
-      .map(([name, altName]) => [chosenPicture(name), typed(altName)])
-      .find(([found]) => found) || [null, ""];
+    const social = chosenPicture("social_image");
+    const [picture, alt] = social ? [social, typed("social_image_alt")] : [leadPicture, leadPicture?.alt || ""];
     const shown = socialPreview.querySelector(".social-preview__image, .social-preview__no-image");
     let replacement;
     if (picture) {
@@ -387,7 +391,7 @@
 
   const SHARING_FIELDS = new Set(["title", "standfirst", "seo_title", "meta_description"]);
   const PICTURE_FIELDS = new Set([
-    "social_image", "social_image-clear", "social_image_alt", "lead_image", "lead_image-clear", "lead_image_alt",
+    "social_image", "social_image-clear", "social_image_alt",
   ]);
   for (const kind of ["input", "change"]) {
     form.addEventListener(kind, (event) => {

@@ -74,9 +74,9 @@ def test_a_story_is_created_with_byline_tags_sources_and_creator(editor_client, 
 def test_an_image_without_alt_text_is_refused_with_a_clear_error(editor_client, world, author):
     from tests.factories import image_file
 
-    response = editor_client.post("/admin/articles/article/add/", story_form(world, author, lead_image=image_file()))
+    response = editor_client.post("/admin/articles/article/add/", story_form(world, author, social_image=image_file()))
     assert response.status_code == 200
-    assert "Describe the image for readers who cannot see it." in response.content.decode()
+    assert "Describe the social image for readers who cannot see it." in response.content.decode()
     assert not Article.objects.exists()
 
 

@@ -4,6 +4,7 @@ a picture in use cannot be deleted, and stories showing a picture readers no lon
 import datetime
 
 import pytest
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from media_library.models import Image
@@ -40,7 +41,7 @@ def test_a_pictures_page_lists_the_stories_using_it_as_lead_and_in_the_body(edit
 def test_an_unused_pictures_page_says_so(editor_client):
     image = ImageFactory()
     assert (
-        "No story uses this picture."
+        "no story or author uses this picture"
         in editor_client.get(f"/admin/media_library/image/{image.pk}/change/").content.decode()
     )
 
@@ -49,12 +50,12 @@ def test_a_picture_in_a_body_cannot_be_deleted_and_the_admin_says_which_story_ho
     image = ImageFactory()
     ArticleFactory(section=world, title="Harbour story", body=f"Text.\n\n![](image:{image.pk})")
 
-    page = editor_client.get(f"/admin/media_library/image/{image.pk}/delete/").content.decode()
-    assert "would require deleting the following protected related objects" in page
-    assert "the body of the story “Harbour story”" in page
-
-    editor_client.post(f"/admin/media_library/image/{image.pk}/delete/", {"post": "yes"})
+    response = editor_client.post(f"/admin/media_library/image/{image.pk}/delete/", {"post": "yes"}, follow=True)
+    message = str(next(iter(response.context["messages"])))
+    assert "cannot be deleted: it is in use" in message and "Harbour story</a> (in the body)" in message
     assert Image.objects.filter(pk=image.pk).exists()
+    with pytest.raises(ProtectedError):  # and not by the admin alone
+        image.delete()
 
 
 def test_once_no_body_uses_it_the_picture_can_be_deleted(editor_client, world):
@@ -73,7 +74,7 @@ def test_the_story_list_flags_and_filters_stories_showing_an_expired_picture(edi
     ArticleFactory(section=world, title="Fine story", body=f"![](image:{ImageFactory().pk})")
 
     page = editor_client.get("/admin/articles/article/").content.decode()
-    assert page.count("⚠ Expired licence") == 2
+    assert page.count("⚠ Picture licence expired") == 2
 
     filtered = editor_client.get("/admin/articles/article/?pictures=expired").content.decode()
     assert "Expired in the body" in filtered and "Expired as lead" in filtered and "Fine story" not in filtered

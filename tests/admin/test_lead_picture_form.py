@@ -54,21 +54,53 @@ def test_a_picture_whose_licence_ran_out_cannot_be_chosen(client, journalist, dr
     assert Article.objects.get(pk=draft.pk).lead_picture is None
 
 
-def test_removing_a_migrated_storys_library_picture_does_not_bring_back_its_former_copy(client, editor, draft):
-    from tests.factories import image_file
-
-    draft.lead_image = image_file(size=(400, 300))
-    draft.lead_image_alt = "The dam at dawn"
+def test_removing_the_lead_picture_leaves_the_story_without_one(client, editor, draft):
+    draft.lead_picture = ImageFactory()
     draft.save()
-    # As the migration left it: the library picture is the story's own file, which the story still names.
-    picture = ImageFactory(file=draft.lead_image.name, alt_text="The dam at dawn")
-    Article.objects.filter(pk=draft.pk).update(lead_picture=picture)
-    draft.refresh_from_db()
-    assert draft.lead.file.name == picture.file.name
     client.force_login(editor)
 
     response = client.post(f"/admin/articles/article/{draft.pk}/change/", change_form_data(draft, lead_picture=""))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     removed = Article.objects.get(pk=draft.pk)
-    assert removed.lead_picture is None and not removed.lead_image and removed.lead is None
+    assert removed.lead_picture is None and removed.lead is None
+
+
+def test_revisions_record_the_lead_picture_and_restore_it(draft, editor):
+    from articles import revisions
+
+    first, second = ImageFactory(alt_text="The dam at dawn"), ImageFactory(alt_text="The dam at noon")
+    draft.lead_picture = first
+    draft.save()
+    older = revisions.record_revision(draft, editor)
+    draft.lead_picture = second
+    draft.save()
+    newer = revisions.record_revision(draft, editor)
+
+    changes = {change.label: change for change in revisions.compare(older, newer)}
+    assert changes["Lead picture"].before == f"The dam at dawn (picture {first.pk})"
+    assert changes["Lead picture"].after == f"The dam at noon (picture {second.pk})"
+    assert revisions.form_values(older)["lead_picture"] == first.pk
+
+    revisions.restore(older, editor)
+    assert Article.objects.get(pk=draft.pk).lead_picture == first
+
+
+def test_a_revision_without_a_lead_picture_restores_none_and_a_deleted_one_is_skipped(draft, editor):
+    from articles import revisions
+
+    without = revisions.record_revision(draft, editor)
+    gone = ImageFactory()
+    draft.lead_picture = gone
+    draft.save()
+    with_gone = revisions.record_revision(draft, editor)
+    draft.lead_picture = kept = ImageFactory()
+    draft.save()
+    revisions.record_revision(draft, editor)
+    Article.objects.filter(pk=draft.pk).update(lead_picture=kept)
+    gone.delete()  # nothing uses it any more
+
+    revisions.restore(with_gone, editor)  # its picture is no longer in the library: the story keeps its own
+    assert Article.objects.get(pk=draft.pk).lead_picture == kept
+    revisions.restore(without, editor)
+    assert Article.objects.get(pk=draft.pk).lead_picture is None

@@ -94,11 +94,11 @@ def test_only_those_who_may_restore_get_a_revision_loaded(client, draft, journal
 
 
 def test_what_cannot_be_loaded_into_the_form_is_named(client, published, editor):
-    published.lead_image, published.lead_image_alt = image_file(), "A red square"
+    published.social_image, published.social_image_alt = image_file(), "A red square"
     published.save()
     client.force_login(editor)
     page = client.get(f"/admin/articles/article/{published.pk}/revisions/1/restore/").content.decode()
-    assert "Not loaded into the form (set by hand if you need them): Lead image." in page
+    assert "Not loaded into the form (set by hand if you need them): Social image." in page
 
 
 def test_unpublished_stories_are_restored_directly(client, published, editor):

@@ -28,7 +28,7 @@ def load(*args: str) -> str:
 
 def snapshot() -> dict:
     return {
-        "articles": sorted(Article.objects.values_list("pk", "title", "updated_at", "status", "lead_image")),
+        "articles": sorted(Article.objects.values_list("pk", "title", "updated_at", "status", "lead_picture")),
         "sections": Section.objects.count(),
         "authors": sorted(Author.objects.values_list("pk", "bio", "role", "user_id", "photo")),
         "sources": Source.objects.count(),
@@ -103,14 +103,21 @@ def media_files(settings) -> dict[str, float]:
 def test_demo_stories_and_journalists_have_illustrations_with_renditions(client, committed):
     with committed():
         load()
-    illustrated = Article.objects.exclude(lead_image="")
+    illustrated = Article.objects.filter(lead_picture__isnull=False).select_related("lead_picture")
     assert illustrated.count() >= 8
     assert illustrated.filter(title=SAMPLE_HEADLINE).exists()
-    for article in illustrated:
-        assert re.fullmatch(r"Illustration: abstract \w+ [\w ]+", article.lead_image_alt), article.lead_image_alt
-        assert article.lead_image_credit == "Illustration: Buna Times"
-        assert article.lead_image_width and article.lead_image_height
-    assert Author.objects.exclude(photo="").count() >= 5
+    for article in illustrated:  # library pictures, with the credit and rights a newsroom needs
+        picture = article.lead_picture
+        assert re.fullmatch(r"Illustration: abstract \w+ [\w ]+", picture.alt_text), picture.alt_text
+        assert (picture.credit, picture.copyright_holder, picture.licence) == (
+            "Illustration: Buna Times",
+            "Buna Times",
+            "staff",
+        )
+        assert picture.width and picture.height
+    portrayed = Author.objects.filter(photo__isnull=False).select_related("photo")
+    assert portrayed.count() >= 5
+    assert all(author.photo.alt_text == f"Portrait of {author.name}" for author in portrayed)
 
     story = Article.objects.get(title=SAMPLE_HEADLINE)
     for url in ("/", story.get_absolute_url(), "/authors/", "/authors/david-wyatt/", "/world/"):

@@ -91,3 +91,43 @@ def test_a_file_already_in_the_library_is_reused(old_state):
 
     assert apps.get_model("media_library", "Image").objects.get().pk == already.pk
     assert apps.get_model("articles", "Article").objects.get().lead_picture_id == already.pk
+
+
+def test_removing_the_own_fields_reverses_without_loss(transactional_db):
+    """0015 drops ``lead_image*``; going back to 0012 gives each story its own lead image again, same file."""
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    apps = migrate(latest)
+    User = apps.get_model("auth", "User")
+    Section = apps.get_model("articles", "Section")
+    Image = apps.get_model("media_library", "Image")
+    picture = Image.objects.create(
+        file="media/2026/harbour.jpg", width=800, height=600, alt_text="A harbour", caption="Dawn", credit="Jane Roe"
+    )
+    section = Section.objects.create(name="News", slug="news")
+    writer = User.objects.create(username="writer")
+    led = story(apps, section, 1, lead_picture=picture, created_by=writer)
+    bare = story(apps, section, 2)
+
+    try:
+        apps = migrate(BEFORE)
+        stories = {a.pk: a for a in apps.get_model("articles", "Article").objects.all()}
+        back = stories[led.pk]
+        assert back.lead_picture_id is None  # 0013's reverse unlinked it, once 0015's gave the file back
+        assert (back.lead_image.name, back.lead_image_width, back.lead_image_height) == (
+            "media/2026/harbour.jpg",
+            800,
+            600,
+        )
+        assert (back.lead_image_alt, back.lead_image_caption, back.lead_image_credit) == (
+            "A harbour",
+            "Dawn",
+            "Jane Roe",
+        )
+        assert stories[bare.pk].lead_image.name == ""
+
+        apps = migrate([*AFTER, ("articles", "0015_remove_own_lead_images")])  # and forwards again: the same picture
+        assert apps.get_model("articles", "Article").objects.get(pk=led.pk).lead_picture_id == picture.pk
+        assert apps.get_model("media_library", "Image").objects.count() == 1
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from articles.models import Article
-from tests.factories import ArticleFactory, image_file
+from tests.factories import ArticleFactory, ImageFactory, image_file
 from tests.helpers.forms import change_form_data
 from tests.reader.test_structured_data import Head
 
@@ -25,8 +25,7 @@ def shared(world):
         title="Rutte visits Kyiv as NATO weighs membership",
         standfirst="The standfirst readers see.",
         section=world,
-        lead_image=image_file("lead.jpg", size=(80, 60)),
-        lead_image_alt="Rutte at the podium",
+        lead_picture=ImageFactory(file=image_file("lead.jpg", size=(80, 60)), alt_text="Rutte at the podium"),
         seo_title="Rutte in Kyiv: NATO membership closer",
         meta_description="What search engines show under the link.",
         social_image=image_file("card.jpg", size=(120, 63)),
@@ -53,18 +52,21 @@ def test_story_page_uses_the_seo_title_description_and_social_image(client, shar
 def test_without_seo_fields_the_headline_standfirst_and_lead_image_are_used(client, world):
     story = ArticleFactory(
         title="Floods in Valencia", standfirst="The river rose.", section=world,
-        lead_image=image_file(), lead_image_alt="A flooded street",
+        lead_picture=ImageFactory(alt_text="A flooded street"),
     )  # fmt: skip
     head = head_of(client, story)
     assert head.title == "Floods in Valencia | Buna Times"
     assert head.meta("description") == head.meta("og:description") == "The river rose."
     assert head.meta("og:title") == "Floods in Valencia"
-    assert head.meta("og:image") == f"http://testserver{story.lead_image.url}"
+    assert head.meta("og:image") == f"http://testserver{story.lead_picture.file.url}"
     assert head.meta("og:image:alt") == "A flooded street"
     (json_ld,) = head.json_ld
     assert json_ld["headline"] == "Floods in Valencia" and "alternativeHeadline" not in json_ld
     assert json_ld["description"] == "The river rose."
-    assert [image["url"] for image in json_ld["image"]] == [f"http://testserver{story.lead_image.url}"]
+    # The library picture's focal-point crops, which search engines pick from by shape.
+    assert [image["url"] for image in json_ld["image"]] == [
+        f"http://testserver{url}" for url in story.lead_picture.crop_urls()
+    ]
 
 
 def test_a_social_image_without_a_lead_image_makes_a_large_card(client, world):
@@ -81,16 +83,16 @@ def test_json_ld_describes_the_story_with_its_seo_fields(client, shared):
     assert json_ld["description"] == "What search engines show under the link."
     assert json_ld["image"] == [
         {"@type": "ImageObject", "url": f"http://testserver{shared.social_image.url}", "width": 120, "height": 63},
-        {"@type": "ImageObject", "url": f"http://testserver{shared.lead_image.url}", "width": 80, "height": 60},
+        *shared.lead_picture.image_objects(lambda path: f"http://testserver{path}"),
     ]
 
 
 def test_feeds_enclose_the_social_image_else_the_lead_image(client, shared, world):
-    ArticleFactory(section=world, lead_image=image_file("only-lead.jpg"), lead_image_alt="A harbour", title="Harbour")
+    ArticleFactory(section=world, lead_picture=ImageFactory(alt_text="A harbour"), title="Harbour")
     channel = ET.fromstring(client.get("/feeds/rss/").content).find("channel")
     enclosures = {item.findtext("title"): item.find("enclosure").get("url") for item in channel.findall("item")}
     assert enclosures[shared.title] == f"http://testserver{shared.social_image.url}"
-    assert enclosures["Harbour"].endswith(".jpg") and "/stories/" in enclosures["Harbour"]
+    assert enclosures["Harbour"].endswith(".jpg") and "/media/media/" in enclosures["Harbour"]
 
 
 def test_the_story_form_has_a_search_and_social_fieldset_with_previews(client, editor, shared):

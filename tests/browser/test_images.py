@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # a real browser
 
@@ -16,16 +16,16 @@ IMAGES = """() => [...document.images].map(img => ({
 def newsroom_with_images(settings):
     settings.ROOT_URLCONF = "tests.browser.media_urls"
     world = SectionFactory(name="World", slug="world")
-    author = AuthorFactory(slug="lena", bio="Writes.", photo=image_file(size=(600, 600)))
+    author = AuthorFactory(slug="lena", bio="Writes.", photo=ImageFactory(file=image_file(size=(600, 600))))
     # Saved outside a transaction: renditions are made as each save commits.
     top = ArticleFactory(
         title="Top story", section=world, featured=True, authors=[author],
-        lead_image=image_file(size=(1600, 1000)), lead_image_alt="The top picture",
+        lead_picture=ImageFactory(file=image_file(size=(1600, 1000)), alt_text="The top picture"),
     )  # fmt: skip
     for number in range(3):
         ArticleFactory(
             title=f"Story {number}", section=world, authors=[author],
-            lead_image=image_file(size=(1200, 800)), lead_image_alt=f"Picture {number}",
+            lead_picture=ImageFactory(file=image_file(size=(1200, 800)), alt_text=f"Picture {number}"),
         )  # fmt: skip
     return top
 

@@ -51,14 +51,14 @@ def test_union_all_rows_of_nothing_asks_nothing(db, django_assert_num_queries):
 def test_already_stored_tells_a_new_upload_from_a_file_in_storage(world):
     upload = image_file()
     assert not already_stored(upload)  # straight from a form
-    story = ArticleFactory.build(section=world, lead_image_alt="A picture")
-    story.lead_image = image_file()
-    assert not already_stored(story.lead_image)  # assigned, not yet saved
+    story = ArticleFactory.build(section=world, social_image_alt="A picture")
+    story.social_image = image_file()
+    assert not already_stored(story.social_image)  # assigned, not yet saved
     story.save()
-    assert already_stored(story.lead_image)
-    assert already_stored(Article.objects.get(pk=story.pk).lead_image)  # read back by name
-    story.lead_image.save("again.jpg", ContentFile(image_file().read()), save=False)
-    assert already_stored(story.lead_image)
+    assert already_stored(story.social_image)
+    assert already_stored(Article.objects.get(pk=story.pk).social_image)  # read back by name
+    story.social_image.save("again.jpg", ContentFile(image_file().read()), save=False)
+    assert already_stored(story.social_image)
 
 
 def test_handed_over_on_fetch_survives_chaining_and_hands_each_fetch_over_once(five_stories, monkeypatch):

@@ -17,29 +17,27 @@ from kombu.exceptions import OperationalError
 from articles.models import Article
 from common.background import backoff
 from images import tasks
-from tests.factories import image_file
+from tests.factories import ImageFactory, image_file
 from tests.helpers.images import rendition_files, story_with
 
 pytestmark = pytest.mark.django_db
 
 
 def render(story: Article) -> str:
-    return Template("{% load pictures %}{% picture story.lead_image %}").render(Context({"story": story}))
+    return Template("{% load pictures %}{% picture story.lead_picture.file %}").render(Context({"story": story}))
 
 
 def test_with_a_broker_the_save_queues_the_renditions_after_the_commit_and_makes_none(
     world, committed, queued_renditions
 ):
     story = story_with(image_file(size=(1000, 500)), committed, section=world)
-    assert queued_renditions == [("articles.Article", "lead_image", story.lead_image.name, "")]
-    assert rendition_files(story.lead_image.name) == []
+    assert queued_renditions == [("media_library.Image", "file", story.lead_picture.file.name, "")]
+    assert rendition_files(story.lead_picture.file.name) == []
 
 
 def test_a_rolled_back_save_queues_nothing(world, queued_renditions, committed):
-    from tests.factories import ArticleFactory
-
     with committed(), contextlib.suppress(RuntimeError), transaction.atomic():
-        ArticleFactory(section=world, lead_image=image_file(), lead_image_alt="A picture")
+        ImageFactory(file=image_file())
         raise RuntimeError("the save fails after the row was written")
     assert queued_renditions == []  # sent only on a commit, which a rollback never gives
 
@@ -49,13 +47,14 @@ def test_until_its_renditions_exist_the_picture_is_the_original_at_the_fallback_
 ):
     story = story_with(image_file(size=(1000, 500)), committed, section=world)
     assert render(story) == (
-        f'<img src="/media/{story.lead_image.name}" width="960" height="480" alt="" decoding="async" loading="lazy">'
+        f'<img src="/media/{story.lead_picture.file.name}" width="960" height="480" alt="" decoding="async" '
+        'loading="lazy">'
     )
-    assert default_storage.exists(story.lead_image.name)
+    assert default_storage.exists(story.lead_picture.file.name)
 
     tasks.image_replaced(*queued_renditions[0])  # what the worker does
 
-    assert "960w.webp" in rendition_files(story.lead_image.name)
+    assert "960w.webp" in rendition_files(story.lead_picture.file.name)
     assert render(story).startswith('<picture><source type="image/webp"')
 
 
@@ -80,15 +79,15 @@ def test_a_broker_that_cannot_be_reached_is_logged_and_the_save_stands(world, co
 
 def test_the_task_is_idempotent(world, committed):
     story = story_with(image_file(size=(700, 500)), committed, section=world)
-    before = rendition_files(story.lead_image.name)
-    tasks.image_replaced("articles.Article", "lead_image", story.lead_image.name, "")  # redelivered
-    assert rendition_files(story.lead_image.name) == before
+    before = rendition_files(story.lead_picture.file.name)
+    tasks.image_replaced("media_library.Image", "file", story.lead_picture.file.name, "")  # redelivered
+    assert rendition_files(story.lead_picture.file.name) == before
 
 
 def test_an_unreadable_original_is_logged_once_not_retried(world, committed, caplog):
     story = story_with(image_file(), committed, section=world)
-    default_storage.delete(story.lead_image.name)
-    tasks.image_replaced.delay("articles.Article", "lead_image", story.lead_image.name, "")
+    default_storage.delete(story.lead_picture.file.name)
+    tasks.image_replaced.delay("media_library.Image", "file", story.lead_picture.file.name, "")
     assert caplog.text.count("run `manage.py make_renditions`") == 1
 
 
@@ -114,7 +113,7 @@ def test_renditions_made_by_a_worker_for_an_author_photo_refresh_the_cached_page
     from tests.factories import AuthorFactory
 
     with committed():
-        AuthorFactory(photo=image_file())
+        AuthorFactory(photo=ImageFactory(file=image_file()))
     before = current_generation().number
     tasks.image_replaced(*queued_renditions[0])
     assert current_generation().number != before

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.template import Context, Template
 
+from articles.models import Article
 from images import renditions
 from tests.factories import image_file
 from tests.helpers.images import story_with
@@ -23,7 +24,7 @@ EVERY_RENDITION = [f"{width}w.{extension}" for width in (160, 320, 640) for exte
 
 
 def picture_of(story) -> str:
-    return Template("{% load pictures %}{% picture story.lead_image alt='A picture' %}").render(
+    return Template("{% load pictures %}{% picture story.lead_picture.file alt='A picture' %}").render(
         Context({"story": story})
     )
 
@@ -31,17 +32,19 @@ def picture_of(story) -> str:
 def test_an_upload_and_its_renditions_are_stored(media_storage, world, committed):
     story = story_with(image_file(size=(700, 500)), committed, section=world)
     stored = media_storage.files()
-    folder = renditions.folder(story.lead_image.name)
-    assert story.lead_image.name in stored
-    assert sorted(name.removeprefix(f"{folder}/") for name in stored if name.startswith(folder)) == sorted(
+    folder = renditions.folder(story.lead_picture.file.name)
+    assert story.lead_picture.file.name in stored
+    made = sorted(name.removeprefix(f"{folder}/") for name in stored if name.startswith(folder))
+    assert [name for name in made if not name.startswith("crop-")] == sorted(
         [*EVERY_RENDITION, "700w.jpg", "700w.webp"]
     )
+    assert len([name for name in made if name.startswith("crop-")]) == 3  # the library's focal-point crops
 
 
 def test_picture_urls_point_at_the_storage_and_serve_the_rendition(media_storage, world, committed, settings):
     story = story_with(image_file(size=(700, 500)), committed, section=world)
     html = picture_of(story)
-    jpeg = f"{renditions.folder(story.lead_image.name)}/700w.jpg"  # the fallback: the widest up to 960
+    jpeg = f"{renditions.folder(story.lead_picture.file.name)}/700w.jpg"  # the fallback: the widest up to 960
     if media_storage.kind == "local":
         assert f'src="{settings.MEDIA_URL}{jpeg}"' in html
         return
@@ -59,30 +62,31 @@ def test_picture_urls_use_the_custom_domain(s3_endpoint, settings, world, commit
     use_bucket(settings, s3_endpoint, AWS_S3_CUSTOM_DOMAIN="media.news.example")
     story = story_with(image_file(size=(700, 500)), committed, section=world)
     html = picture_of(story)
-    folder = renditions.folder(story.lead_image.name)
+    folder = renditions.folder(story.lead_picture.file.name)
     assert f'src="https://media.news.example/{folder}/700w.jpg"' in html
     assert f"https://media.news.example/{folder}/160w.webp 160w" in html
 
 
 def test_replacing_an_image_removes_the_old_renditions(media_storage, world, committed):
-    story = story_with(image_file(size=(700, 500)), committed, section=world)
-    old = story.lead_image.name
+    picture = story_with(image_file(size=(700, 500)), committed, section=world).lead_picture
+    old = picture.file.name
     with committed():
-        story.lead_image = image_file("new.jpg", size=(400, 300))
-        story.save()
+        picture.file = image_file("new.jpg", size=(400, 300))
+        picture.save()
     stored = media_storage.files()
     assert not [name for name in stored if name.startswith(f"{renditions.folder(old)}/")]
-    assert f"{renditions.folder(story.lead_image.name)}/400w.webp" in stored
+    assert f"{renditions.folder(picture.file.name)}/400w.webp" in stored
     assert old in stored  # originals are kept: revisions may refer to them
 
     with committed():
-        story.delete()
+        Article.objects.all().delete()  # the story first: a picture it leads with cannot be deleted
+        picture.delete()
     assert not [name for name in media_storage.files() if name.startswith("renditions/")]
 
 
 def test_make_renditions_makes_what_is_missing(media_storage, world, committed):
     story = story_with(image_file(size=(700, 500)), committed, section=world)
-    missing = f"{renditions.folder(story.lead_image.name)}/320w.webp"
+    missing = f"{renditions.folder(story.lead_picture.file.name)}/320w.webp"
     default_storage.delete(missing)
     assert missing not in media_storage.files()
 

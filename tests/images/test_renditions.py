@@ -12,10 +12,10 @@ from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 from articles.models import Article
 from images import renditions
 from images.renditions import WIDTHS, ensure_renditions, sizes
-from images.uploads import clean_upload
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    ImageFactory,
     animated_gif,
     camera_photo,
     image_file,
@@ -67,7 +67,7 @@ def test_names_derive_from_the_original_name_only():
 
 def test_saving_a_story_makes_webp_and_jpeg_renditions_at_each_width(world, committed):
     story = story_with(image_file(size=(2000, 1000)), committed, section=world)
-    name = story.lead_image.name
+    name = story.lead_picture.file.name
     assert rendition_files(name) == sorted(f"{w}w.{ext}" for w in WIDTHS for ext in ("jpg", "webp"))
     for width in WIDTHS:
         webp, jpeg = (opened(f"{renditions.folder(name)}/{width}w.{ext}") for ext in ("webp", "jpg"))
@@ -77,18 +77,18 @@ def test_saving_a_story_makes_webp_and_jpeg_renditions_at_each_width(world, comm
 
 def test_an_author_photo_gets_renditions_too(committed):
     with committed():
-        author = AuthorFactory(photo=image_file(size=(500, 600)))
-    assert author.photo.name.startswith("authors/")
-    assert rendition_files(author.photo.name) == sorted(
+        author = AuthorFactory(photo=ImageFactory(file=image_file(size=(500, 600))))
+    assert author.photo.file.name.startswith("media/")  # a library picture like any other
+    assert rendition_files(author.photo.file.name) == sorted(
         f"{w}w.{ext}" for w in (160, 320, 500) for ext in ("jpg", "webp")
     )
 
 
 def test_nothing_is_made_before_the_transaction_commits_nor_after_a_rollback(world):
     with pytest.raises(RuntimeError), transaction.atomic():
-        story = ArticleFactory(section=world, lead_image=image_file(size=(800, 600)), lead_image_alt="A map")
+        picture = ImageFactory(file=image_file(size=(800, 600)))
         raise RuntimeError("the editor's save fails later on")
-    assert rendition_files(story.lead_image.name) == []
+    assert rendition_files(picture.file.name) == []
 
 
 def only_orientation_left(image: Image.Image) -> bool:
@@ -101,15 +101,15 @@ def test_exif_orientation_is_applied_to_the_stored_size_and_every_rendition(worl
     story = story_with(camera_photo(size=(1200, 800), orientation=6), committed, section=world)
     # The width and height readers see, though the original keeps its pixels as encoded (sideways)
     # with only its orientation, which browsers apply.
-    assert (story.lead_image_width, story.lead_image_height) == (800, 1200)
-    original = opened(story.lead_image.name)
+    assert (story.lead_picture.width, story.lead_picture.height) == (800, 1200)
+    original = opened(story.lead_picture.file.name)
     assert ImageOps.exif_transpose(original).size == (800, 1200)
     assert original.getexif() == {ExifTags.Base.Orientation: 6}
-    assert rendition_files(story.lead_image.name) == sorted(
+    assert rendition_files(story.lead_picture.file.name) == sorted(
         f"{w}w.{ext}" for w in (160, 320, 640, 800) for ext in ("jpg", "webp")
     )
-    for filename in rendition_files(story.lead_image.name):
-        image = opened(f"{renditions.folder(story.lead_image.name)}/{filename}").convert("RGB")
+    for filename in rendition_files(story.lead_picture.file.name):
+        image = opened(f"{renditions.folder(story.lead_picture.file.name)}/{filename}").convert("RGB")
         assert not image.getexif(), filename
         width = int(filename.split("w.")[0])
         assert image.size == (width, width * 3 // 2)
@@ -120,18 +120,18 @@ def test_exif_orientation_is_applied_to_the_stored_size_and_every_rendition(worl
 def test_a_photo_converted_to_srgb_is_stored_upright_without_any_metadata(world, committed):
     # A wide-gamut profile must be converted, so the pixels are decoded and encoded upright.
     story = story_with(camera_photo(size=(1200, 800), orientation=6, profile="LAB"), committed, section=world)
-    original = opened(story.lead_image.name)
-    assert original.size == (story.lead_image_width, story.lead_image_height) == (800, 1200)
+    original = opened(story.lead_picture.file.name)
+    assert original.size == (story.lead_picture.width, story.lead_picture.height) == (800, 1200)
     assert not original.getexif()
     assert "icc_profile" not in original.info
 
 
 def test_no_metadata_survives_in_the_original_or_any_rendition(world, committed):
     story = story_with(camera_photo(), committed, section=world)
-    names = [story.lead_image.name] + [
-        f"{renditions.folder(story.lead_image.name)}/{filename}" for filename in rendition_files(story.lead_image.name)
-    ]
-    assert len(names) == 9
+    original = story.lead_picture.file.name
+    files = rendition_files(original, crops=True)
+    names = [original] + [f"{renditions.folder(original)}/{filename}" for filename in files]
+    assert len(names) == 12  # 8 renditions, 3 focal-point crops
     for name in names:
         image = opened(name)
         assert only_orientation_left(image), (name, dict(image.getexif()))
@@ -142,22 +142,12 @@ def test_no_metadata_survives_in_the_original_or_any_rendition(world, committed)
             assert secret not in data, (name, secret)
 
 
-def test_a_clean_upload_is_stored_byte_for_byte(world, committed):
-    upload = image_file(size=(300, 200))
-    original_bytes = upload.read()
-    upload.seek(0)
-    assert clean_upload(upload) is None
-    story = story_with(upload, committed, section=world)
-    with default_storage.open(story.lead_image.name, "rb") as file:
-        assert file.read() == original_bytes
-
-
 def test_a_cleaned_jpeg_keeps_its_quality(world, committed):
     upload = camera_photo(orientation=1)
     before = Image.open(BytesIO(upload.read()))
     upload.seek(0)
     story = story_with(upload, committed, section=world)
-    after = opened(story.lead_image.name)
+    after = opened(story.lead_picture.file.name)
     # Encoded again with the upload's own tables: no harsher (or bloated) compression.
     assert after.quantization == before.quantization
     assert max(abs(a - b) for a, b in zip(after.getpixel((10, 10)), before.getpixel((10, 10)), strict=True)) <= 2
@@ -165,7 +155,7 @@ def test_a_cleaned_jpeg_keeps_its_quality(world, committed):
 
 def test_transparency_is_kept_in_webp_and_flattened_on_white_in_jpeg(world, committed):
     story = story_with(transparent_png(), committed, section=world)
-    folder = renditions.folder(story.lead_image.name)
+    folder = renditions.folder(story.lead_picture.file.name)
     webp, jpeg = opened(f"{folder}/320w.webp"), opened(f"{folder}/320w.jpg")
     assert webp.mode == "RGBA" and webp.getpixel((10, 10))[3] == 0
     assert jpeg.mode == "RGB" and all(channel > 245 for channel in jpeg.getpixel((10, 10)))
@@ -174,7 +164,7 @@ def test_transparency_is_kept_in_webp_and_flattened_on_white_in_jpeg(world, comm
 
 def test_an_animated_gif_gives_still_renditions_of_its_first_frame(world, committed):
     story = story_with(animated_gif(), committed, section=world)
-    webp = opened(f"{renditions.folder(story.lead_image.name)}/300w.webp")
+    webp = opened(f"{renditions.folder(story.lead_picture.file.name)}/300w.webp")
     assert not getattr(webp, "is_animated", False)
     red, green, _ = webp.convert("RGB").getpixel((150, 100))
     assert red > 180 and green < 40
@@ -184,7 +174,7 @@ def test_a_16_bit_grey_png_keeps_its_tones(world, committed):
     buffer = BytesIO()
     Image.new("I;16", (200, 100), 32768).save(buffer, "PNG")
     story = story_with(SimpleUploadedFile("figure.png", buffer.getvalue()), committed, section=world)
-    jpeg = opened(f"{renditions.folder(story.lead_image.name)}/200w.jpg")
+    jpeg = opened(f"{renditions.folder(story.lead_picture.file.name)}/200w.jpg")
     assert all(120 <= channel <= 136 for channel in jpeg.getpixel((100, 50)))  # mid-grey, not white
 
 
@@ -213,42 +203,45 @@ def test_renditions_are_made_once_and_reused(world, committed, monkeypatch):
     with committed():
         story.title = "A new headline"
         story.save()
-    assert ensure_renditions(default_storage, story.lead_image.name) == 0
+    assert ensure_renditions(default_storage, story.lead_picture.file.name) == 0
     assert written == []
 
 
 def test_replacing_an_image_deletes_the_old_renditions_but_keeps_the_original(world, committed):
-    story = story_with(image_file(size=(700, 500)), committed, section=world)
-    old = story.lead_image.name
+    picture = story_with(image_file(size=(700, 500)), committed, section=world).lead_picture
+    old = picture.file.name
     with committed():
-        story.lead_image = image_file(size=(500, 300))
-        story.save()
-    assert story.lead_image.name != old
+        picture.file = image_file(size=(500, 300))
+        picture.save()
+    assert picture.file.name != old
     assert rendition_files(old) == []
     assert not Path(default_storage.path(renditions.folder(old))).exists()
     assert default_storage.exists(old)  # originals stay (revisions may point to them)
-    assert "500w.webp" in rendition_files(story.lead_image.name)
+    assert "500w.webp" in rendition_files(picture.file.name)
 
 
-def test_removing_an_image_or_deleting_the_story_deletes_its_renditions(world, committed):
-    removed = story_with(image_file(), committed, section=world)
-    deleted = story_with(image_file(), committed, section=world)
-    removed_name, deleted_name = removed.lead_image.name, deleted.lead_image.name
+def test_removing_an_image_or_deleting_its_row_deletes_its_renditions(world, committed):
+    # The story's social image: a picture field of the story's own, like the library's.
     with committed():
-        removed.lead_image = None
-        removed.lead_image_alt = ""
+        removed = ArticleFactory(section=world, social_image=image_file(), social_image_alt="A picture")
+        deleted = ImageFactory(file=image_file())
+    removed_name, deleted_name = removed.social_image.name, deleted.file.name
+    assert rendition_files(removed_name) and rendition_files(deleted_name)
+    with committed():
+        removed.social_image = None
+        removed.social_image_alt = ""
         removed.save()
         deleted.delete()
     assert rendition_files(removed_name) == [] and rendition_files(deleted_name) == []
 
 
 def test_renditions_still_used_by_another_row_are_kept(world, committed):
-    story = story_with(image_file(), committed, section=world)
-    copy = ArticleFactory(section=world, lead_image=story.lead_image.name, lead_image_alt="A picture")
+    picture = story_with(image_file(), committed, section=world).lead_picture
+    copy = ImageFactory(file=picture.file.name, alt_text="The same file")
     with committed():
-        story.lead_image = image_file()
-        story.save()
-    assert rendition_files(copy.lead_image.name) != []
+        picture.file = image_file()
+        picture.save()
+    assert rendition_files(copy.file.name) != []
 
 
 def test_a_failure_after_commit_is_logged_not_raised(world, committed, monkeypatch, caplog):
@@ -267,11 +260,11 @@ def test_an_editor_upload_through_the_admin_is_cleaned_and_rendered(client, worl
     from tests.helpers.forms import story_form
 
     client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "unused"))
-    form = story_form(world, author, lead_image=camera_photo(), lead_image_alt="Rescuers at the dam")
+    form = story_form(world, author, social_image=camera_photo(), social_image_alt="Rescuers at the dam")
     with committed():
         response = client.post("/admin/articles/article/add/", form)
     assert response.status_code == 302
     story = Article.objects.get(slug="ukraine-closer-to-nato")
-    assert (story.lead_image_width, story.lead_image_height) == (800, 1200)
-    assert only_orientation_left(opened(story.lead_image.name))
-    assert "800w.webp" in rendition_files(story.lead_image.name)
+    assert (story.social_image_width, story.social_image_height) == (800, 1200)
+    assert only_orientation_left(opened(story.social_image.name))
+    assert "800w.webp" in rendition_files(story.social_image.name)

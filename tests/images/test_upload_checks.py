@@ -74,7 +74,7 @@ def test_an_upload_is_checked_once_though_the_form_and_the_model_both_ask(monkey
     real_open = PillowImage.open
     monkeypatch.setattr(PillowImage, "open", lambda *args, **kwargs: opened.append(1) or real_open(*args, **kwargs))
     validate_image_file(upload)  # the form field
-    as_field_value = FieldFile(Article(), Article._meta.get_field("lead_image"), upload.name)
+    as_field_value = FieldFile(Article(), Article._meta.get_field("social_image"), upload.name)
     as_field_value.file = upload
     validate_image_file(as_field_value)  # the model field, with the same upload inside
     assert len(opened) == 1

@@ -63,12 +63,12 @@ def test_hostile_upload_is_refused_with_a_clear_message(client, editor, world, a
     client.force_login(editor)
     response = client.post(
         "/admin/articles/article/add/",
-        story_form(world, author, lead_image=make_file(), lead_image_alt="A picture"),
+        story_form(world, author, social_image=make_file(), social_image_alt="A picture"),
     )
     assert response.status_code == 200, case
     errors = response.context["adminform"].form.errors
-    assert "lead_image" in errors, (case, errors)
-    assert message in " ".join(errors["lead_image"]), (case, errors["lead_image"])
+    assert "social_image" in errors, (case, errors)
+    assert message in " ".join(errors["social_image"]), (case, errors["social_image"])
     assert not Article.objects.exists()
 
 
@@ -76,10 +76,10 @@ def test_a_clean_image_is_accepted(client, editor, world, author):
     client.force_login(editor)
     response = client.post(
         "/admin/articles/article/add/",
-        story_form(world, author, lead_image=image_file(), lead_image_alt="A picture"),
+        story_form(world, author, social_image=image_file(), social_image_alt="A picture"),
     )
     assert response.status_code == 302
-    assert Article.objects.get().lead_image
+    assert Article.objects.get().social_image
 
 
 @pytest.mark.parametrize("image_format", ["JPEG", "PNG", "GIF", "WEBP"])
@@ -90,14 +90,14 @@ def test_well_formed_pictures_are_only_pictures(image_format):
     assert not is_only_a_picture(data + b"trailing bytes", image_format)
 
 
-def test_editing_a_story_that_has_a_lead_image_saves_and_keeps_it(client, editor, world):
+def test_editing_a_story_that_has_a_social_image_saves_and_keeps_it(client, editor, world):
     """The stored picture is not an upload to check again (this was a 500 before)."""
-    story = ArticleFactory(section=world, lead_image=image_file(), lead_image_alt="A picture")
+    story = ArticleFactory(section=world, social_image=image_file(), social_image_alt="A picture")
     client.force_login(editor)
     response = client.post(
         f"/admin/articles/article/{story.pk}/change/",
-        change_form_data(story, title="New headline", lead_image_alt="A picture"),
+        change_form_data(story, title="New headline", social_image_alt="A picture"),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     saved = Article.objects.get(pk=story.pk)
-    assert saved.title == "New headline" and saved.lead_image.name == story.lead_image.name
+    assert saved.title == "New headline" and saved.social_image.name == story.social_image.name

@@ -34,8 +34,9 @@ from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from articles.demo import SAMPLE_STORY
 from articles.models import Article, Revision, Section
+from authors.models import Author
 from operations import backup
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, SourceFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -104,12 +105,21 @@ def log_in(client, username: str) -> None:
 def story_form(**fields) -> dict:
     data = {
         "kicker": "", "title": "", "slug": "", "standfirst": "", "body": "", "section": "", "tags": "",
-        "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
         "bylines-TOTAL_FORMS": "0", "bylines-INITIAL_FORMS": "0", "bylines-MIN_NUM_FORMS": "0",
         "bylines-MAX_NUM_FORMS": "1000",
     }  # fmt: skip
     data.update(fields)
     return data
+
+
+def library_picture(client, upload, alt_text: str):
+    """A picture uploaded to the media library through its admin page, as staff do."""
+    response = client.post(
+        "/admin/media_library/image/add/",
+        {"file": upload, "alt_text": alt_text, "licence": "staff", "focal_x": 0.5, "focal_y": 0.5},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return apps.get_model("media_library", "Image").objects.get(alt_text=alt_text)
 
 
 @pytest.fixture
@@ -126,21 +136,22 @@ def used_newsroom(client, journalist, editor):
     )
     assert response.status_code == 302 and Section.objects.get(slug="europe").parent == world
     client.post("/admin/articles/source/add/", {"name": "Meridian Wire", "slug": "meridian-wire", "kind": "wire"})
+    face = library_picture(client, image_file("face.png", image_format="PNG"), "Portrait of Priya Raman")
     client.post(
         f"/admin/authors/author/{editor.author.pk}/change/",
         {"name": "Priya Raman", "slug": "editor", "role": "Editor", "bio": "", "is_active": "on",
-         "photo": image_file("face.png", image_format="PNG"), "user": editor.pk},
+         "photo": face.pk, "user": editor.pk},
     )  # fmt: skip
     client.logout()
 
     # A journalist files a story with a picture and submits it.
     log_in(client, "journalist")
+    harbour = library_picture(client, image_file("harbour.jpg", size=(400, 300)), "Cranes at dawn")
     response = client.post(
         "/admin/articles/article/add/",
         story_form(
             title="Harbour reopens", slug="harbour-reopens", body="The harbour reopened.", section=europe.pk,
-            tags="Ports, Україна", lead_image=image_file("harbour.jpg", size=(400, 300)),
-            lead_image_alt="Cranes at dawn", _workflow="submit", note="Filed from the quay.",
+            tags="Ports, Україна", lead_picture=harbour.pk, _workflow="submit", note="Filed from the quay.",
         ),
     )  # fmt: skip
     story = Article.objects.get(slug="harbour-reopens")
@@ -154,7 +165,7 @@ def used_newsroom(client, journalist, editor):
         f"/admin/articles/article/{story.pk}/change/",
         story_form(
             title="Harbour reopens after storm", slug="harbour-reopens", body="The harbour reopened on Monday.",
-            section=europe.pk, tags="Ports, Україна", lead_image_alt="Cranes at dawn", sources=sources,
+            section=europe.pk, tags="Ports, Україна", lead_picture=harbour.pk, sources=sources,
             opened_version=Article.objects.get(pk=story.pk).version,
         ),
     )  # fmt: skip
@@ -190,9 +201,10 @@ def test_the_used_newsroom_has_every_record_the_admin_writes(used_newsroom):
     ]:  # fmt: skip
         assert counts[label], label
     assert Article.objects.get(pk=used_newsroom.pk).status == Article.Status.PUBLISHED
-    assert used_newsroom.lead_image and used_newsroom.revisions.count() == 2
+    assert used_newsroom.lead_picture and used_newsroom.revisions.count() == 2
+    assert Author.objects.filter(photo__isnull=False).exists()
     assert any(name.startswith("renditions/") for name in media_files())
-    assert any(name.startswith("authors/") for name in media_files())
+    assert any(name.startswith("media/") for name in media_files())
 
 
 @pytest.mark.django_db(transaction=True)  # the test empties the database with `flush`, as on a new machine
@@ -375,8 +387,10 @@ def test_a_restore_builds_the_search_vectors_an_archive_lacks(world, tmp_path):
 @pytest.fixture
 def archive(world, tmp_path) -> Path:
     """A backup of a small newsroom with pictures, and the newsroom emptied, ready to restore it."""
-    ArticleFactory(section=world, lead_image=image_file("harbour.jpg"), lead_image_alt="Cranes", tags=["Ports"])
-    AuthorFactory(photo=image_file("face.png", image_format="PNG"))
+    ArticleFactory(
+        section=world, lead_picture=ImageFactory(file=image_file("harbour.jpg"), alt_text="Cranes"), tags=["Ports"]
+    )
+    AuthorFactory(photo=ImageFactory(file=image_file("face.png", image_format="PNG")))
     a_newsroom_of(3, world)
     path = tmp_path / "backup.tar.gz"
     backup.create_backup(path)

@@ -15,7 +15,7 @@ from django.db import connection
 from articles.models import Article
 from authors.models import Author
 from images import renditions
-from tests.factories import AuthorFactory, image_file
+from tests.factories import AuthorFactory, ImageFactory, image_file
 from tests.helpers.images import story_with
 from tests.helpers.object_storage import use_bucket
 from tests.helpers.servers import free_port
@@ -28,7 +28,7 @@ def archive(media_storage, world, committed, tmp_path):
     """A backup of a newsroom with pictures and their renditions, then the newsroom and its media emptied."""
     story_with(image_file("harbour.jpg", size=(700, 500)), committed, section=world)
     with committed():
-        AuthorFactory(photo=image_file("face.png", image_format="PNG"))
+        AuthorFactory(photo=ImageFactory(file=image_file("face.png", image_format="PNG")))
     media = media_storage.files()
     path = tmp_path / "backup.tar.gz"
     out = StringIO()
@@ -43,7 +43,8 @@ def archive(media_storage, world, committed, tmp_path):
 
 def test_media_round_trips_through_backup_and_restore(archive, media_storage):
     path, media = archive
-    assert len(media) == 2 + 8 + 2  # two originals; 160 to 700 wide and 64 wide, in WebP and JPEG
+    # Two originals; 160 to 700 wide and 64 wide, in WebP and JPEG; three focal-point crops of each.
+    assert len(media) == 2 + 8 + 2 + 6
     with tarfile.open(path) as members:
         assert {member.name.removeprefix("media/") for member in members if member.name.startswith("media/")} == set(
             media
@@ -52,7 +53,8 @@ def test_media_round_trips_through_backup_and_restore(archive, media_storage):
     call_command("restore", str(path), stdout=out)
     assert f"media: {len(media)} files" in out.getvalue()
     assert media_storage.files() == media  # every file, byte for byte
-    assert Article.objects.get().lead_image.name in media and Author.objects.exclude(photo="").get().photo.name in media
+    assert Article.objects.get().lead_picture.file.name in media
+    assert Author.objects.get(photo__isnull=False).photo.file.name in media
 
 
 def test_a_restore_that_fails_in_the_media_leaves_the_storage_empty(archive, media_storage):
@@ -85,7 +87,7 @@ def test_an_unreachable_bucket_fails_the_backup_with_a_clear_message(s3_endpoint
 
 def test_renditions_tidied_away_during_the_backup_are_left_out(media_storage, world, committed, tmp_path, monkeypatch):
     story = story_with(image_file(size=(700, 500)), committed, section=world)
-    replaced = renditions.folder(story.lead_image.name)
+    replaced = renditions.folder(story.lead_picture.file.name)
     default_storage._setup()
     storage = default_storage._wrapped
     listdir = storage.listdir
@@ -93,7 +95,7 @@ def test_renditions_tidied_away_during_the_backup_are_left_out(media_storage, wo
     def tidied_meanwhile(name: str):
         if name == replaced:  # the image was replaced after its parent folder was listed
             monkeypatch.setattr(storage, "listdir", listdir)
-            renditions.delete_renditions(storage, story.lead_image.name)
+            renditions.delete_renditions(storage, story.lead_picture.file.name)
         return listdir(name)
 
     monkeypatch.setattr(storage, "listdir", tidied_meanwhile)

@@ -119,7 +119,7 @@ def test_a_worker_makes_an_images_renditions(worker, client, tmp_path):
     worker("renditions")
     log = tmp_path / "renditions.log"
 
-    client.send_task("images.tasks.image_replaced", args=["articles.Article", "lead_image", "stories/big.jpg", ""])
+    client.send_task("images.tasks.image_replaced", args=["articles.Article", "social_image", "stories/big.jpg", ""])
 
     folder = tmp_path / "media" / renditions.folder("stories/big.jpg")
     expected = {f"{w}w.{ext}" for w, _ in renditions.sizes(2000, 1000) for ext in renditions.FORMATS}

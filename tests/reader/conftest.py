@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article
 from coordination.models import Comment
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from tests.helpers.crawl import HIDDEN_STATES, marker
 
 
@@ -55,9 +55,7 @@ def _build_newsroom(world, editor, journalist):
             section=europe,
             authors=[author],
             tags=["Shared", marker(state, "tag")],
-            lead_image=image_file(),
-            lead_image_alt="A picture",
-            lead_image_caption=f"Caption {marker(state, 'caption')}",
+            lead_picture=ImageFactory(alt_text="A picture", caption=f"Caption {marker(state, 'caption')}"),
             created_by=journalist,
             **fields,
         )

@@ -10,7 +10,7 @@ from django.utils.http import http_date
 
 from articles.models import Article
 from common.slugs import validate_section_slug
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,19 +106,19 @@ def test_story_without_standfirst_is_described_by_its_opening(client, world):
 
 
 def test_lead_image_is_an_enclosure_with_url_size_and_type(client, world):
-    article = ArticleFactory(section=world, lead_image=image_file(), lead_image_alt="A red square")
+    article = ArticleFactory(section=world, lead_picture=ImageFactory(alt_text="A red square"))
     item = rss(client, "/feeds/rss/").find("channel/item")
     enclosure = item.find("enclosure")
-    assert enclosure.get("url") == f"http://testserver{article.lead_image.url}"
-    assert enclosure.get("length") == str(article.lead_image.size)
+    assert enclosure.get("url") == f"http://testserver{article.lead_picture.file.url}"
+    assert enclosure.get("length") == str(article.lead_picture.file.size)
     assert enclosure.get("type") == "image/jpeg"
     link = atom(client, "/feeds/atom/").find(f"{ATOM}entry/{ATOM}link[@rel='enclosure']")
-    assert link.get("href") == f"http://testserver{article.lead_image.url}"
+    assert link.get("href") == f"http://testserver{article.lead_picture.file.url}"
 
 
 def test_story_whose_image_file_is_missing_still_appears_without_enclosure(client, world):
-    article = ArticleFactory(section=world, lead_image=image_file(), lead_image_alt="A red square")
-    article.lead_image.storage.delete(article.lead_image.name)
+    article = ArticleFactory(section=world, lead_picture=ImageFactory(alt_text="A red square"))
+    article.lead_picture.file.storage.delete(article.lead_picture.file.name)
     item = rss(client, "/feeds/rss/").find("channel/item")
     assert item.findtext("title") == article.title
     assert item.find("enclosure") is None

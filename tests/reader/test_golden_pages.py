@@ -126,11 +126,11 @@ def _extras(now: datetime) -> None:
 
 def _normalise(content: bytes) -> bytes:
     """Replace the random part of each stored upload name by its owner's slug (see the module docstring)."""
-    for article in Article.objects.exclude(lead_image=""):
-        content = content.replace(_stem(article.lead_image.name), f"[story:{article.slug}]".encode())
-    for author in Author.objects.exclude(photo=""):
-        content = content.replace(_stem(author.photo.name), f"[author:{author.slug}]".encode())
-    for picture in Image.objects.all():
+    for article in Article.objects.filter(lead_picture__isnull=False).select_related("lead_picture"):
+        content = content.replace(_stem(article.lead_picture.file.name), f"[story:{article.slug}]".encode())
+    for author in Author.objects.filter(photo__isnull=False).select_related("photo"):
+        content = content.replace(_stem(author.photo.file.name), f"[author:{author.slug}]".encode())
+    for picture in Image.objects.all():  # the others: pictures in bodies
         content = content.replace(_stem(picture.file.name), f"[picture:{slugify(picture.caption)}]".encode())
     return content
 

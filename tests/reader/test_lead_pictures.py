@@ -26,13 +26,12 @@ def stem(file) -> str:
 
 def test_story_page_shows_the_library_picture_with_its_caption_and_credit(client, world):
     picture = ImageFactory(alt_text="Boats in the harbour", caption="The fleet leaves.", credit="Jane Roe / Reuters")
-    old = image_file("old.jpg")
-    story = ArticleFactory(section=world, lead_picture=picture, lead_image=old, lead_image_alt="Old alt")
+    story = ArticleFactory(section=world, lead_picture=picture)
 
     html = client.get(story.get_absolute_url()).content.decode()
 
-    assert stem(picture.file) in html and stem(story.lead_image) not in html
-    assert 'alt="Boats in the harbour"' in html and "Old alt" not in html
+    assert stem(picture.file) in html
+    assert 'alt="Boats in the harbour"' in html
     assert "The fleet leaves." in html and '<span class="credit">Jane Roe / Reuters</span>' in html
 
 
@@ -47,12 +46,12 @@ def test_story_json_ld_lists_the_library_pictures_crops(client, world):
     assert images[0]["caption"] == "The fleet leaves." and images[0]["creditText"] == "Jane Roe"
 
 
-def test_without_a_library_picture_the_storys_own_image_is_shown(client, world):
-    story = ArticleFactory(section=world, lead_image=image_file(), lead_image_alt="Own picture")
+def test_without_a_library_picture_the_story_has_no_lead_picture(client, world):
+    story = ArticleFactory(section=world)
 
     html = client.get(story.get_absolute_url()).content.decode()
 
-    assert stem(story.lead_image) in html and 'alt="Own picture"' in html
+    assert story.lead is None and "<picture>" not in html
 
 
 def test_a_picture_whose_licence_ran_out_is_shown_nowhere(client, world):

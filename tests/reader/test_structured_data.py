@@ -12,7 +12,7 @@ from django.conf import settings
 from PIL import Image
 
 from articles.structured_data import LOGO, LOGO_SIZE
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +95,7 @@ def test_story_page_has_open_graph_and_twitter_tags(client, world):
         section=world,
         authors=[author],
         tags=["Energy", "Jobs"],
-        lead_image=image_file(size=(120, 80)),
-        lead_image_alt="The harbour at dawn",
+        lead_picture=ImageFactory(file=image_file(size=(120, 80)), alt_text="The harbour at dawn"),
     )
     article.revised_at = article.published_at + timedelta(minutes=30)
     article.save()
@@ -108,7 +107,7 @@ def test_story_page_has_open_graph_and_twitter_tags(client, world):
     assert page.meta("og:url") == url
     assert page.meta("og:title") == "Harbour factory to build turbine blades"
     assert page.meta("og:description") == "Nine hundred jobs for Marrow Bay."
-    assert page.meta("og:image") == f"http://testserver{article.lead_image.url}"
+    assert page.meta("og:image") == f"http://testserver{article.lead_picture.file.url}"
     assert (page.meta("og:image:width"), page.meta("og:image:height")) == ("120", "80")
     assert page.meta("og:image:alt") == "The harbour at dawn"
     assert page.meta("article:published_time") == article.published_at.isoformat()
@@ -119,7 +118,7 @@ def test_story_page_has_open_graph_and_twitter_tags(client, world):
     assert page.meta("twitter:card") == "summary_large_image"
     assert page.meta("twitter:title") == "Harbour factory to build turbine blades"
     assert page.meta("twitter:description") == "Nine hundred jobs for Marrow Bay."
-    assert page.meta("twitter:image") == f"http://testserver{article.lead_image.url}"
+    assert page.meta("twitter:image") == f"http://testserver{article.lead_picture.file.url}"
     assert page.meta("twitter:image:alt") == "The harbour at dawn"
     assert page.meta("twitter:creator") == "@amara"
 
@@ -140,8 +139,7 @@ def test_story_page_has_news_article_json_ld(client, world):
         section=SectionFactory(name="Europe", slug="europe", parent=world),
         authors=[author, co_author],
         tags=["NATO", "Ukraine"],
-        lead_image=image_file(size=(64, 48)),
-        lead_image_alt="Rutte and Zelensky",
+        lead_picture=ImageFactory(file=image_file(size=(64, 48)), alt_text="Rutte and Zelensky"),
     )
     (data,) = head(client, article.get_absolute_url()).json_ld
     url = f"http://testserver{article.get_absolute_url()}"
@@ -168,9 +166,7 @@ def test_story_page_has_news_article_json_ld(client, world):
             "height": 512,
         },
     }
-    assert data["image"] == [
-        {"@type": "ImageObject", "url": f"http://testserver{article.lead_image.url}", "width": 64, "height": 48}
-    ]
+    assert data["image"] == article.lead_picture.image_objects(lambda path: f"http://testserver{path}")
     assert data["articleSection"] == "Europe"
     assert sorted(data["keywords"]) == ["NATO", "Ukraine"]
 
@@ -209,7 +205,7 @@ def test_author_page_has_profile_page_json_ld(client, world):
         bio="Writes about markets.",
         website="https://amara.example/",
         x_handle="amara",
-        photo=image_file(),
+        photo=ImageFactory(file=image_file()),
     )
     ArticleFactory(section=world, authors=[author])
     (data,) = head(client, "/authors/amara-okafor/").json_ld
@@ -223,7 +219,7 @@ def test_author_page_has_profile_page_json_ld(client, world):
     assert person["url"] == "http://testserver/authors/amara-okafor/"
     assert person["jobTitle"] == "Business editor"
     assert person["description"] == "Writes about markets."
-    assert person["image"] == f"http://testserver{author.photo.url}"
+    assert person["image"] == f"http://testserver{author.photo.file.url}"
     assert person["sameAs"] == ["https://amara.example/", "https://x.com/amara"]
     assert person["worksFor"] == {"@type": "Organization", "name": "Buna Times", "url": "http://testserver/"}
 

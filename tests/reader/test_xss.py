@@ -19,7 +19,7 @@ from django.utils import timezone
 from articles import revisions, workflow
 from articles.models import Article, Byline, Section, Source
 from authors.models import Author
-from tests.factories import ImageFactory, image_file
+from tests.factories import ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,10 @@ def assert_inert_xml(url: str, body: bytes) -> None:
 def hostile(request, editor, journalist):
     payload = PAYLOADS[request.param]
     section = Section.objects.create(name=f"World {payload}", slug="world", description=f"About {payload}")
-    author = Author.objects.create(name=f"Writer {payload}", slug="hostile-writer", bio=f"Bio {payload}")
+    portrait = ImageFactory(alt_text=f"Portrait {payload}", caption=f"Writer {payload}")
+    author = Author.objects.create(
+        name=f"Writer {payload}", slug="hostile-writer", bio=f"Bio {payload}", photo=portrait
+    )
     source = Source.objects.create(name=f"Agency {payload}", url=f"https://agency.example/?q={payload}")
     story = Article.objects.create(
         title=f"Headline {payload}",
@@ -116,10 +119,7 @@ def hostile(request, editor, journalist):
         section=section,
         status=Article.Status.IN_REVIEW,
         created_by=journalist,
-        lead_image=image_file(),
-        lead_image_alt=f"Alt {payload}",
-        lead_image_caption=f"Caption {payload}",
-        lead_image_credit=f"Credit {payload}",
+        lead_picture=ImageFactory(alt_text=f"Alt {payload}", caption=f"Caption {payload}", credit=f"Credit {payload}"),
     )
     Byline.objects.create(article=story, author=author, position=0)
     story.sources.set([source])

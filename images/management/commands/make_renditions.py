@@ -7,8 +7,8 @@ from images.renditions import ensure_crops, ensure_renditions
 
 class Command(BaseCommand):
     help = (
-        "Make the missing renditions of every story's lead image, every author's photo and every library "
-        "picture (with its focal-point crops) "
+        "Make the missing renditions of every library picture (with its focal-point crops: stories' lead "
+        "pictures and authors' photos are library pictures) and every story's social image "
         "(all of them again with --force). Safe to run any number of times."
     )
 
