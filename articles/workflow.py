@@ -119,12 +119,17 @@ def is_staff_writer(user: AbstractBaseUser) -> bool:
 
 
 def owns(user: AbstractBaseUser, article: Article) -> bool:
-    """A journalist's own story: one they created, or one carrying their byline."""
+    """A journalist's own story: one they created, or one carrying their byline, unless it was imported.
+
+    Imported copy stays with the desk whoever its byline names: a byline from outside, or one an editor
+    set on wire copy, never moves a story out of the editors' review queue into a writer's hands.
+    """
     if article.pk is None:
         return True
     if article.created_by_id == user.pk:
         return True
-    return any(getattr(author, "user_id", None) == user.pk for author in article.byline_authors)
+    on_byline = any(getattr(author, "user_id", None) == user.pk for author in article.byline_authors)
+    return on_byline and not article.imports.exists()
 
 
 def can(user: AbstractBaseUser, action: Action, article: Article | None = None) -> bool:
@@ -274,13 +279,14 @@ def locked_form_fields(user: AbstractBaseUser) -> frozenset[str]:
 
 
 def visible_to(user: AbstractBaseUser, stories):
-    """The stories ``user`` may see in the back office: editors all, journalists their own and live ones."""
+    """The stories ``user`` may see in the back office: editors all, journalists their own (as ``owns()``
+    says: bylines of imported copy confer nothing) and live ones."""
     from django.db.models import Q
 
     if is_editor(user):
         return stories
     return stories.filter(
-        Q(created_by=user) | Q(bylines__author__user=user) | Q(pk__in=Article.objects.published())
+        Q(created_by=user) | Q(bylines__author__user=user, imports__isnull=True) | Q(pk__in=Article.objects.published())
     ).distinct()
 
 
