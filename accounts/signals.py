@@ -52,7 +52,7 @@ def _remember_flags(sender, instance, **kwargs) -> None:
 def _user_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if raw:
         return
-    from .requests import current_request
+    from audit.requests import current_request
 
     request = current_request()
     if created:
@@ -77,7 +77,7 @@ def _m2m_receiver(event: Event):
     def receiver_(sender, instance, action, pk_set, model, **kwargs) -> None:
         if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, get_user_model()):
             return
-        from .requests import current_request
+        from audit.requests import current_request
 
         names = sorted(str(item) for item in model.objects.filter(pk__in=pk_set or []))
         verb = {"post_add": "added", "post_remove": "removed", "post_clear": "all removed"}[action]

@@ -104,7 +104,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             target = _finish_sign_in(request, user)
             if isinstance(device, StaticDevice):
-                record(request, Event.RECOVERY_CODE_USED, target=user)
+                record(request, Event.RECOVERY_CODE_USED, actor=user, target=user)
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(
                     request,
@@ -112,7 +112,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     "If your phone is lost, set up the app again under “Two-factor sign-in”.",
                 )
             return redirect(target)
-        record(request, Event.TWO_FACTOR_FAILED, target=user, username=user.get_username())
+        record(request, Event.TWO_FACTOR_FAILED, actor=user, target=user)
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
             return locked_out(request, None, credentials)

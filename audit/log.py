@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from common.requests import client_ip
 
 from .models import AuditEntry, Event
+from .requests import current_request
 
 
 def record(
@@ -20,7 +21,9 @@ def record(
     details: str = "",
 ) -> AuditEntry:
     """Append one entry. The actor is ``actor``, else the request's signed-in user; the address is the
-    trusted client address (``common.requests.client_ip``, the one the login lockout uses)."""
+    trusted client address (``common.requests.client_ip``, the one the login lockout uses). Without a
+    request, the one being answered is used, if any (a command has none)."""
+    request = request if request is not None else current_request()
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -130,7 +130,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Who is answered, for audit entries written by model signals; then staff pages only for sessions that
     # passed the second factor, and staff sessions that end (idle and maximum age).
-    "accounts.requests.CurrentRequestMiddleware",
+    "audit.requests.CurrentRequestMiddleware",
     "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its lockout page.

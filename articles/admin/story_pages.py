@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from audit.log import record
+from audit.models import Event
 from common.posted import copyable
 
 from .. import previews, revisions, workflow
@@ -265,6 +267,7 @@ class StoryPagesMixin:
             for upload in form.cleaned_data["files"]:
                 importer.import_upload(upload)
             report = importer.report
+            record(request, Event.IMPORT_RUN, target=form.cleaned_data["section"], details=report.summary())
             for result in report.results:
                 if result.outcome == Outcome.CREATED:
                     self.log_addition(request, result.article, f"Imported from {result.label}.")

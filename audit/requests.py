@@ -4,7 +4,7 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest
 
-_current: ContextVar[HttpRequest | None] = ContextVar("accounts_current_request", default=None)
+_current: ContextVar[HttpRequest | None] = ContextVar("audit_current_request", default=None)
 
 
 def current_request() -> HttpRequest | None:
