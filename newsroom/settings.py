@@ -294,6 +294,9 @@ OTP_TOTP_ISSUER = SITE_NAME
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 8 * 60)
 STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 24)
 SESSION_COOKIE_AGE = STAFF_SESSION_MAX_HOURS * 3600
+# Addresses on internal networks (loopback, private, link-local, metadata) that `import_story URL` may
+# fetch from all the same (comma-separated addresses or networks, e.g. 10.20.0.0/16); none by default.
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
 # Audit log entries (audit/) older than this many days are deleted by beat.
 AUDIT_LOG_DAYS = env_int("AUDIT_LOG_DAYS", 365)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
