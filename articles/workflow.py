@@ -59,6 +59,7 @@ class Action(StrEnum):
     FEATURE = "feature"
     RESTORE = "restore"
     PREVIEW_LINK = "preview_link"
+    HISTORY = "history"  # read the revisions (text removed before publication too) and the timeline's notes
     CHANGE_ADDRESS = "change_address"  # a published story's slug, keeping the old address as a redirect
     IMPORT = "import"  # bring outside copy in as stories for review: editors only
 
@@ -168,6 +169,12 @@ def require(user: AbstractBaseUser, action: Action, article: Article | None = No
         if editor or own or article.is_published:
             return
         raise WorkflowError("You can only see your own unpublished stories.")
+    if action == Action.HISTORY:
+        # Readers see the published text; how it got there (cut paragraphs, editors' notes) is the
+        # business of its writers and the desk.
+        if editor or own:
+            return
+        raise WorkflowError("Only the story's writers and the editors can read its history.")
     if action in (Action.CHANGE, Action.DELETE):
         if editor:
             return
