@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import path
 
+from common.admin import RecordAdminMixin
+
 from .models import AuditEntry
 
 
@@ -21,7 +23,7 @@ def _cell(value: str) -> str:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["at", "event", "actor_name", "address", "target", "details"]
     list_filter = ["event", "at"]
     search_fields = ["actor_name", "target", "details", "address"]
@@ -34,15 +36,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_csv)

@@ -4,7 +4,7 @@ two-factor is refused the editors' pages."""
 import pytest
 from django_otp.oath import totp
 
-from tests.helpers.browser import PASSWORD
+from tests.helpers.browser import give_password, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -13,10 +13,7 @@ def test_an_editor_signs_in_with_password_and_a_code_from_the_app(live_server, p
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     base = live_server.url
-    page.goto(f"{base}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    give_password(page, base, "editor")
     page.wait_for_url(f"{base}/admin/two-factor/code/")
     page.goto(f"{base}/admin/")  # the password alone opens nothing
     assert "/admin/login/" in page.url
@@ -38,10 +35,7 @@ def test_a_new_editor_enrols_by_typing_the_key_shown(live_server, page, db):
     newcomer = staff_user("newcomer", "Editor")
     TOTPDevice.objects.filter(user=newcomer).delete()
     base = live_server.url
-    page.goto(f"{base}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("newcomer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    give_password(page, base, "newcomer")
     page.wait_for_url(f"{base}/admin/two-factor/enrol/")
     assert page.locator(".qr-code svg").count() == 1
     secret = page.get_by_test_id("totp-secret").inner_text()
@@ -57,8 +51,6 @@ def test_a_new_editor_enrols_by_typing_the_key_shown(live_server, page, db):
 
 
 def test_a_journalist_without_two_factor_is_refused_the_editors_pages(live_server, page, journalist):
-    from tests.helpers.browser import log_in
-
     base = live_server.url
     log_in(page, base, "journalist")
     response = page.goto(f"{base}/admin/articles/storyinreview/")

@@ -33,25 +33,23 @@ class Internal(BaseHTTPRequestHandler):
         pass
 
 
+def serve(host: str):
+    httpd = ThreadingHTTPServer((host, 0), Internal)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://{host}:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
 @pytest.fixture
 def internal_server():
     """An “internal service” on loopback (127.0.0.2, so 127.0.0.1 can be allowed apart)."""
-    httpd = ThreadingHTTPServer(("127.0.0.2", 0), Internal)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.2:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from serve("127.0.0.2")
 
 
 @pytest.fixture
 def public_looking_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Internal)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from serve("127.0.0.1")
 
 
 def test_a_loopback_address_is_refused_by_default(world, internal_server):
