@@ -166,3 +166,19 @@ def test_moving_to_a_new_phone_asks_for_the_password_again(client, editor):
     client.post("/admin/two-factor/enrol/", {"code": format_code(new.bin_key)})
     assert list(TOTPDevice.objects.filter(user=editor)) == [new]
     assert AuditEntry.objects.filter(event=Event.TWO_FACTOR_ENROLLED, actor=editor).exists()
+
+
+def test_the_demo_editor_signs_in_with_the_printed_key_or_demo_code(client, db):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("load_demo", "--accounts", stdout=out)
+    assert "two-factor key for an authenticator app: MJ2W4YJNORUW2ZLTFVSGK3LPFUZGMYJB" in out.getvalue()
+    code_out = StringIO()
+    call_command("demo_code", "editor", stdout=code_out)
+    client.post("/admin/login/?next=/admin/", {"username": "editor", "password": "editor-demo-password"})
+    assert client.post("/admin/two-factor/code/", {"code": code_out.getvalue().strip()})["Location"] == "/admin/"
+    with pytest.raises(CommandError):
+        call_command("demo_code", "journalist")
