@@ -8,6 +8,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit.log import record
+from audit.models import Event
 from common.requests import client_ip
 
 from .models import Article, PreviewLink, PreviewLinkUse
@@ -35,6 +37,13 @@ def create_link(
         created_by=user,
         expires_at=timezone.now() + lifetime,
     )
+    record(
+        None,
+        Event.PREVIEW_LINK_CREATED,
+        actor=user,
+        target=article,
+        details=f"{label} (until {link.expires_at:%Y-%m-%d %H:%M})",
+    )
     return link, token
 
 
@@ -44,6 +53,7 @@ def revoke_link(link: PreviewLink, user: AbstractBaseUser) -> None:
         link.revoked_at = timezone.now()
         link.revoked_by = user
         link.save(update_fields=["revoked_at", "revoked_by"])
+        record(None, Event.PREVIEW_LINK_REVOKED, actor=user, target=link.article, details=link.label)
 
 
 def open_link(token: str, request: HttpRequest) -> PreviewLink | None:

@@ -59,6 +59,7 @@ class Action(StrEnum):
     FEATURE = "feature"
     RESTORE = "restore"
     PREVIEW_LINK = "preview_link"
+    HISTORY = "history"  # read the revisions (text removed before publication too) and the timeline's notes
     CHANGE_ADDRESS = "change_address"  # a published story's slug, keeping the old address as a redirect
     IMPORT = "import"  # bring outside copy in as stories for review: editors only
 
@@ -119,12 +120,17 @@ def is_staff_writer(user: AbstractBaseUser) -> bool:
 
 
 def owns(user: AbstractBaseUser, article: Article) -> bool:
-    """A journalist's own story: one they created, or one carrying their byline."""
+    """A journalist's own story: one they created, or one carrying their byline, unless it was imported.
+
+    Imported copy stays with the desk whoever its byline names: a byline from outside, or one an editor
+    set on wire copy, never moves a story out of the editors' review queue into a writer's hands.
+    """
     if article.pk is None:
         return True
     if article.created_by_id == user.pk:
         return True
-    return any(getattr(author, "user_id", None) == user.pk for author in article.byline_authors)
+    on_byline = any(getattr(author, "user_id", None) == user.pk for author in article.byline_authors)
+    return on_byline and not article.imports.exists()
 
 
 def can(user: AbstractBaseUser, action: Action, article: Article | None = None) -> bool:
@@ -163,6 +169,12 @@ def require(user: AbstractBaseUser, action: Action, article: Article | None = No
         if editor or own or article.is_published:
             return
         raise WorkflowError("You can only see your own unpublished stories.")
+    if action == Action.HISTORY:
+        # Readers see the published text; how it got there (cut paragraphs, editors' notes) is the
+        # business of its writers and the desk.
+        if editor or own:
+            return
+        raise WorkflowError("Only the story's writers and the editors can read its history.")
     if action in (Action.CHANGE, Action.DELETE):
         if editor:
             return
@@ -274,13 +286,14 @@ def locked_form_fields(user: AbstractBaseUser) -> frozenset[str]:
 
 
 def visible_to(user: AbstractBaseUser, stories):
-    """The stories ``user`` may see in the back office: editors all, journalists their own and live ones."""
+    """The stories ``user`` may see in the back office: editors all, journalists their own (as ``owns()``
+    says: bylines of imported copy confer nothing) and live ones."""
     from django.db.models import Q
 
     if is_editor(user):
         return stories
     return stories.filter(
-        Q(created_by=user) | Q(bylines__author__user=user) | Q(pk__in=Article.objects.published())
+        Q(created_by=user) | Q(bylines__author__user=user, imports__isnull=True) | Q(pk__in=Article.objects.published())
     ).distinct()
 
 

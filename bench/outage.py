@@ -45,7 +45,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
-from editors_under_load import PASSWORD, Editor, form_fields  # noqa: E402 - after making bench/ importable
+from editors_under_load import PASSWORD, Editor, form_fields, two_factor_code  # noqa: E402 - after making bench/ importable
 from run import Server, free_port, manage  # noqa: E402
 
 # What only the outage page (templates/503.html) says.
@@ -212,11 +212,14 @@ class KeepRedirects(urllib.request.HTTPRedirectHandler):
 class OutageEditor(Editor):
     """An editor who keeps trying: every answer is recorded, none raises, and redirects are not followed."""
 
-    def __init__(self, base: str, username: str) -> None:
+    def __init__(self, base: str, username: str, env: dict) -> None:
         self.base = base
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), KeepRedirects())
         status, _ = self.post("/admin/login/", {"username": username, "password": PASSWORD}, self.get("/admin/login/"))
+        if status == 302:  # to the code page: editors give a code from their app (the demo key's)
+            code = two_factor_code(env, username)
+            status, _ = self.post("/admin/two-factor/code/", {"code": code}, self.get("/admin/two-factor/code/"))
         if status != 302:
             raise RuntimeError(f"{username} could not log in ({status})")
 
@@ -404,7 +407,7 @@ def run_outage(
 ) -> Timeline:
     """The scenario: everyone at work, PostgreSQL stopped for ``outage`` seconds, then until all is well again."""
     base = server.url
-    editor = OutageEditor(base, "editor")  # load_demo --accounts's editor, with Editor's password
+    editor = OutageEditor(base, "editor", server.env)  # load_demo --accounts's editor, password and demo key
     timeline, opened, stop, started = Timeline(), threading.Event(), threading.Event(), time.monotonic()
     threads = [
         *(

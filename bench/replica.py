@@ -132,7 +132,7 @@ def run(say=print) -> Findings:
         }
         server = replace(newsroom, env=env).serve(pool=2, conn_max_age=0)
         base, path = server.url, newsroom.reader_paths[2]
-        editor = OutageEditor(base, "editor")
+        editor = OutageEditor(base, "editor", server.env)
 
         # 1. Replay paused, a change made outside any request: readers, on the replica, do not see it.
         sql(replica, "SELECT pg_wal_replay_pause()")

@@ -110,6 +110,7 @@ class Server:
     def __init__(self, env: dict, workers: int, *, threads: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env  # what the server runs with, for manage.py commands about it (demo_code)
         # The server's errors go to a file: an unread pipe fills up and blocks the workers.
         self.log = Path(tempfile.mkstemp(prefix="newsroom-bench-gunicorn-", suffix=".log")[1])
         with self.log.open("w") as log_file:

@@ -96,6 +96,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "audit",
+    "accounts",
     "images",
     "pagecache",
     "media_library",
@@ -123,6 +128,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is answered, for audit entries written by model signals; then staff pages only for sessions that
+    # passed the second factor, and staff sessions that end (idle and maximum age).
+    "audit.requests.CurrentRequestMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -251,15 +260,45 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins from one address, or
-# for one username, further attempts are refused for LOGIN_LOCKOUT_MINUTES.
+# Login throttling (django-axes, rules in accounts/lockout.py): LOGIN_FAILURE_LIMIT failed logins (or
+# two-factor codes) for one username from one address lock that pair out for LOGIN_LOCKOUT_MINUTES;
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address, whatever the usernames, lock the address out. Failures
+# for one username from anywhere never lock it out (anyone could then lock the editor out): after
+# LOGIN_USERNAME_SLOWDOWN_AFTER of them, its attempts are slowed to one per LOGIN_USERNAME_SLOWDOWN_SECONDS.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]  # order read by accounts/lockout.py
+AXES_HANDLER = "accounts.lockout.PairAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "common.requests.client_ip"
 AXES_VERBOSE = False
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_USERNAME_SLOWDOWN_AFTER = env_int("LOGIN_USERNAME_SLOWDOWN_AFTER", 5)
+LOGIN_USERNAME_SLOWDOWN_SECONDS = env_int("LOGIN_USERNAME_SLOWDOWN_SECONDS", 10)
+# Shown on the lockout page: whom a locked-out person can ask (they run `manage.py axes_reset_username NAME`).
+LOGIN_HELP = os.environ.get(
+    "LOGIN_HELP", "Ask an editor or the newsroom's administrator, who can unlock your account at once."
+)
+# Two-factor sign-in (accounts/two_factor.py): a code from an authenticator app after the password.
+# Required for superusers and the groups in TWO_FACTOR_REQUIRED_GROUPS (comma-separated; editors by
+# default), or for every staff member with TWO_FACTOR_REQUIRED_FOR_ALL_STAFF=1; optional for the rest.
+TWO_FACTOR_REQUIRED_GROUPS = env_list("TWO_FACTOR_REQUIRED_GROUPS", ["Editor"])
+TWO_FACTOR_REQUIRED_FOR_ALL_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL_STAFF", False)
+TWO_FACTOR_RECOVERY_CODES = 10
+# How long someone who gave the password has to give the code.
+TWO_FACTOR_PENDING_SECONDS = 300
+OTP_TOTP_ISSUER = SITE_NAME
+# Staff sessions end after this long without a request, and this long after signing in, whatever happens.
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 8 * 60)
+STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 24)
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_HOURS * 3600
+# Addresses on internal networks (loopback, private, link-local, metadata) that `import_story URL` may
+# fetch from all the same (comma-separated addresses or networks, e.g. 10.20.0.0/16); none by default.
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+# Audit log entries (audit/) older than this many days are deleted by beat.
+AUDIT_LOG_DAYS = env_int("AUDIT_LOG_DAYS", 365)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -328,6 +367,7 @@ TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "forget-old-login-records": {"task": "operations.tasks.forget_old_login_records", "schedule": timedelta(days=1)},
+    "forget-old-audit-entries": {"task": "audit.tasks.forget_old_entries", "schedule": timedelta(days=1)},
     "forget-old-autosaves": {"task": "operations.tasks.forget_old_autosaves", "schedule": timedelta(days=1)},
     "forget-old-preview-links": {
         "task": "operations.tasks.forget_old_preview_links",

@@ -11,6 +11,7 @@ from operations.health import healthz
 urlpatterns = [
     # Before the admin, whose catch-all would answer every address under admin/.
     path("admin/desk/", include("desk.urls")),
+    path("admin/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("authors/", include("articles.author_urls")),
     path(

@@ -120,3 +120,24 @@ def _empty_cache():
     yield
     forget_cache_failures()  # a test that broke the cache must not leave the next one without it
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a whole sign-in, the second factor included, as it stands
+    for the password; sign-ins through the forms are tested with real codes (tests/admin/test_two_factor.py)."""
+    from django.test.client import ClientMixin
+
+    from accounts import two_factor
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[two_factor.SESSION_KEY] = (
+            two_factor.VERIFIED if two_factor.asked_at_sign_in(user) else two_factor.NOT_NEEDED
+        )
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)

@@ -114,14 +114,23 @@ def image_file(name: str = "photo.jpg", *, size: tuple[int, int] = (64, 48), ima
 
 
 def staff_user(username: str, role: str | None, *, author_name: str | None = None, superuser: bool = False):
-    """A newsroom account in the Journalist or Editor group (created by a migration), with its byline."""
+    """A newsroom account in the Journalist or Editor group (created by a migration), with its byline.
+
+    Those the two-factor policy requires it of (editors, superusers) have an authenticator app, as they
+    would after their first sign-in (``tests.helpers.two_factor.current_code`` gives its code).
+    """
     from django.contrib.auth.models import Group
+
+    from accounts.two_factor import two_factor_required
+    from tests.helpers.two_factor import enrol
 
     user = UserFactory(username=username, is_staff=True, is_superuser=superuser)
     if role:
         user.groups.add(Group.objects.get(name=role))
     if author_name:
         AuthorFactory(name=author_name, slug=username, user=user)
+    if two_factor_required(user):
+        enrol(user)
     return user
 
 

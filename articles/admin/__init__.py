@@ -5,4 +5,4 @@ One module per concern, as in ``django.contrib.admin``: ``stories`` (the story l
 workflow action to its function), ``records`` (editors' lists) and ``sections`` (with sources).
 """
 
-from . import records, sections, stories  # noqa: F401 (importing registers each admin with the site)
+from . import records, sections, stories, tags  # noqa: F401 (importing registers each admin with the site)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
+from common.admin import RecordAdminMixin
+
 from .. import workflow
 from ..models import (
     Article,
@@ -18,20 +20,11 @@ from ..models import (
 )
 
 
-class EditorsRecordAdmin(admin.ModelAdmin):
+class EditorsRecordAdmin(RecordAdminMixin, admin.ModelAdmin):
     """A list for editors to read, made by the newsroom's own actions: nobody adds, changes or deletes."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return workflow.is_editor(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(StoryInReview)

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from audit.log import record
+from audit.models import Event
 from common.posted import copyable
 
 from .. import previews, revisions, workflow
@@ -56,6 +58,7 @@ class StoryPagesMixin:
         if obj is not None:
             user = request.user
             editable = self.has_change_permission(request, obj)
+            history = workflow.can(user, Action.HISTORY, obj)
             context.update(
                 workflow_state=obj.state_label,
                 workflow_actions=[
@@ -64,9 +67,10 @@ class StoryPagesMixin:
                     if workflow.can(user, action, obj) and not (editable and action == Action.SUBMIT)
                 ],
                 can_feature=workflow.can(user, Action.FEATURE, obj),
-                timeline=list(obj.transitions.select_related("actor").order_by("-at", "-pk")),
+                timeline=list(obj.transitions.select_related("actor").order_by("-at", "-pk")) if history else [],
+                can_read_history=history,
                 corrections=obj.corrections.select_related("created_by"),
-                revision_count=obj.revisions.count(),
+                revision_count=obj.revisions.count() if history else 0,
                 restoring=self.revision_to_load(request, obj),
                 preview_links=obj.preview_links.select_related("created_by").prefetch_related("uses")[:20]
                 if workflow.is_editor(user)
@@ -190,13 +194,18 @@ class StoryPagesMixin:
         target = "admin:articles_article_change" if self.has_view_permission(request, article) else None
         return HttpResponseRedirect(reverse(target, args=[article.pk]) if target else reverse("admin:index"))
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        """Django's change history (who saved what, with each step's message) follows the same rule."""
+        self._story_for(request, int(object_id), Action.HISTORY)
+        return super().history_view(request, object_id, extra_context)
+
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         article = self._story_for(request, pk)
         banner = "Preview — this story is live" if article.is_published else "Preview — not published"
         return render_story(request, article, preview=banner)
 
     def revisions_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        article = self._story_for(request, pk)
+        article = self._story_for(request, pk, Action.HISTORY)
         history = list(article.revisions.select_related("created_by"))
         changes, older, newer = None, None, None
         numbers = {revision.number: revision for revision in history}
@@ -265,6 +274,7 @@ class StoryPagesMixin:
             for upload in form.cleaned_data["files"]:
                 importer.import_upload(upload)
             report = importer.report
+            record(request, Event.IMPORT_RUN, target=form.cleaned_data["section"], details=report.summary())
             for result in report.results:
                 if result.outcome == Outcome.CREATED:
                     self.log_addition(request, result.article, f"Imported from {result.label}.")

@@ -4,6 +4,7 @@
 nothing, and it never overwrites what an editor has changed since.
 """
 
+import base64
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from authors.models import Author
 from media_library.models import Image, Licence
@@ -89,10 +91,16 @@ class DemoAccount:
     password: str
     author_slug: str
     role: str  # the name of the group created by migration 0003_editorial_roles
+    two_factor: bool = False  # enrolled with DEMO_TOTP_KEY, as the policy requires of editors
+
+
+# The demo editor's authenticator key, public like the demo passwords: add it to an app (load_demo prints it
+# in the form apps take), or print the current code with `manage.py demo_code editor`. Local use only.
+DEMO_TOTP_KEY = "62756e612d74696d65732d64656d6f2d32666121"  # hex of b"buna-times-demo-2fa!"
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("editor", "editor-demo-password", "priya-raman", "Editor"),
+    DemoAccount("editor", "editor-demo-password", "priya-raman", "Editor", two_factor=True),
     DemoAccount("journalist", "journalist-demo-password", "david-wyatt", "Journalist"),
 ]
 
@@ -233,4 +241,11 @@ def _ensure_account(account: DemoAccount, author: Author) -> bool:
     if author.user_id is None:
         author.user = user
         author.save(update_fields=["user"])
+    if account.two_factor and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", key=DEMO_TOTP_KEY, confirmed=True)
     return created
+
+
+def demo_totp_secret() -> str:
+    """``DEMO_TOTP_KEY`` as authenticator apps take it typed in (base32)."""
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode("ascii").rstrip("=")

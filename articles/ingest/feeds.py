@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import feedparser
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
+from common import outbound
+
 from . import MAX_BYTES, IngestError
 from .decoding import refuse_binary
 from .htmltext import html_to_markdown, html_to_text
@@ -156,7 +158,7 @@ def fetch(url: str, *, timeout: float | None = None, max_bytes: int = MAX_BYTES)
     if urlsplit(url).scheme not in ("http", "https"):
         raise FeedError(f"Only http and https addresses can be fetched, not {url}.")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    opener = urllib.request.build_opener(_WebOnlyRedirects)
+    opener = outbound.build_opener(_WebOnlyRedirects)
     deadline = time.monotonic() + timeout
     too_big = f"{url} is larger than {max_bytes // (1024 * 1024)} MB, the most that is imported."
     try:
@@ -176,6 +178,8 @@ def fetch(url: str, *, timeout: float | None = None, max_bytes: int = MAX_BYTES)
     except urllib.error.HTTPError as error:
         raise FeedError(f"{url} answered {error.code} {error.reason}.") from None
     except urllib.error.URLError as error:
+        if isinstance(error.reason, outbound.ForbiddenAddressError):
+            raise FeedError(f"{url} was refused: {error.reason}.") from None
         if isinstance(error.reason, TimeoutError):
             raise FeedError(f"{url} did not answer within {timeout:g} seconds.") from None
         raise FeedError(f"{url} could not be fetched: {error.reason}.") from None

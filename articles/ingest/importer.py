@@ -480,18 +480,26 @@ def find_or_create_sources(parsed: list[ParsedSource]) -> list[Source]:
 
 
 def find_or_create_authors(parsed: list[ParsedAuthor]) -> list[Author]:
-    """The existing authors of these names (any case), and new ones with the given bio for the rest.
+    """The existing contributor authors of these names (any case), and new ones with the given bio for the rest.
 
-    An existing author's bio is theirs to keep: outside copy never overwrites it.
+    An existing author's bio is theirs to keep: outside copy never overwrites it. A byline in a feed is
+    whatever its publisher typed, so it never resolves to an author linked to a staff account: that would
+    let a feed put a journalist's name on wire copy (and, with it, the story in their hands). A new
+    contributor of the same name is made instead; an editor can swap it for the staff author in the story.
     """
     if not parsed:
         return []
     found: dict[str, Author] = {}
-    for author in Author.objects.filter(reduce(or_, (Q(name__iexact=p.name) for p in parsed))).order_by("pk"):
+    names = reduce(or_, (Q(name__iexact=p.name) for p in parsed))
+    for author in Author.objects.filter(names, user__isnull=True).order_by("pk"):
         found.setdefault(author.name.lower(), author)
-    return [
-        found.get(wanted.name.lower()) or Author.objects.create(name=wanted.name, bio=wanted.bio) for wanted in parsed
-    ]
+    authors = []
+    for wanted in parsed:
+        author = found.get(wanted.name.lower())
+        if author is None:
+            author = found[wanted.name.lower()] = Author.objects.create(name=wanted.name, bio=wanted.bio)
+        authors.append(author)
+    return authors
 
 
 def find_or_create_tags(names: list[str]) -> list[Tag]:

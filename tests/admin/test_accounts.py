@@ -37,17 +37,57 @@ def test_five_failures_lock_the_account_out_even_with_the_right_password(client,
 def test_a_spoofed_forwarded_for_header_does_not_reset_the_count(client, journalist, settings):
     for number in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "journalist", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")
-    assert attempt(client, "other", "wrong", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    assert attempt(client, "journalist", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
 
 
-def test_guessing_many_usernames_from_one_address_is_locked_out_too(client, db, settings):
+def test_failures_from_five_addresses_do_not_lock_the_real_person_out(client, journalist, settings):
+    """Finding 1: anyone could lock any staff member out by failing their logins from anywhere."""
+    settings.TRUSTED_PROXY_COUNT = 1
     for number in range(settings.AXES_FAILURE_LIMIT):
-        attempt(client, f"user{number}", "wrong")
+        attempt(client, "journalist", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")
+    settings.LOGIN_USERNAME_SLOWDOWN_SECONDS = 0  # the slowdown is tested on its own
+    assert logged_in(attempt(client, "journalist", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+
+def test_the_pair_is_locked_out_but_the_address_may_try_another_account(client, journalist, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "journalist", "wrong")
+    assert attempt(client, "journalist", PASSWORD).status_code == 429
+    assert attempt(client, "other", "wrong").status_code == 200
+
+
+def test_guessing_many_usernames_from_one_address_is_locked_out_at_the_looser_limit(client, db, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    for number in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        assert attempt(client, f"user{number}", "wrong").status_code == 200
     assert attempt(client, "someone-else", "wrong").status_code == 429
+    assert attempt(client, "and-another", "wrong").status_code == 429
+
+
+def test_many_failures_for_one_username_slow_it_down_without_locking_it_out(client, journalist, settings, time_machine):
+    settings.TRUSTED_PROXY_COUNT = 1
+    time_machine.move_to(timezone.now(), tick=False)
+    for number in range(settings.LOGIN_USERNAME_SLOWDOWN_AFTER):
+        attempt(client, "journalist", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")
+    slowed = attempt(client, "journalist", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert slowed.status_code == 200
+    assert "Please wait" in slowed.content.decode()
+    time_machine.shift(timedelta(seconds=settings.LOGIN_USERNAME_SLOWDOWN_SECONDS + 1))
+    assert logged_in(attempt(client, "journalist", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+
+def test_the_lockout_page_says_whom_to_ask(client, journalist, settings):
+    settings.LOGIN_HELP = "Call the night editor on +44 20 7946 0000."
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "journalist", "wrong")
+    page = attempt(client, "journalist", PASSWORD).content.decode()
+    assert "Call the night editor on +44 20 7946 0000." in page
+    assert "15 minutes" in page
 
 
 def test_behind_a_trusted_proxy_the_address_it_reports_is_used(client, journalist, settings):
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, f"nobody{_}", "wrong", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
     # The client can prepend anything; the proxy's own entry (last) still identifies it.

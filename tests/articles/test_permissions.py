@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "journalist", "other journalist", "editor", "superuser"]
 STATES = ["draft", "in_review", "sent_back", "scheduled", "live", "embargoed", "unpublished"]
 ACTIONS = ["add", "change", "submit", "send_back", "publish", "schedule", "unpublish", "correct", "feature",
-           "delete", "restore"]  # fmt: skip
+           "delete", "restore", "history"]  # fmt: skip
 
 NOT_LIVE_PUBLISHED = {"scheduled", "embargoed"}
 EDITOR_RULES = {
@@ -36,12 +36,14 @@ EDITOR_RULES = {
     "feature": set(STATES),
     "delete": set(STATES),
     "restore": set(STATES),
+    "history": set(STATES),
 }
 OWNER_RULES = {
     "add": set(STATES),
     "change": {"draft", "sent_back"},
     "submit": {"draft", "sent_back"},
     "delete": {"draft", "sent_back"},
+    "history": set(STATES),
 }
 OTHER_JOURNALIST_RULES = {"add": set(STATES)}
 
@@ -116,6 +118,10 @@ def attempt(client: Client, action: str, article: Article):
         # A published story's revision goes into the form for the editor to publish (tests/admin/test_restore.py).
         loaded = response.status_code == 302 and response["Location"].endswith("/change/?restore=1")
         return lambda: loaded or Article.objects.get(pk=article.pk).body == "Original body."
+    if action == "history":  # the revisions page shows text removed since the first revision
+        response = client.get(f"{base}/revisions/?a=1&b=2")
+        shown = response.status_code == 200 and bool(response.context["changes"])
+        return lambda: shown
     if action == "correct":
         client.post(f"{base}/workflow/correct/", {"kind": "correction", "note": "We misspelt a name."})
         return lambda: Correction.objects.filter(article=article).exists()
@@ -256,3 +262,21 @@ def test_roles_are_kept_in_sync_with_the_code(db):
     sync_roles()
     assert editors.permissions.filter(codename="publish_article").exists()
     assert editors.permissions.filter(codename="change_section").exists()
+
+
+def test_another_journalist_reads_a_live_story_but_not_its_history(journalist, other_journalist, world, client):
+    """Finding 4: text cut before publication and the desk's notes are not for every writer."""
+    article = make_story("live", journalist, world)
+    Transition.objects.create(
+        article=article, from_status="in_review", to_status="sent_back", action="send_back", actor=journalist,
+        note="Legal says cut the paragraph about the minister's son.",
+    )  # fmt: skip
+    client.force_login(other_journalist)
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "Second body." in page  # the published text
+    assert "minister's son" not in page and "minister&#x27;s son" not in page
+    assert "Revisions (" not in page
+    assert client.get(f"/admin/articles/article/{article.pk}/revisions/").status_code == 403
+    assert client.get(f"/admin/articles/article/{article.pk}/history/").status_code == 403
+    client.force_login(journalist)
+    assert "minister&#x27;s son" in client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()

@@ -153,7 +153,9 @@ class FeedServer(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    """A feed server on loopback, which imports may reach only because the test allows it."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1"]
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FeedServer)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

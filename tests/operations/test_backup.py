@@ -100,6 +100,23 @@ def log_in(client, username: str) -> None:
     """Through the admin's own login form, as a person would (django-axes records it)."""
     response = client.post("/admin/login/?next=/admin/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()
+    if response["Location"] == "/admin/two-factor/code/":  # an editor: the code from their app
+        from django.contrib.auth import get_user_model
+
+        from tests.helpers.two_factor import current_code
+
+        code = current_code(get_user_model().objects.get(username=username))
+        response = client.post("/admin/two-factor/code/", {"code": code})
+        assert response["Location"] == "/admin/", response.content.decode()
+
+
+def without_the_restore_entry(rows: dict) -> dict:
+    """Every row, less the restore's own audit entry, the one row a restore adds (the backup's own entry
+    comes after its snapshot)."""
+    restored = [row for row in rows["audit.AuditEntry"] if row["event"] == "restore"]
+    assert len(restored) == 1
+    rows["audit.AuditEntry"].remove(restored[0])
+    return rows
 
 
 def story_form(**fields) -> dict:
@@ -221,7 +238,7 @@ def test_a_newsroom_used_through_the_admin_round_trips_identically(used_newsroom
     out = StringIO()
     call_command("restore", str(archive), stdout=out)
     assert "Restored" in out.getvalue()
-    after = everything()
+    after = without_the_restore_entry(everything())
     for label, rows in before.items():
         assert after[label] == rows, label
     assert media_files() == media_before
@@ -297,7 +314,7 @@ def test_a_story_moved_to_a_new_section_while_the_backup_runs_leaves_it_restorab
 
     empty_the_newsroom()
     call_command("restore", str(archive), stdout=StringIO())
-    assert everything() == before  # the newsroom as it was when the backup began
+    assert without_the_restore_entry(everything()) == before  # the newsroom as it was when the backup began
 
 
 # --- Linear: keyset reads, bulk loads, no per-row work ----------------------------------------

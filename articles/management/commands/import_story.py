@@ -6,6 +6,8 @@ from django.db import transaction
 
 from articles.ingest.importer import Format, Importer, ItemResult, Outcome
 from articles.models import Section
+from audit.log import record
+from audit.models import Event
 
 STYLES = {
     Outcome.CREATED: "SUCCESS",
@@ -62,5 +64,9 @@ class Command(BaseCommand):
         report = importer.report
         prefix = "Dry run, nothing saved: " if dry_run else ""
         self.stdout.write(f"{prefix}{report.summary()}")
+        if not dry_run:
+            record(
+                None, Event.IMPORT_RUN, username="import_story", target=chosen, details=f"{paths}: {report.summary()}"
+            )
         if report.refused:
             raise CommandError(f"{report.refused} {'item was' if report.refused == 1 else 'items were'} refused.")

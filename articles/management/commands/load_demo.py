@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.demo import load_demo
+from articles.demo import demo_totp_secret, load_demo
 
 
 class Command(BaseCommand):
@@ -36,5 +36,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {account.role.lower():<11} username: {account.username:<11} password: {account.password}"
                 )
+                if account.two_factor:
+                    self.stdout.write(
+                        f"  {'':<11} two-factor key for an authenticator app: {demo_totp_secret()}"
+                        f" (or `manage.py demo_code {account.username}` prints the current code)"
+                    )
         elif not with_accounts:
             self.stdout.write("No demo logins created (DEBUG is off); pass --accounts to create them.")

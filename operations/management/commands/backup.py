@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from audit.log import record
+from audit.models import Event
 from operations.backup import BackupError, create_backup
 
 
@@ -24,6 +26,7 @@ class Command(BaseCommand):
             report = create_backup(target, progress=self.stdout.write if verbosity else lambda message: None)
         except BackupError as error:
             raise CommandError(str(error)) from None
+        record(None, Event.BACKUP, username="backup", target=target, details=f"{sum(report.objects.values())} rows")
         size = target.stat().st_size / 1024 / 1024
         rows = sum(report.objects.values())
         rate = rows / max(report.seconds, 0.001)

@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.log import record
+from audit.models import Event
 from operations.backup import BackupError, restore_backup
 
 
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         rows = sum(report.objects.values())
+        record(None, Event.RESTORE, username="restore", target=path, details=f"{rows} rows")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {rows:,} rows of {len(report.objects)} tables and {report.media_files:,} media files "
