@@ -22,6 +22,7 @@ carrying a session cookie (staff) always gets a freshly rendered page, and the
 page it gets is never stored.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable
 
@@ -40,6 +41,18 @@ from .store import cache_call
 
 # Response headers worth keeping with a cached page.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary")
+
+
+@functools.cache
+def _public_cache_control(shared_seconds: int, stale_seconds: int) -> str:
+    """What a public page's Cache-Control says, written once rather than on every hit.
+
+    Browsers revalidate every time (a cheap 304 when nothing changed), so a reader never keeps an
+    old version; shared caches (CDNs) may keep it briefly.
+    """
+    response = HttpResponse()
+    patch_cache_control(response, public=True, max_age=0, s_maxage=shared_seconds, stale_while_revalidate=stale_seconds)
+    return response["Cache-Control"]
 
 
 class PageCacheMiddleware:
@@ -84,14 +97,8 @@ class PageCacheMiddleware:
             if response is None:
                 response = self._render_and_store(request, generation, key, latest_key)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
-            # Browsers revalidate every time (a cheap 304 when nothing changed), so a
-            # reader never keeps an old version; shared caches (CDNs) may keep it briefly.
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=0,
-                s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
-                stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+            response["Cache-Control"] = _public_cache_control(
+                settings.PAGE_CACHE_SHARED_SECONDS, settings.PAGE_CACHE_STALE_SECONDS
             )
             response.headers.setdefault("Last-Modified", http_date(generation.changed_at.timestamp()))
         return response
