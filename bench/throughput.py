@@ -18,7 +18,8 @@ What it does:
    alternating page and copy, ``--rounds`` times over all pages: on a machine shared with other
    work, the load changes from minute to minute, and interleaving puts both under the same load;
 4. prints each pair's median requests/s, their ratio beside the target (cached pages ≥ 0.8× their
-   static copy, the story sitemap page ≥ 0.5×), and the load average before and after.
+   static copy, the story sitemap page ≥ 0.5×), the workers' CPU time per request (from /proc,
+   which the machine's other work hardly changes, unlike requests/s), and the load average.
 
 With ``--encoding gzip`` (or ``br``) both sides are asked for compressed bytes (``Accept-Encoding``):
 the cache answers with the copy it stored, WhiteNoise with its precompressed file.
@@ -150,7 +151,21 @@ def warm(base: str, pages: dict, workers: int, encoding: str) -> None:
         get(base + page["static"], encoding)
 
 
-def wrk(url: str, *, connections: int, seconds: float, encoding: str) -> float:
+def workers_cpu_seconds(server: subprocess.Popen) -> float:
+    """The gunicorn workers' CPU time so far (user + system), from /proc."""
+    total = 0
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, *, connections: int, seconds: float, encoding: str) -> tuple[float, int]:
+    """Requests per second and requests served."""
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:g}s"]
     if encoding:
         command += ["-H", f"Accept-Encoding: {encoding}"]
@@ -158,7 +173,8 @@ def wrk(url: str, *, connections: int, seconds: float, encoding: str) -> float:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses under wrk:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    served = int(re.search(r"(\d+) requests in", output).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), served
 
 
 def load_average() -> str:
@@ -218,11 +234,16 @@ def main(argv: list[str] | None = None) -> int:
         warm(base, pages, args.workers, args.encoding)
         load_before = load_average()
         rates: dict[str, dict[str, list[float]]] = {key: {"page": [], "static": []} for key in pages}
+        cpu: dict[str, dict[str, list[float]]] = {key: {"page": [], "static": []} for key in pages}
         for round_number in range(1, args.rounds + 1):
             for key, page in pages.items():
                 for side, path in (("page", page["path"]), ("static", page["static"])):
-                    rate = wrk(base + path, connections=args.connections, seconds=args.seconds, encoding=args.encoding)
+                    before = workers_cpu_seconds(server)
+                    rate, served = wrk(
+                        base + path, connections=args.connections, seconds=args.seconds, encoding=args.encoding
+                    )
                     rates[key][side].append(rate)
+                    cpu[key][side].append((workers_cpu_seconds(server) - before) * 1000 / max(served, 1))
             log(f"  round {round_number}/{args.rounds} done (load average {load_average()})")
         load_after = load_average()
     finally:
@@ -232,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     lines = [
-        "| page | URL | cached req/s | static copy req/s | ratio | target | |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| page | URL | cached req/s | static copy req/s | ratio | target | | server CPU ms/request: cached | static |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     misses = []
     for key, page in pages.items():
@@ -245,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         path = page["path"] if len(page["path"]) <= 40 else page["path"][:39] + "…"
         lines.append(
             f"| {key} | `{path}` | {cached:,.0f} | {static:,.0f} | {ratio:.2f}× | ≥ {PAGES[key]}× | "
-            f"{'met' if met else '**missed**'} |"
+            f"{'met' if met else '**missed**'} | {statistics.median(cpu[key]['page']):.2f} | "
+            f"{statistics.median(cpu[key]['static']):.2f} |"
         )
     log("\n" + "\n".join(lines))
     log(
