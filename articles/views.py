@@ -115,6 +115,8 @@ class TagView(StoryListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if not self.paginator.first_row:  # the count said stories, the page found none: no tag to show
+            raise Http404("No such tag.")
         tag_id, name = self.paginator.first_row
         return {**context, "tag": Tag(pk=tag_id, name=name, slug=self.kwargs["slug"])}
 
