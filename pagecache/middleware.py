@@ -20,6 +20,10 @@ the site is served.
 Only anonymous readers are served from or stored to the cache: a request
 carrying a session cookie (staff) always gets a freshly rendered page, and the
 page it gets is never stored.
+
+Pages are stored with their brotli and gzip copies and each copy's ETag, made once
+(``pagecache.compression``): a hit picks the copy the reader accepts and costs no
+compression. Staff pages and anything carrying a secret go out uncompressed (BREACH).
 """
 
 import functools
