@@ -20,6 +20,7 @@ class AuthorListView(ListView):
 
 class AuthorDetailView(StoryListView):
     template_name = "authors/author_detail.html"
+    load_directly = True  # by_author() bounds the list by the author's story ids
 
     def stories(self):
         self.author = get_object_or_404(Author.objects.with_photos(), slug=self.kwargs["slug"])

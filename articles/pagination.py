@@ -33,13 +33,28 @@ class CountCachingPaginator(Paginator):
 
 
 class StoryPaginator(CountCachingPaginator):
-    """Pages found as ids from the index, then loaded by ``load`` (e.g. ``for_listing``)."""
+    """Pages found as ids from the index, then loaded by ``load`` (e.g. ``for_listing``).
+
+    ``with_ids``: more columns read beside each id (a joined tag's name), kept from the page's first
+    row in ``first_row`` so that a view needs no query of its own for them. ``directly``: the page is
+    loaded in one query, for lists already bounded by their filter (an author's stories, by id).
+    """
 
     def __init__(
-        self, object_list: QuerySet, per_page: int, *, load: Callable[[QuerySet], QuerySet] = lambda s: s, **kwargs
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        load: Callable[[QuerySet], QuerySet] = lambda s: s,
+        with_ids: tuple[str, ...] = (),
+        directly: bool = False,
+        **kwargs,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
+        self.with_ids = with_ids
+        self.first_row: tuple = ()
+        self.directly = directly
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -47,7 +62,11 @@ class StoryPaginator(CountCachingPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if self.directly:
+            return self._get_page(list(self.load(self.object_list)[bottom:top]), number, self)
+        rows = list(self.object_list.values_list("pk", *self.with_ids)[bottom:top])
+        ids = [row[0] for row in rows]
+        self.first_row = rows[0][1:] if rows else ()
         # By primary key alone: the ids were just chosen by the list's own filters, and repeating
         # them here can lead the planner to walk the list's index instead of fetching 20 rows.
         stories = {story.pk: story for story in self.load(self.object_list.model._default_manager.filter(pk__in=ids))}

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -28,11 +28,10 @@ FRONT_PAGE_STORIES_PER_SECTION = 4
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
-    published = Article.objects.published()
-    top_story = published.top_story()
-    others = published.exclude(pk=top_story.pk) if top_story else published
     tree = SectionTree.load()
-    section_blocks = others.newest_in_each(tree.top_level(), tree, per_section=FRONT_PAGE_STORIES_PER_SECTION)
+    top_story, section_blocks = Article.objects.published().front_page(
+        tree.top_level(), tree, per_section=FRONT_PAGE_STORIES_PER_SECTION
+    )
     return render(
         request,
         "articles/front_page.html",
@@ -53,14 +52,27 @@ class StoryListView(ListView):
         """Names this list for caching its length; None counts on every request."""
         return None
 
+    # More columns read beside each page's ids (see StoryPaginator); the first row's are in ``first_row``.
+    with_ids: tuple[str, ...] = ()
+    # Load each page in one query rather than its ids first (see StoryPaginator): lists bounded by id.
+    load_directly = False
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Not ListView's get(): with allow_empty False it asks the database whether the list is empty,
+        # which the paginator already answers from the count it caches (an empty first page is a 404).
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data())
+
     def get_queryset(self):
         return self.stories().newest_first()
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        return StoryPaginator(
+        self.paginator = StoryPaginator(
             queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-            load=lambda stories: stories.for_listing(), count_key=self.count_key(),
+            load=lambda stories: stories.for_listing(), count_key=self.count_key(), with_ids=self.with_ids,
+            directly=self.load_directly,
         )  # fmt: skip
+        return self.paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -89,19 +101,26 @@ class SectionView(StoryListView):
 
 
 class TagView(StoryListView):
+    """A tag's stories. The tag is found by its slug in the query of the page's ids, which also reads
+    its name: no query of its own."""
+
     template_name = "articles/tag.html"
-    # A tag used only on unpublished stories must not reveal that it exists.
+    # A tag used only on unpublished stories must not reveal that it exists: no stories, no page (404).
     allow_empty = False
+    with_ids = ("tagged_items__tag_id", "tagged_items__tag__name")
 
     def stories(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published().tagged(self.tag)
+        return Article.objects.published().filter(tagged_items__tag__slug=self.kwargs["slug"])
 
     def count_key(self) -> str:
-        return f"tag:{self.tag.pk}"
+        return f"tag:{self.kwargs['slug']}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(**kwargs)
+        if not self.paginator.first_row:  # the count said stories, the page found none: no tag to show
+            raise Http404("No such tag.")
+        tag_id, name = self.paginator.first_row
+        return {**context, "tag": Tag(pk=tag_id, name=name, slug=self.kwargs["slug"])}
 
 
 def story_detail(request: HttpRequest, section: str, year: int, month: int, day: int, slug: str) -> HttpResponse:

@@ -27,13 +27,14 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Least
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import ContentGeneration
 
@@ -119,13 +120,42 @@ def current_generation() -> ContentGeneration:
     memo = _request_memo.get()
     if memo:
         return memo[0]
-    generation = ContentGeneration.objects.filter(pk=1).first() or _create_row()
+    generation = _read_row() or _create_row()
     if generation.next_change_at and generation.next_change_at <= timezone.now():
         generation = _roll_over()
     if memo is not None:
         memo.append(generation)
     last_known = generation
     return generation
+
+
+# Every request reads the row, a cached page's hit too: in plain SQL, since building and compiling the
+# ORM's query cost more than half of a whole cache hit (bench/throughput.py).
+_FIELDS = ("id", "number", "token", "changed_at", "next_change_at", "takedown_number")
+
+
+def _read_row() -> ContentGeneration | None:
+    using = router.db_for_read(ContentGeneration)
+    connection = connections[using]
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(ContentGeneration._meta.get_field(name).column) for name in _FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, number, token, changed_at, next_change_at, takedown_number = row
+    values = (pk, number, token, _moment(changed_at), _moment(next_change_at), takedown_number)
+    return ContentGeneration.from_db(using, _FIELDS, values)
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A stored time as the ORM gives it: aware, in UTC (SQLite's driver gives it as text, naive)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def current_generation_id() -> str:

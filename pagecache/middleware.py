@@ -20,19 +20,25 @@ the site is served.
 Only anonymous readers are served from or stored to the cache: a request
 carrying a session cookie (staff) always gets a freshly rendered page, and the
 page it gets is never stored.
+
+Pages are stored with their brotli and gzip copies and each copy's ETag, made once
+(``pagecache.compression``): a hit picks the copy the reader accepts and costs no
+compression. Staff pages and anything carrying a secret go out uncompressed (BREACH).
 """
 
+import functools
 import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from common.outages import database_unreachable
 
+from . import compression
 from . import generation as generations
 from .generation import current_generation, request_generation
 from .store import cache_call
@@ -42,6 +48,18 @@ STORED_HEADERS = (
     "Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary",
     "Content-Security-Policy",  # a story with embeds allows its providers' frames (articles.views)
 )  # fmt: skip
+
+
+@functools.cache
+def _public_cache_control(shared_seconds: int, stale_seconds: int) -> str:
+    """What a public page's Cache-Control says, written once rather than on every hit.
+
+    Browsers revalidate every time (a cheap 304 when nothing changed), so a reader never keeps an
+    old version; shared caches (CDNs) may keep it briefly.
+    """
+    response = HttpResponse()
+    patch_cache_control(response, public=True, max_age=0, s_maxage=shared_seconds, stale_while_revalidate=stale_seconds)
+    return response["Cache-Control"]
 
 
 class PageCacheMiddleware:
@@ -57,7 +75,7 @@ class PageCacheMiddleware:
                 if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
                     # Staff pages must not be kept by the browser or any proxy either.
                     patch_cache_control(response, private=True, no_cache=True)
-                return response
+                return compression.compress_response(request, response)
             return self._cached(request)
 
     def _cached(self, request: HttpRequest) -> HttpResponse:
@@ -73,32 +91,26 @@ class PageCacheMiddleware:
         key, latest_key = f"page-cache:{generation.key}:{address}", f"page-cache:latest:{address}"
         stored = cache_call("get", None, key)
         if stored is not None:
-            response = self._rebuild(stored)
+            response = self._rebuild(stored, request)
             response["X-Cache"] = "HIT"
         else:
             # Only now the latest copy: a hit never pays for reading (and unpickling) a second page.
             latest = cache_call("get", None, latest_key)
             if latest is not None and latest[1] == generation.key and latest[2] is not None:
-                response = self._rebuild(latest[2])  # stored by another request since our first look
+                response = self._rebuild(latest[2], request)  # stored by another request since our first look
                 response["X-Cache"] = "HIT"
             else:
-                response = self._stale_copy(latest, generation, address)
+                response = self._stale_copy(request, latest, generation, address)
             if response is None:
                 response = self._render_and_store(request, generation, key, latest_key)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
-            # Browsers revalidate every time (a cheap 304 when nothing changed), so a
-            # reader never keeps an old version; shared caches (CDNs) may keep it briefly.
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=0,
-                s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
-                stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+            response["Cache-Control"] = _public_cache_control(
+                settings.PAGE_CACHE_SHARED_SECONDS, settings.PAGE_CACHE_STALE_SECONDS
             )
             response.headers.setdefault("Last-Modified", http_date(generation.changed_at.timestamp()))
         return response
 
-    def _stale_copy(self, latest: tuple | None, generation, address: str) -> HttpResponse | None:
+    def _stale_copy(self, request: HttpRequest, latest: tuple | None, generation, address: str) -> HttpResponse | None:
         """The page's latest copy, if another request is rendering the current one right now."""
         if latest is None or settings.PAGE_CACHE_REVALIDATE_SECONDS <= 0:
             return None
@@ -109,7 +121,7 @@ class PageCacheMiddleware:
         lock = f"page-cache:rendering:{generation.key}:{address}"
         if cache_call("add", True, lock, 1, settings.PAGE_CACHE_REVALIDATE_SECONDS):
             return None  # ours to render (or the cache failed: render)
-        response = self._rebuild(stored)
+        response = self._rebuild(stored, request)
         response["X-Cache"] = "STALE"
         # Not to be kept by anyone: the current page follows within seconds.
         patch_cache_control(response, public=True, max_age=0, s_maxage=0, must_revalidate=True)
@@ -118,17 +130,19 @@ class PageCacheMiddleware:
     def _render_and_store(self, request: HttpRequest, generation, key: str, latest_key: str) -> HttpResponse:
         response = self.get_response(request)
         if self._cacheable_response(response):
-            frozen = self._freeze(response)
+            frozen = self._freeze(request, response)
             cache_call(
                 "set_many",
                 None,
                 {key: frozen, latest_key: (generation.number, generation.key, frozen)},
                 settings.PAGE_CACHE_SECONDS,
             )
+            self._encode(response, frozen[2], request)  # compressed as a hit would be
             response["X-Cache"] = "MISS"
         else:
             # Gone or not for keeping (a takedown's 404): nobody may be given the previous copy now.
             cache_call("set", None, latest_key, (generation.number, generation.key, None), settings.PAGE_CACHE_SECONDS)
+            response = compression.compress_response(request, response)
         return response
 
     def _during_outage(self, request: HttpRequest) -> HttpResponse:
@@ -141,7 +155,7 @@ class PageCacheMiddleware:
         if known is not None and (known.next_change_at is None or known.next_change_at > timezone.now()):
             stored = cache_call("get", None, f"page-cache:{known.key}:{self._address(request)}")
             if stored is not None:
-                response = self._rebuild(stored)
+                response = self._rebuild(stored, request)
                 response["X-Cache"] = "HIT"
                 patch_cache_control(response, public=True, max_age=0, s_maxage=0, must_revalidate=True)
                 return response
@@ -173,14 +187,42 @@ class PageCacheMiddleware:
         return hashlib.sha256(address.encode()).hexdigest()
 
     @staticmethod
-    def _freeze(response: HttpResponse) -> tuple:
+    def _freeze(request: HttpRequest, response: HttpResponse) -> tuple:
+        """What is stored of a page: status, headers, and its bytes with their ETag in every encoding kept.
+
+        ``{None: (plain, etag), "br": (…), "gzip": (…)}``: compressed here, once, so a hit costs no
+        compression, and the ETag worked out once too (``ConditionalGetMiddleware`` would hash each hit).
+        """
         headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-        return response.status_code, headers, response.content
+        content = response.content
+        copies = {None: content}
+        if compression.may_compress(request, response):
+            copies.update(compression.compressed_copies(content))
+        return response.status_code, headers, {key: (body, compression.etag(body)) for key, body in copies.items()}
 
     @staticmethod
-    def _rebuild(stored: tuple) -> HttpResponse:
-        status, headers, content = stored
-        response = HttpResponse(content, status=status)
+    def _rebuild(stored: tuple, request: HttpRequest) -> HttpResponse:
+        """The stored page as a response, in the best encoding the request accepts among those kept."""
+        status, headers, copies = stored
+        if isinstance(copies, bytes):  # stored before pages were kept compressed
+            copies = {None: (copies, compression.etag(copies))}
+        response = HttpResponse(status=status)
         for name, value in headers.items():
             response[name] = value
+        return PageCacheMiddleware._encode(response, copies, request)
+
+    @staticmethod
+    def _encode(response: HttpResponse, copies: dict, request: HttpRequest) -> HttpResponse:
+        """``response`` carrying the stored copy in the best encoding the request accepts, with its ETag."""
+        encoding = compression.choose_encoding(request) if len(copies) > 1 else None
+        if encoding not in copies:
+            encoding = None
+        content, etag = copies[encoding]
+        response.content = content
+        response["ETag"] = etag
+        response["Content-Length"] = str(len(content))
+        if len(copies) > 1:
+            if encoding is not None:
+                response["Content-Encoding"] = encoding
+            patch_vary_headers(response, ("Accept-Encoding",))
         return response

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Max, Prefetch, Q
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce, Greatest
@@ -129,34 +129,35 @@ class ArticleQuerySet(models.QuerySet):
             start, end = datetime(year, month, 1), datetime(year + month // 12, month % 12 + 1, 1)
         return self.filter(published_at__gte=timezone.make_aware(start), published_at__lt=timezone.make_aware(end))
 
-    def newest_in_each(
+    def front_page(
         self, sections: list[Section], tree: SectionTree, *, per_section: int
-    ) -> list[tuple[Section, list["Article"]]]:
-        """Each section (with its subsections) paired with its newest stories, for listing.
+    ) -> tuple["Article | None", list[tuple[Section, list["Article"]]]]:
+        """The top story (see ``top_story()``) and each section (with its subsections) paired with its
+        newest other stories, for listing.
 
-        A small indexed query per section picks the ids (sent as one UNION ALL where the
-        database allows it, as PostgreSQL does), then one query loads them all, with byline
-        names: the count grows with sections, never with stories.
+        One query of small indexed parts (the top story's, then one per section, each a story longer
+        than needed in case the top story is among them) picks the ids, then one query loads them
+        all, with byline names: three queries however many sections and stories.
         """
-        per_family = [
+        parts = [self.order_by("-featured", "-published_at", "-pk").values_list("section_id", "pk")[:1]]
+        parts += [
             self.filter(section_id__in=tree.family_ids(section))
             .newest_first()
-            .values_list("section_id", "pk")[:per_section]
+            .values_list("section_id", "pk")[: per_section + 1]
             for section in sections
         ]
-        if not per_family:
-            return []
-        if connection.features.supports_slicing_ordering_in_compound and len(per_family) > 1:
-            rows = list(per_family[0].union(*per_family[1:], all=True))
-        else:
-            rows = [row for query in per_family for row in query]
-        family_of = {member: section.pk for section in sections for member in tree.family_ids(section)}
+        rows = union_all_rows(parts)
+        top_id = next((pk for part, (_, pk) in rows if part == 0), None)
         ids_by_section: dict[int, list[int]] = {section.pk: [] for section in sections}
-        for section_id, pk in rows:
-            ids_by_section[family_of[section_id]].append(pk)
-        wanted = [pk for ids in ids_by_section.values() for pk in ids]
+        for part, (_, pk) in rows:
+            if part > 0 and pk != top_id:
+                ids_by_section[sections[part - 1].pk].append(pk)
+        for ids in ids_by_section.values():
+            del ids[per_section:]
+        wanted = [pk for ids in ids_by_section.values() for pk in ids] + ([top_id] if top_id else [])
         stories = {story.pk: story for story in Article.objects.filter(pk__in=wanted).for_listing()} if wanted else {}
-        return [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
+        blocks = [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
+        return stories.get(top_id), blocks
 
     def last_changed(self) -> datetime | None:
         """When one of these stories was last published or updated."""
@@ -572,33 +573,30 @@ class Article(models.Model):
     def neighbours(self, limit: int = 4) -> tuple[list["Article"], list["Article"]]:
         """Related stories (sharing the most tags, topped up from the section) and more from the section.
 
-        One query of small indexed parts, one per tag (at most ``RELATED_TAGS_CONSIDERED``), finds
-        the candidates; one query of two parts tells which readers may see and finds the section's
-        newest; one query and its byline names load them all.
+        One query of small indexed parts finds them all: per tag (at most ``RELATED_TAGS_CONSIDERED``)
+        its newest stories readers may see, and the section's newest; one query and its byline names
+        load them.
         """
-        # For each tag, its newest stories from the index alone: a popular tag may be on tens of
-        # thousands of stories, and counting shared tags across all of them is the slow way.
-        per_tag = [
-            TaggedArticle.objects.filter(tag_id=tag_id)
-            .exclude(content_object_id=self.pk)
-            .order_by("-content_object_id")
-            .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+        candidates = Article.objects.published().exclude(pk=self.pk)
+        # For each tag, its newest visible stories, walking the tag's index newest first: a popular tag
+        # may be on tens of thousands of stories, and counting shared tags across all of them is the
+        # slow way. Then the section's newest, enough to top up the related list and then fill "more
+        # from this section" even if the related stories are among them: the last part.
+        parts = [
+            candidates.filter(tagged_items__tag_id=tag_id)
+            .order_by("-pk")
+            .values_list("pk", "published_at")[:RELATED_CANDIDATES_PER_TAG]
             for tag_id in sorted(tag.pk for tag in self.tags_in_order)[:RELATED_TAGS_CONSIDERED]
         ]
-        shared: Counter[int] = Counter(value for _, (value,) in union_all_rows(per_tag))
-        ranked = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 4]
-        candidates = Article.objects.published().exclude(pk=self.pk)
-        # The section's newest, enough to top up the related list and then fill "more from this section"
-        # even if the related stories are among them: part 0. Which ranked stories are visible: part 1.
-        section_newest = candidates.filter(section_id=self.section_id).newest_first()
-        parts = [section_newest.values_list("pk", "published_at")[: limit * 3]]
-        if ranked:
-            parts.append(candidates.filter(pk__in=ranked).values_list("pk", "published_at"))
+        section_part = len(parts)
+        parts.append(
+            candidates.filter(section_id=self.section_id).newest_first().values_list("pk", "published_at")[: limit * 3]
+        )
         rows = union_all_rows(parts)
-        visible = {pk for part, (pk, _) in rows if part == 1}
-        related_ids = [pk for pk in ranked if pk in visible][:limit]
+        shared: Counter[int] = Counter(pk for part, (pk, _) in rows if part != section_part)
+        related_ids = sorted(shared, key=lambda pk: (-shared[pk], -pk))[:limit]
         # Each part's order is its own: sort the section's newest again, as newest_first() does.
-        newest = sorted(((published_at, pk) for part, (pk, published_at) in rows if part == 0), reverse=True)
+        newest = sorted(((published_at, pk) for part, (pk, published_at) in rows if part == section_part), reverse=True)
         section_ids = [pk for _, pk in newest if pk not in related_ids]
         related_ids += section_ids[: limit - len(related_ids)]
         more_ids = [pk for pk in section_ids if pk not in related_ids][:limit]

@@ -16,6 +16,7 @@ import re
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -29,6 +30,21 @@ FALLBACK_WIDTH = 960
 # Names of originals whose renditions were found in storage (made by a worker); bounded.
 _READY: set[str] = set()
 _READY_LIMIT = 10_000
+# Markup already written, by everything it depends on: a story card's picture is the same on every
+# page and every request until its image changes (a new image always has a new name). Media URLs are
+# public and unsigned (``querystring_auth`` off), so the markup never goes stale. Bounded.
+_MARKUP: dict[tuple, SafeString] = {}
+_MARKUP_LIMIT = 5_000
+MARKUP_SETTINGS = {"STORAGES", "MEDIA_URL", "MEDIA_ROOT", "CELERY_TASK_ALWAYS_EAGER"}
+
+
+def _forget_markup(setting: str, **kwargs) -> None:
+    """Where media is served from changed (tests): markup written for the former place is forgotten."""
+    if setting in MARKUP_SETTINGS:
+        _MARKUP.clear()
+
+
+setting_changed.connect(_forget_markup, dispatch_uid="images.pictures.forget_markup")
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -66,12 +82,20 @@ def picture(
         # Django measures an image whenever a row lacks its size, so none here
         # means the file is not a readable picture: there is nothing to show.
         return ""
+    key = (id(image.storage), image.name, width, height, sizes, tuple(img_attributes.items()))
+    markup = _MARKUP.get(key)
+    if markup is None:
+        markup = _markup(image, width, height, sizes, img_attributes)
+    return markup
 
+
+def _markup(image: ImageFieldFile, width: int, height: int, sizes: str, img_attributes: dict) -> SafeString:
     url = image.storage.url
     webp = renditions(image.name, width, height, "webp")
     jpeg = renditions(image.name, width, height, "jpg")
     fallback = max((r for r in jpeg if r.width <= FALLBACK_WIDTH), key=lambda r: r.width, default=jpeg[0])
     if not _renditions_ready(image, last_written=jpeg[0]):
+        # Not remembered: the renditions are on their way, and the next page should link to them.
         img = {"src": url(image.name), "width": fallback.width, "height": fallback.height, **img_attributes}
         return format_html("<img{}>", _attributes(img))
     source = {"type": webp[0].mime_type, "srcset": _srcset(webp, url), "sizes": sizes}
@@ -83,7 +107,11 @@ def picture(
         "height": fallback.height,
         **img_attributes,
     }
-    return format_html("<picture><source{}><img{}></picture>", _attributes(source), _attributes(img))
+    markup = format_html("<picture><source{}><img{}></picture>", _attributes(source), _attributes(img))
+    if len(_MARKUP) >= _MARKUP_LIMIT:
+        _MARKUP.clear()
+    _MARKUP[(id(image.storage), image.name, width, height, sizes, tuple(img_attributes.items()))] = markup
+    return markup
 
 
 def renditions_ready(image: ImageFieldFile) -> bool:

@@ -98,10 +98,9 @@ def test_archive_pages_are_paginated(client, world, settings):
     assert client.get("/archive/2025/06/?page=3").status_code == 404
 
 
-# "any stories at all?", count, navigation, stories, bylines (+ the year's months)
-# A year or month: "any stories?", count, the page's ids, stories + bylines, navigation (+ the year's months).
-# Each also reads the content generation once (pagecache.generation).
-ARCHIVE_QUERIES = {"/archive/": 2 + 1, "/archive/2025/": 7 + 1, "/archive/2025/06/": 6 + 1}
+# A year or month: count (which also answers "any stories?"), the page's ids, stories + bylines,
+# navigation (+ the year's months). Each also reads the content generation once (pagecache.generation).
+ARCHIVE_QUERIES = {"/archive/": 2 + 1, "/archive/2025/": 6 + 1, "/archive/2025/06/": 5 + 1}
 
 
 @pytest.mark.parametrize("url", ARCHIVE_QUERIES)
