@@ -12,6 +12,7 @@ urlpatterns = [
     # Before the admin, whose catch-all would answer every address under admin/.
     path("admin/desk/", include("desk.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("authors/", include("articles.author_urls")),
     path(
         "sitemap.xml",

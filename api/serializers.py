@@ -1,0 +1,193 @@
+"""What each resource looks like: stories, sections, authors, tags, corrections and changes.
+
+Read-only serializers over objects the views load in a fixed number of queries: none of these
+fields reads the database (bylines, tags, sources and corrections come prefetched).
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from images.renditions import WIDTHS
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+class SectionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, section) -> str:
+        return absolute(self.context["request"], section.get_absolute_url())
+
+
+class SectionSerializer(SectionRefSerializer):
+    description = serializers.CharField()
+    parent_id = serializers.IntegerField(allow_null=True)
+    children = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_children(self, section) -> list[dict]:
+        tree = self.context["tree"]
+        return SectionSerializer(tree.children(section), many=True, context=self.context).data
+
+
+class BylineSerializer(serializers.Serializer):
+    author_id = serializers.IntegerField()
+    name = serializers.CharField(source="author.name")
+    slug = serializers.CharField(source="author.slug")
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+
+    def get_url(self, byline) -> str:
+        return absolute(self.context["request"], byline.author.get_absolute_url())
+
+    def get_api_url(self, byline) -> str:
+        return absolute(self.context["request"], reverse("api_author", args=[byline.author_id]))
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class TagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, tag) -> str:
+        return absolute(self.context["request"], reverse("articles:tag", args=[tag.slug]))
+
+
+class StoryCorrectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RenditionSerializer(serializers.Serializer):
+    width = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class LeadImageSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    alt = serializers.CharField()
+    caption = serializers.CharField()
+    credit = serializers.CharField()
+    renditions = RenditionSerializer(many=True)
+    crops = serializers.ListField(child=serializers.URLField())
+
+
+class StorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="The story's canonical address on the site.")
+    api_url = serializers.SerializerMethodField()
+    headline = serializers.CharField(source="title")
+    kicker = serializers.CharField()
+    standfirst = serializers.CharField()
+    body_html = serializers.CharField(help_text="The body as the site shows it: rendered and sanitized HTML.")
+    body_markdown = serializers.CharField(source="body")
+    section = SectionRefSerializer()
+    bylines = BylineSerializer(many=True, source="bylines.all")
+    sources = SourceSerializer(many=True, source="sources.all")
+    tags = TagSerializer(many=True, source="tags_in_order")
+    lead_image = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(source="last_changed_at")
+    corrections = StoryCorrectionSerializer(many=True, source="corrections.all")
+    language = serializers.SerializerMethodField()
+    seo_title = serializers.CharField(source="search_title")
+    meta_description = serializers.CharField(source="search_description")
+
+    def get_url(self, story) -> str:
+        return absolute(self.context["request"], story.get_absolute_url())
+
+    def get_api_url(self, story) -> str:
+        return absolute(self.context["request"], reverse("api_story", args=[story.pk]))
+
+    def get_language(self, story) -> str:
+        return settings.LANGUAGE_CODE
+
+    @extend_schema_field(LeadImageSerializer(allow_null=True))
+    def get_lead_image(self, story) -> dict | None:
+        """The lead picture readers see (``Article.lead``): none when there is none or its licence ran out."""
+        lead = story.lead
+        if lead is None:
+            return None
+        request = self.context["request"]
+        picture = lead.picture
+        renditions, crops = [], []
+        if picture is not None:
+            seen = set()
+            for width in WIDTHS:
+                url = picture.rendition_url(width)
+                if url and url not in seen:
+                    seen.add(url)
+                    renditions.append({"width": min(width, picture.width or width), "url": absolute(request, url)})
+            crops = [absolute(request, url) for url in picture.crop_urls()]
+        return {
+            "url": absolute(request, lead.file.url),
+            "width": lead.width,
+            "height": lead.height,
+            "alt": lead.alt,
+            "caption": lead.caption,
+            "credit": lead.credit,
+            "renditions": renditions,
+            "crops": crops,
+        }
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    role = serializers.CharField()
+    bio = serializers.CharField()
+    photo = serializers.SerializerMethodField()
+    on_staff_list = serializers.BooleanField(source="is_active")
+    links = serializers.SerializerMethodField()
+
+    def get_url(self, author) -> str:
+        return absolute(self.context["request"], author.get_absolute_url())
+
+    def get_photo(self, author) -> str | None:
+        return absolute(self.context["request"], author.photo.url) if author.photo else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
+    def get_links(self, author) -> list[dict]:
+        return [{"label": label, "url": url} for label, url in author.links]
+
+
+class CorrectionSerializer(StoryCorrectionSerializer):
+    story_id = serializers.IntegerField(source="article_id")
+    story_url = serializers.SerializerMethodField()
+
+    def get_story_url(self, correction) -> str:
+        return absolute(self.context["request"], correction.article.get_absolute_url())
+
+
+class ChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    story_id = serializers.IntegerField(source="article_id")
+    kind = serializers.ChoiceField(choices=["published", "updated", "corrected", "unpublished", "deleted"])
+    at = serializers.DateTimeField()
+    api_url = serializers.SerializerMethodField(help_text="Where to fetch the story; null for removals.")
+
+    def get_api_url(self, change) -> str | None:
+        if change.kind in ("unpublished", "deleted"):
+            return None
+        return absolute(self.context["request"], reverse("api_story", args=[change.article_id]))

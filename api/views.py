@@ -1,0 +1,204 @@
+"""The content API's views: thin, over ``Article.objects.published()`` and the models' own loaders."""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
+from django.middleware.gzip import GZipMiddleware
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.response import Response
+from taggit.models import Tag
+
+from articles.models import Article, Byline, Correction, Section, SectionTree, TaggedArticle
+from articles.search import Query, find_stories
+from authors.models import Author
+
+from . import changes, pagination
+from .caching import add_headers, kept
+from .models import Scope
+from .serializers import (
+    AuthorSerializer,
+    ChangeSerializer,
+    CorrectionSerializer,
+    SectionSerializer,
+    StorySerializer,
+    TagSerializer,
+)
+
+_gzip = GZipMiddleware(lambda request: None)
+
+
+class ApiView:
+    """JSON only, gzipped when the client accepts it, with the reader pages' caching headers."""
+
+    scope = Scope.STORIES
+    cached = True  # kept under the content generation (caching.py)
+    last_modified = None
+
+    def get(self, request, *args, **kwargs) -> Response:
+        if self.cached:
+            return kept(request, self, lambda: super(ApiView, self).get(request, *args, **kwargs))
+        return super().get(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_headers(request, response, last_modified=self.last_modified, shared=self.cached)
+        response.render()
+        return _gzip.process_response(request, response)
+
+
+class StoryFilters(serializers.Serializer):
+    section = serializers.CharField(required=False, help_text="A section's slug or id; its subsections included.")
+    tag = serializers.CharField(required=False, help_text="A tag's slug.")
+    author = serializers.CharField(required=False, help_text="An author's slug or id.")
+    updated_since = serializers.DateTimeField(
+        required=False, help_text="Only stories published or updated at or after this time (ISO 8601)."
+    )
+    q = serializers.CharField(required=False, max_length=200, help_text="Words to search for, as the site's search.")
+
+
+def stories_for_api():
+    """Published stories with everything a story carries, in a fixed number of queries for any page."""
+    return (
+        Article.objects.published()
+        .select_related("section", "lead_picture")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk")),
+            "sources",
+            Prefetch("corrections", queryset=Correction.objects.order_by("-created_at", "-pk")),
+        )
+        .with_tags_in_order()
+    )
+
+
+def _by_slug_or_id(model, value: str):
+    lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+    return model.objects.filter(**lookup).first()
+
+
+class StoryList(ApiView, ListAPIView):
+    """Published stories, newest first, with filters."""
+
+    serializer_class = StorySerializer
+    pagination_class = pagination.NewestStoriesFirst
+
+    def get_queryset(self):
+        filters = StoryFilters(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        stories = stories_for_api()
+        # An unknown section, tag or author lists nothing: never whether it exists on hidden stories only.
+        if "section" in wanted:
+            section = _by_slug_or_id(Section, wanted["section"])
+            stories = stories.in_section(section) if section else stories.none()
+        if "tag" in wanted:
+            stories = stories.filter(pk__in=TaggedArticle.objects.filter(tag__slug=wanted["tag"]).values("content_object_id"))
+        if "author" in wanted:
+            author = _by_slug_or_id(Author, wanted["author"])
+            stories = stories.by_author(author) if author else stories.none()
+        if "updated_since" in wanted:
+            stories = stories.alias(changed=Coalesce("revised_at", "published_at")).filter(
+                changed__gte=wanted["updated_since"]
+            )
+        if "q" in wanted:
+            # The site's own search, by the same rules; its order is by relevance, the API's newest first.
+            stories = stories.filter(pk__in=find_stories(Query.parse(wanted["q"])).order_by().values("pk"))
+        return stories
+
+    @extend_schema(parameters=[StoryFilters])
+    def get(self, request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class StoryDetail(ApiView, RetrieveAPIView):
+    """One published story, by its id (which never changes, unlike its address)."""
+
+    serializer_class = StorySerializer
+
+    def get_queryset(self):
+        return stories_for_api()
+
+
+class SectionList(ApiView, ListAPIView):
+    """Every section, as the tree readers navigate: top-level sections with their subsections inside."""
+
+    serializer_class = SectionSerializer
+    pagination_class = None
+
+    def list(self, request, *args, **kwargs) -> Response:
+        tree = SectionTree.load()
+        context = {**self.get_serializer_context(), "tree": tree}
+        return Response(SectionSerializer(tree.top_level(), many=True, context=context).data)
+
+
+class SectionDetail(ApiView, RetrieveAPIView):
+    """One section with its subsections."""
+
+    serializer_class = SectionSerializer
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        tree = SectionTree.load()
+        section = next((section for section in tree.sections if section.pk == kwargs["pk"]), None)
+        if section is None:
+            raise Http404
+        context = {**self.get_serializer_context(), "tree": tree}
+        return Response(SectionSerializer(section, context=context).data)
+
+
+class AuthorList(ApiView, ListAPIView):
+    """Authors by name: staff and contributors, as their bylines name them."""
+
+    serializer_class = AuthorSerializer
+    pagination_class = pagination.ByName
+
+    def get_queryset(self):
+        return Author.objects.all()
+
+
+class AuthorDetail(ApiView, RetrieveAPIView):
+    """One author: anyone who has a byline, on the staff list or not."""
+
+    serializer_class = AuthorSerializer
+
+    def get_queryset(self):
+        return Author.objects.all()
+
+
+class TagList(ApiView, ListAPIView):
+    """Tags on at least one published story (a tag on hidden stories only is not shown)."""
+
+    serializer_class = TagSerializer
+    pagination_class = pagination.BySlug
+
+    def get_queryset(self):
+        used = TaggedArticle.objects.filter(content_object__in=Article.objects.published()).values("tag_id")
+        return Tag.objects.filter(pk__in=used)
+
+
+class CorrectionList(ApiView, ListAPIView):
+    """Corrections, clarifications and updates on published stories, newest first."""
+
+    serializer_class = CorrectionSerializer
+    pagination_class = pagination.NewestCorrectionsFirst
+
+    def get_queryset(self):
+        return Correction.objects.public().select_related("article__section")
+
+
+class ChangeFeed(ApiView, ListAPIView):
+    """Publications, updates, corrections, unpublications and deletions, oldest first, from ``since``.
+
+    Keep the last answer's ``next`` and ask it again later: it lists what happened since. Removals carry
+    the story's id alone; the rest are listed while the story is published. Never cached on the server:
+    it moves with the clock (scheduled stories, the settling delay).
+    """
+
+    scope = Scope.CHANGES
+    cached = False
+    serializer_class = ChangeSerializer
+    pagination_class = pagination.OldestChangesFirst
+
+    def get_queryset(self):
+        return changes.feed()
