@@ -29,6 +29,8 @@ from articles.models import Article, Correction
 from .models import Change
 
 Kind = Change.Kind
+# A save touching only these is bookkeeping (a correction stamps ``revised_at``, recorded as *corrected*).
+NOT_AN_UPDATE = UNSEEN_FIELDS | {"revised_at"}
 
 
 def record(article_id: int, kind: str, *, at: datetime | None = None, using: str = "default") -> None:
@@ -62,7 +64,7 @@ def story_saved(sender, instance: Article, raw: bool = False, update_fields=None
         record(instance.pk, Kind.PUBLISHED, at=live_from, using=using)
     elif now and not was:
         record(instance.pk, Kind.PUBLISHED, using=using)
-    elif now and was and (update_fields is None or set(update_fields) - UNSEEN_FIELDS):
+    elif now and was and (update_fields is None or set(update_fields) - NOT_AN_UPDATE):
         record(instance.pk, Kind.UPDATED, using=using)
 
 
