@@ -50,9 +50,7 @@ class ApiKeyAdmin(EditorsOnly, admin.ModelAdmin):
             key = obj.issue()
             obj.created_by = request.user
             super().save_model(request, obj, form, change)
-            messages.warning(
-                request, f"The key for “{obj.name}”, shown this once (only its hash is kept): {key}"
-            )
+            messages.warning(request, f"The key for “{obj.name}”, shown this once (only its hash is kept): {key}")
             return
         super().save_model(request, obj, form, change)
 

@@ -21,6 +21,10 @@ urlpatterns = [
     path("v1/corrections/", views.CorrectionList.as_view(), name="api_corrections"),
     path("v1/changes/", views.ChangeFeed.as_view(), name="api_changes"),
     path("v1/schema/", SpectacularAPIView.as_view(**public), name="api_schema"),
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/swagger_ui.html", **public), name="api_docs"),
+    path(
+        "v1/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/swagger_ui.html", **public),
+        name="api_docs",
+    ),
     re_path(r"^.*$", not_found, name="api_not_found"),
 ]

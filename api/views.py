@@ -1,11 +1,10 @@
 """The content API's views: thin, over ``Article.objects.published()`` and the models' own loaders."""
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
-from django.middleware.gzip import GZipMiddleware
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.middleware.gzip import GZipMiddleware
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
@@ -94,7 +93,9 @@ class StoryList(ApiView, ListAPIView):
             section = _by_slug_or_id(Section, wanted["section"])
             stories = stories.in_section(section) if section else stories.none()
         if "tag" in wanted:
-            stories = stories.filter(pk__in=TaggedArticle.objects.filter(tag__slug=wanted["tag"]).values("content_object_id"))
+            stories = stories.filter(
+                pk__in=TaggedArticle.objects.filter(tag__slug=wanted["tag"]).values("content_object_id")
+            )
         if "author" in wanted:
             author = _by_slug_or_id(Author, wanted["author"])
             stories = stories.by_author(author) if author else stories.none()

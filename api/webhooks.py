@@ -45,7 +45,7 @@ LONGEST_RETRY_SECONDS = 3600
 RESPONSE_KEPT_CHARS = 1000
 
 
-class Refused(Exception):
+class RefusedAddressError(Exception):
     """The address may not be delivered to (private, unresolvable, not http(s))."""
 
 
@@ -114,20 +114,20 @@ def send_due() -> tuple[int, int]:
 
 
 def checked_address(url: str) -> tuple[str, str, int, str]:
-    """(scheme, address to connect to, port, host) for ``url``, or ``Refused`` saying why."""
+    """(scheme, address to connect to, port, host) for ``url``, or ``RefusedAddressError`` saying why."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused("Only http:// and https:// addresses are delivered to.")
+        raise RefusedAddressError("Only http:// and https:// addresses are delivered to.")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise Refused(f"{parts.hostname} does not resolve: {error}.") from error
+        raise RefusedAddressError(f"{parts.hostname} does not resolve: {error}.") from error
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
     if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         private = [str(address) for address in addresses if not address.is_global]
         if private:
-            raise Refused(
+            raise RefusedAddressError(
                 f"{parts.hostname} is a private, loopback or reserved address ({', '.join(private)}): "
                 "not delivered (WEBHOOK_ALLOW_PRIVATE_ADDRESSES is off)."
             )
@@ -189,7 +189,7 @@ def attempt(delivery_id: int) -> WebhookDelivery | None:
     try:
         code, text = _post(endpoint.url, body, headers)
         retryable = code >= 500
-    except Refused as refused:
+    except RefusedAddressError as refused:
         error = str(refused)
     except urllib3.exceptions.HTTPError as failure:
         retryable, error = True, f"{type(failure).__name__}: {failure}"[:300]

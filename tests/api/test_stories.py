@@ -112,7 +112,9 @@ def test_stories_with_the_same_publication_time_are_neither_skipped_nor_repeated
     assert seen == sorted((story.pk for story in stories), reverse=True)
 
 
-@pytest.mark.parametrize("bad", ["page_size=0", "page_size=101", "page_size=x", "cursor=%%%", "updated_since=yesterday"])
+@pytest.mark.parametrize(
+    "bad", ["page_size=0", "page_size=101", "page_size=x", "cursor=%%%", "updated_since=yesterday"]
+)
 def test_bad_parameters_are_a_clear_400(client, bad):
     response = client.get(f"/api/v1/stories/?{bad}")
     assert response.status_code == 400
@@ -131,7 +133,9 @@ def _full_story(section, n: int):
     "url",
     ["/api/v1/stories/", "/api/v1/authors/", "/api/v1/tags/", "/api/v1/corrections/", "/api/v1/sections/"],
 )
-def test_list_pages_take_the_same_queries_for_3_or_12_items(client, world, editor, settings, url, django_assert_num_queries):
+def test_list_pages_take_the_same_queries_for_3_or_12_items(
+    client, world, editor, settings, url, django_assert_num_queries
+):
     settings.PAGE_CACHE_SECONDS = 0  # measure the uncached work
     counts = []
     for n in range(12):

@@ -77,11 +77,16 @@ def api_urls_to_crawl(newsroom) -> dict[str, list[str]]:
     stories = "/api/v1/stories/"
     return {
         "api_stories": [
-            stories, f"{stories}?section=europe", f"{stories}?section=world", f"{stories}?author={author.pk}",
-            f"{stories}?tag=shared", f"{stories}?updated_since=2000-01-01T00:00:00Z", f"{stories}?page_size=1",
+            stories,
+            f"{stories}?section=europe",
+            f"{stories}?section=world",
+            f"{stories}?author={author.pk}",
+            f"{stories}?tag=shared",
+            f"{stories}?updated_since=2000-01-01T00:00:00Z",
+            f"{stories}?page_size=1",
             *(f"{stories}?tag={marker(state, 'tag')}" for state in HIDDEN_STATES),
             *(f"{stories}?q={marker(state, field)}" for state in HIDDEN_STATES for field in ("headline", "body")),
-        ],  # fmt: skip
+        ],
         "api_story": [f"{stories}{visible.pk}/", *(f"{stories}{story.pk}/" for story in hidden.values())],
         "api_sections": ["/api/v1/sections/"],
         "api_section": [f"/api/v1/sections/{visible.section_id}/"],
