@@ -1,5 +1,6 @@
 """The content API's views: thin, over ``Article.objects.published()`` and the models' own loaders."""
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -48,14 +49,25 @@ class ApiView:
         return _gzip.process_response(request, response)
 
 
+class Words(serializers.CharField):
+    """Text from a query string, any text: NUL characters (which PostgreSQL cannot compare) are dropped."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def to_internal_value(self, data) -> str:
+        return super().to_internal_value(data).replace("\x00", "")
+
+
 class StoryFilters(serializers.Serializer):
-    section = serializers.CharField(required=False, help_text="A section's slug or id; its subsections included.")
-    tag = serializers.CharField(required=False, help_text="A tag's slug.")
-    author = serializers.CharField(required=False, help_text="An author's slug or id.")
+    section = Words(required=False, help_text="A section's slug or id; its subsections included.")
+    tag = Words(required=False, help_text="A tag's slug.")
+    author = Words(required=False, help_text="An author's slug or id.")
     updated_since = serializers.DateTimeField(
         required=False, help_text="Only stories published or updated at or after this time (ISO 8601)."
     )
-    q = serializers.CharField(required=False, max_length=200, help_text="Words to search for, as the site's search.")
+    q = Words(required=False, max_length=200, help_text="Words to search for, as the site's search.")
 
 
 def stories_for_api():
@@ -73,8 +85,10 @@ def stories_for_api():
 
 
 def _by_slug_or_id(model, value: str):
-    lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
-    return model.objects.filter(**lookup).first()
+    if value.isascii() and value.isdigit():
+        # Ids fit in 63 bits; a longer number names nothing (and would overflow the database's integer).
+        return model.objects.filter(pk=int(value)).first() if len(value) <= 18 else None
+    return model.objects.filter(slug=value).first()
 
 
 class StoryList(ApiView, ListAPIView):

@@ -79,11 +79,14 @@ def test_filters_by_section_with_its_subsections_tag_author_and_update_time(clie
     assert in_business.pk not in ids(client, f"/api/v1/stories/?updated_since={since}")
     assert ids(client, "/api/v1/stories/?section=nowhere") == []
     assert ids(client, "/api/v1/stories/?tag=nothing") == []
+    for odd in ("9" * 400, "%C2%B2", "%00", "-1"):  # huge, a superscript digit, NUL, negative: nothing, no error
+        assert ids(client, f"/api/v1/stories/?section={odd}&author={odd}&tag={odd}") == []
 
 
-def test_q_uses_the_sites_search(client, world):
-    found = ArticleFactory(section=world, title="Harvest festival opens", body="Farmers gather.")
-    ArticleFactory(section=world, title="Budget vote")
+def test_q_uses_the_sites_search(client, world, committed):
+    with committed():  # on PostgreSQL the search vectors are written after the commit
+        found = ArticleFactory(section=world, title="Harvest festival opens", body="Farmers gather.")
+        ArticleFactory(section=world, title="Budget vote")
     assert ids(client, "/api/v1/stories/?q=harvest") == [found.pk]
     assert ids(client, "/api/v1/stories/?q=nothing+like+it") == []
     assert len(ids(client, "/api/v1/stories/?q=")) == 2  # an empty q searches for nothing: no filter
@@ -112,14 +115,19 @@ def test_stories_with_the_same_publication_time_are_neither_skipped_nor_repeated
     assert seen == sorted((story.pk for story in stories), reverse=True)
 
 
-@pytest.mark.parametrize(
-    "bad", ["page_size=0", "page_size=101", "page_size=x", "cursor=%%%", "updated_since=yesterday"]
-)
+@pytest.mark.parametrize("bad", ["page_size=0", "page_size=101", "page_size=x", "updated_since=yesterday"])
 def test_bad_parameters_are_a_clear_400(client, bad):
     response = client.get(f"/api/v1/stories/?{bad}")
     assert response.status_code == 400
     body = response.json()
     assert body["status"] == 400 and body["fields"]
+
+
+@pytest.mark.parametrize("cursor", ["%%%", "e", "WzFd", "bm90IGpzb24"])
+def test_a_cursor_the_api_did_not_hand_out_is_a_404(client, cursor):
+    response = client.get(f"/api/v1/stories/?cursor={cursor}")
+    assert response.status_code == 404
+    assert "cursor" in response.json()["detail"]
 
 
 def _full_story(section, n: int):
