@@ -21,10 +21,10 @@ from pagecache.store import cache_call
 
 def kept(request, view, render: Callable[[], Response]) -> Response:
     """``render()``'s answer, or the copy kept for this address under the current generation."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return render()  # no kept answers: no generation to read (ETags still come from the body)
     generation = current_generation()
     view.last_modified = generation.changed_at
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return render()
     address = hashlib.sha256(f"{request.get_host()}:{request.get_full_path()}".encode()).hexdigest()
     key = f"api:{generation.key}:{address}"
     data = cache_call("get", None, key)

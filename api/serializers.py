@@ -107,7 +107,7 @@ class StorySerializer(serializers.Serializer):
     lead_image = serializers.SerializerMethodField()
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(source="last_changed_at")
-    corrections = StoryCorrectionSerializer(many=True, source="corrections.all")
+    corrections = serializers.SerializerMethodField()
     language = serializers.SerializerMethodField()
     seo_title = serializers.CharField(source="search_title")
     meta_description = serializers.CharField(source="search_description")
@@ -117,6 +117,11 @@ class StorySerializer(serializers.Serializer):
 
     def get_api_url(self, story) -> str:
         return absolute(self.context["request"], reverse("api_story", args=[story.pk]))
+
+    @extend_schema_field(StoryCorrectionSerializer(many=True))
+    def get_corrections(self, story) -> list[dict]:
+        corrections = story.corrections.all() if story.revised_at else []
+        return StoryCorrectionSerializer(corrections, many=True).data
 
     def get_language(self, story) -> str:
         return settings.LANGUAGE_CODE

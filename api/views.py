@@ -1,7 +1,7 @@
 """The content API's views: thin, over ``Article.objects.published()`` and the models' own loaders."""
 
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.middleware.gzip import GZipMiddleware
@@ -71,17 +71,30 @@ class StoryFilters(serializers.Serializer):
 
 
 def stories_for_api():
-    """Published stories with everything a story carries, in a fixed number of queries for any page."""
+    """Published stories with everything a story carries, in a fixed number of queries for any page.
+
+    Corrections are loaded by ``with_corrections`` once the page is known, for the stories that can have any.
+    """
     return (
         Article.objects.published()
         .select_related("section", "lead_picture")
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk")),
             "sources",
-            Prefetch("corrections", queryset=Correction.objects.order_by("-created_at", "-pk")),
         )
         .with_tags_in_order()
     )
+
+
+def with_corrections(stories: list[Article]) -> list[Article]:
+    """Each story's corrections, in one query, asked only of stories ever revised (readers' rule:
+    ``Article.corrections_shown``; adding a correction stamps ``revised_at``)."""
+    revised = [story for story in stories if story.revised_at]
+    if revised:
+        prefetch_related_objects(
+            revised, Prefetch("corrections", queryset=Correction.objects.order_by("-created_at", "-pk"))
+        )
+    return stories
 
 
 def _by_slug_or_id(model, value: str):
@@ -96,6 +109,9 @@ class StoryList(ApiView, ListAPIView):
 
     serializer_class = StorySerializer
     pagination_class = pagination.NewestStoriesFirst
+
+    def paginate_queryset(self, queryset) -> list[Article]:
+        return with_corrections(super().paginate_queryset(queryset))
 
     def get_queryset(self):
         filters = StoryFilters(data=self.request.query_params)
@@ -134,6 +150,9 @@ class StoryDetail(ApiView, RetrieveAPIView):
 
     def get_queryset(self):
         return stories_for_api()
+
+    def get_object(self) -> Article:
+        return with_corrections([super().get_object()])[0]
 
 
 class SectionList(ApiView, ListAPIView):

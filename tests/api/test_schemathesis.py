@@ -45,5 +45,7 @@ def test_every_operation_answers_as_its_schema_says(schema):
 
 def test_chains_of_calls_along_the_schemas_links(schema):
     schema.as_state_machine().run(
-        settings=settings(max_examples=25, stateful_step_count=5, deadline=None, suppress_health_check=list(HealthCheck))
+        settings=settings(
+            max_examples=25, stateful_step_count=5, deadline=None, suppress_health_check=list(HealthCheck)
+        )
     )
