@@ -1,7 +1,7 @@
 """The content API's views: thin, over ``Article.objects.published()`` and the models' own loaders."""
 
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.middleware.gzip import GZipMiddleware
@@ -207,8 +207,10 @@ class TagList(ApiView, ListAPIView):
     pagination_class = pagination.BySlug
 
     def get_queryset(self):
-        used = TaggedArticle.objects.filter(content_object__in=Article.objects.published()).values("tag_id")
-        return Tag.objects.filter(pk__in=used)
+        # Per tag, its newest stories from the tag's index until one is published: never every story.
+        published = Article.objects.published().filter(pk=OuterRef("content_object_id"))
+        used = TaggedArticle.objects.filter(tag=OuterRef("pk")).filter(Exists(published))
+        return Tag.objects.filter(Exists(used))
 
 
 class CorrectionList(ApiView, ListAPIView):
