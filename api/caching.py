@@ -16,6 +16,7 @@ from django.utils.http import http_date
 from rest_framework.response import Response
 
 from pagecache.generation import current_generation
+from pagecache.middleware import for_readers
 from pagecache.store import cache_call
 
 
@@ -48,12 +49,6 @@ def add_headers(request, response, *, last_modified=None, shared: bool = True) -
     if request.auth is not None or not settings.API_ANONYMOUS_ACCESS or not shared:
         patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
     else:
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=0,
-            s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
-            stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
-        )
+        for_readers(response)
     if last_modified is not None:
         response.headers.setdefault("Last-Modified", http_date(last_modified.timestamp()))

@@ -4,8 +4,12 @@ Read-only serializers over objects the views load in a fixed number of queries: 
 fields reads the database (bylines, tags, sources and corrections come prefetched).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,14 +20,27 @@ def absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class Address(serializers.Field):
+    """An absolute address on this site, made from the object by ``path`` (e.g. its ``get_absolute_url``)."""
+
+    def __init__(self, path: Callable[[Any], str], **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+        self.path = path
+
+    def to_representation(self, value) -> str:
+        return absolute(self.context["request"], self.path(value))
+
+
+def site_address(thing) -> str:
+    return thing.get_absolute_url()
+
+
 class SectionRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, section) -> str:
-        return absolute(self.context["request"], section.get_absolute_url())
+    url = Address(site_address)
 
 
 class SectionSerializer(SectionRefSerializer):
@@ -41,14 +58,8 @@ class BylineSerializer(serializers.Serializer):
     author_id = serializers.IntegerField()
     name = serializers.CharField(source="author.name")
     slug = serializers.CharField(source="author.slug")
-    url = serializers.SerializerMethodField()
-    api_url = serializers.SerializerMethodField()
-
-    def get_url(self, byline) -> str:
-        return absolute(self.context["request"], byline.author.get_absolute_url())
-
-    def get_api_url(self, byline) -> str:
-        return absolute(self.context["request"], reverse("api_author", args=[byline.author_id]))
+    url = Address(lambda byline: byline.author.get_absolute_url())
+    api_url = Address(lambda byline: reverse("api_author", args=[byline.author_id]))
 
 
 class SourceSerializer(serializers.Serializer):
@@ -62,10 +73,7 @@ class TagSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, tag) -> str:
-        return absolute(self.context["request"], reverse("articles:tag", args=[tag.slug]))
+    url = Address(lambda tag: reverse("articles:tag", args=[tag.slug]))
 
 
 class StoryCorrectionSerializer(serializers.Serializer):
@@ -93,8 +101,8 @@ class LeadImageSerializer(serializers.Serializer):
 
 class StorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    url = serializers.SerializerMethodField(help_text="The story's canonical address on the site.")
-    api_url = serializers.SerializerMethodField()
+    url = Address(site_address, help_text="The story's canonical address on the site.")
+    api_url = Address(lambda story: reverse("api_story", args=[story.pk]))
     headline = serializers.CharField(source="title")
     kicker = serializers.CharField()
     standfirst = serializers.CharField()
@@ -111,12 +119,6 @@ class StorySerializer(serializers.Serializer):
     language = serializers.SerializerMethodField()
     seo_title = serializers.CharField(source="search_title")
     meta_description = serializers.CharField(source="search_description")
-
-    def get_url(self, story) -> str:
-        return absolute(self.context["request"], story.get_absolute_url())
-
-    def get_api_url(self, story) -> str:
-        return absolute(self.context["request"], reverse("api_story", args=[story.pk]))
 
     @extend_schema_field(StoryCorrectionSerializer(many=True))
     def get_corrections(self, story) -> list[dict]:
@@ -159,15 +161,12 @@ class AuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-    url = serializers.SerializerMethodField()
+    url = Address(site_address)
     role = serializers.CharField()
     bio = serializers.CharField()
     photo = serializers.SerializerMethodField()
     on_staff_list = serializers.BooleanField(source="is_active")
     links = serializers.SerializerMethodField()
-
-    def get_url(self, author) -> str:
-        return absolute(self.context["request"], author.get_absolute_url())
 
     def get_photo(self, author) -> str | None:
         return absolute(self.context["request"], author.photo.url) if author.photo else None
@@ -179,10 +178,7 @@ class AuthorSerializer(serializers.Serializer):
 
 class CorrectionSerializer(StoryCorrectionSerializer):
     story_id = serializers.IntegerField(source="article_id")
-    story_url = serializers.SerializerMethodField()
-
-    def get_story_url(self, correction) -> str:
-        return absolute(self.context["request"], correction.article.get_absolute_url())
+    story_url = Address(lambda correction: correction.article.get_absolute_url())
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -41,6 +41,21 @@ from .store import cache_call
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary")
 
 
+def for_readers(response: HttpResponse) -> None:
+    """The reader pages' ``Cache-Control``, for anything public that follows the content generation.
+
+    Browsers revalidate every time (a cheap 304 when nothing changed), so a reader never keeps an old
+    version; shared caches (CDNs) may keep it briefly.
+    """
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+    )
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous GET pages under the current content generation."""
 
@@ -83,15 +98,7 @@ class PageCacheMiddleware:
             if response is None:
                 response = self._render_and_store(request, generation, key, latest_key)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
-            # Browsers revalidate every time (a cheap 304 when nothing changed), so a
-            # reader never keeps an old version; shared caches (CDNs) may keep it briefly.
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=0,
-                s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
-                stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
-            )
+            for_readers(response)
             response.headers.setdefault("Last-Modified", http_date(generation.changed_at.timestamp()))
         return response
 

@@ -80,6 +80,14 @@ class Receiver:
         self.server.server_close()
 
 
+def sweep(time_machine, committed, *, every: timedelta, times: int) -> None:
+    """Beat's minute job, ``times`` times, ``every`` so long apart."""
+    for _ in range(times):
+        time_machine.shift(every)
+        with committed():
+            webhooks.send_due()
+
+
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver is on loopback
@@ -150,17 +158,13 @@ def test_a_500_and_a_timeout_are_retried_with_backoff(receiver, endpoint, world,
     webhooks.send_due()  # not due yet
     assert WebhookDelivery.objects.get().attempts == 1
 
-    time_machine.shift(timedelta(seconds=31))
-    with committed():
-        webhooks.send_due()
+    sweep(time_machine, committed, every=timedelta(seconds=31), times=1)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.RETRYING, 2)
     assert "Timeout" in delivery.error or "timed out" in delivery.error
     assert delivery.next_attempt_at == timezone.now() + timedelta(seconds=60)
 
-    time_machine.shift(timedelta(seconds=61))
-    with committed():
-        webhooks.send_due()
+    sweep(time_machine, committed, every=timedelta(seconds=61), times=1)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_code) == (Status.DELIVERED, 3, 200)
     # Every attempt is the same message, signed anew.
@@ -179,10 +183,7 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_its_owner_told(
         receiver.answers.put(503)
     with committed():
         ArticleFactory(section=world)
-    for _ in range(4):
-        time_machine.shift(timedelta(hours=1))
-        with committed():
-            webhooks.send_due()
+    sweep(time_machine, committed, every=timedelta(hours=1), times=4)
     endpoint.refresh_from_db()
     assert not endpoint.is_active and "3 failed attempts" in endpoint.disabled_reason
     assert len(receiver.received) == 3  # nothing more once disabled
@@ -200,10 +201,7 @@ def test_retries_stop_after_the_retry_window(receiver, endpoint, world, settings
         receiver.answers.put(500)
     with committed():
         ArticleFactory(section=world)
-    for _ in range(10):
-        time_machine.shift(timedelta(minutes=20))
-        with committed():
-            webhooks.send_due()
+    sweep(time_machine, committed, every=timedelta(minutes=20), times=10)
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == Status.FAILED
     endpoint.refresh_from_db()
