@@ -200,3 +200,18 @@ def test_authors_and_tags_and_corrections(client, world, editor):
     assert [t["slug"] for t in results(client, "/api/v1/tags/")] == ["rivers"]
     corrections = results(client, "/api/v1/corrections/")
     assert [(c["story_id"], c["kind"], c["note"]) for c in corrections] == [(story.pk, "clarification", "Clarified.")]
+
+
+def test_the_fast_story_writer_says_exactly_what_the_declared_serializer_says(rf, world, editor):
+    """``StorySerializer.to_representation`` is written out for speed; DRF's walk of the declared fields
+    (which the OpenAPI schema is made from) must give the same, field for field."""
+    from api.serializers import StorySerializer
+    from api.views import stories_for_api, with_corrections
+
+    author = AuthorFactory(name="Ünal Çelik", slug="ünal-çelik")
+    story = ArticleFactory(section=SectionFactory(parent=world), authors=[author, AuthorFactory()],
+                           tags=["Café", "NATO"], sources=[SourceFactory()], lead_picture=ImageFactory())  # fmt: skip
+    workflow.add_correction(story, editor, kind="update", note="Updated.")
+    loaded = with_corrections([stories_for_api().get(pk=story.pk)])[0]
+    serializer = StorySerializer(context={"request": rf.get("/api/v1/stories/")})
+    assert serializer.to_representation(loaded) == serializer.declared_representation(loaded)
