@@ -62,10 +62,15 @@ class Links:
         return path if "://" in path else self.root + path
 
 
-class SectionRefSerializer(serializers.Serializer):
+class NamedSerializer(serializers.Serializer):
+    """What sections and tags have alike: an id, a name and a slug."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
+
+
+class SectionRefSerializer(NamedSerializer):
     url = Address(site_address)
 
 
@@ -95,10 +100,7 @@ class SourceSerializer(serializers.Serializer):
     kind = serializers.CharField()
 
 
-class TagSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
+class TagSerializer(NamedSerializer):
     url = Address(lambda tag: reverse("articles:tag", args=[tag.slug]))
 
 

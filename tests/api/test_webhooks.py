@@ -88,6 +88,15 @@ def sweep(time_machine, committed, *, every: timedelta, times: int) -> None:
             webhooks.send_due()
 
 
+def publish_answered_with(answers: list, receiver, world, committed, time_machine) -> None:
+    """The clock stopped, the receiver told how to answer, and a story published (its first attempt made)."""
+    time_machine.move_to(timezone.now(), tick=False)
+    for answer in answers:
+        receiver.answers.put(answer)
+    with committed():
+        ArticleFactory(section=world)
+
+
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver is on loopback
@@ -146,11 +155,7 @@ def test_unpublishing_is_sent_and_endpoints_get_only_the_events_they_asked_for(
 
 
 def test_a_500_and_a_timeout_are_retried_with_backoff(receiver, endpoint, world, time_machine, committed):
-    time_machine.move_to(timezone.now(), tick=False)
-    receiver.answers.put(500)
-    receiver.answers.put("slow")
-    with committed():
-        ArticleFactory(section=world)
+    publish_answered_with([500, "slow"], receiver, world, committed, time_machine)
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.response_code, delivery.attempts) == (Status.RETRYING, 500, 1)
     assert delivery.next_attempt_at == timezone.now() + timedelta(seconds=30)
@@ -178,11 +183,7 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_its_owner_told(
     receiver, endpoint, world, editor, settings, time_machine, committed
 ):
     settings.WEBHOOK_FAILURES_BEFORE_DISABLE = 3
-    time_machine.move_to(timezone.now(), tick=False)
-    for _ in range(5):
-        receiver.answers.put(503)
-    with committed():
-        ArticleFactory(section=world)
+    publish_answered_with([503] * 5, receiver, world, committed, time_machine)
     sweep(time_machine, committed, every=timedelta(hours=1), times=4)
     endpoint.refresh_from_db()
     assert not endpoint.is_active and "3 failed attempts" in endpoint.disabled_reason
@@ -196,11 +197,7 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_its_owner_told(
 
 def test_retries_stop_after_the_retry_window(receiver, endpoint, world, settings, time_machine, committed):
     settings.WEBHOOK_RETRY_HOURS = 1
-    time_machine.move_to(timezone.now(), tick=False)
-    for _ in range(20):
-        receiver.answers.put(500)
-    with committed():
-        ArticleFactory(section=world)
+    publish_answered_with([500] * 20, receiver, world, committed, time_machine)
     sweep(time_machine, committed, every=timedelta(minutes=20), times=10)
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == Status.FAILED
