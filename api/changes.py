@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from articles.invalidation import UNSEEN_FIELDS, was_visible_before
 from articles.models import Article, Correction
 
 from .models import Change
+from .webhooks import dispatch
 
 Kind = Change.Kind
 # A save touching only these is bookkeeping (a correction stamps ``revised_at``, recorded as *corrected*).
@@ -45,8 +46,6 @@ def record(article_id: int, kind: str, *, at: datetime | None = None, using: str
             ).delete()
         change = Change.objects.using(using).create(article_id=article_id, kind=kind, at=moment)
         if moment <= timezone.now():
-            from .webhooks import dispatch
-
             dispatch(change)
 
     transaction.on_commit(write, using=using)
@@ -91,7 +90,11 @@ def settled_before() -> datetime:
 
 def feed():
     """Every change a client may be told of, oldest first: removals by id, the rest while the story is visible."""
-    visible = Article.objects.published().values("pk")
-    return Change.objects.filter(at__lte=settled_before()).filter(
-        Q(kind__in=Change.REMOVALS) | Q(article_id__in=visible)
+    # A scalar subquery: a primary-key lookup per change the page walks past. An IN (…) or an EXISTS under
+    # the OR is planned by PostgreSQL as a hash of every published story, read for every page (240 ms at 100,000).
+    visible = Article.objects.published().filter(pk=OuterRef("article_id")).order_by().values("pk")[:1]
+    return (
+        Change.objects.filter(at__lte=settled_before())
+        .alias(visible_id=Subquery(visible))
+        .filter(Q(kind__in=Change.REMOVALS) | Q(visible_id__isnull=False))
     )
