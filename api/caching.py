@@ -26,7 +26,8 @@ def kept(request, view, render: Callable[[], Response]) -> Response:
         return render()  # no kept answers: no generation to read (ETags still come from the body)
     generation = current_generation()
     view.last_modified = generation.changed_at
-    address = hashlib.sha256(f"{request.get_host()}:{request.get_full_path()}".encode()).hexdigest()
+    # The answer names absolute addresses: keep one per scheme and host, as well as per path.
+    address = hashlib.sha256(f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
     key = f"api:{generation.key}:{address}"
     data = cache_call("get", None, key)
     if data is not None:
