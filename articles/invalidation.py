@@ -51,6 +51,14 @@ def story_about_to_change(sender, instance: Article, raw: bool = False, **kwargs
     instance._was_visible = raw or visible(instance.pk)
 
 
+def was_visible_before(instance: Article) -> bool:
+    """During a story's post_save or post_delete: whether readers could see it before (noted in pre_save/pre_delete).
+
+    For other listeners (the content API's changes feed), so that one query per save answers it for all.
+    """
+    return getattr(instance, "_was_visible", True)
+
+
 def story_saved(sender, instance: Article, raw: bool = False, update_fields=None, **kwargs) -> None:
     was_visible = getattr(instance, "_was_visible", True)
     now_visible = instance.is_published

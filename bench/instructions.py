@@ -83,6 +83,9 @@ PAGE_TYPES = [
     PageType("rss", "RSS feed", None, None),
     PageType("sitemap", "sitemap page (stories)", None, None),
     PageType("corrections", "corrections", None, None),
+    # The content API (issue 18): held to the story page's targets.
+    PageType("api_stories", "API story list (20)", 20 * MILLION, 4),
+    PageType("api_story", "API story", 20 * MILLION, 4),
 ]
 PAGE_TYPE = {page_type.key: page_type for page_type in PAGE_TYPES}
 SEARCH_WORDS = "climate"  # a topic of many generated stories (articles/demo/archive.py)
@@ -168,6 +171,10 @@ def find_paths(keys: list[str]) -> dict[str, str]:
         "corrections": "/corrections/",
         "search": f"/search/?q={SEARCH_WORDS}",
     }
+    if "api_stories" in keys or "api_story" in keys:
+        found["api_stories"] = "/api/v1/stories/"
+        newest = published.order_by("-published_at", "-pk").values_list("pk", flat=True).first()
+        found["api_story"] = f"/api/v1/stories/{newest}/"
     if "story" in keys:
         led = published.filter(lead_picture__isnull=False)
         with_image = led if led.exists() else published

@@ -110,6 +110,12 @@ INSTALLED_APPS = [
     "notifications",
     "coordination",
     "operations",
+    # The content API (api/) and the libraries it is built on.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +123,8 @@ MIDDLEWARE = [
     "newsroom.security.HostValidationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers for the content API only (CORS_URLS_REGEX), answering its preflights.
+    "corsheaders.middleware.CorsMiddleware",
     # Header-setting middleware sits outside the page cache, so cached pages get the headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
@@ -380,6 +388,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Deadline reminders of planned stories (coordination/tasks.py); each is sent once however often this runs.
     "send-deadline-reminders": {"task": "coordination.tasks.send_reminders", "schedule": timedelta(minutes=1)},
+    # Webhook events that are due (a scheduled story going live) and deliveries waiting for a retry (api/tasks.py).
+    "send-webhooks": {"task": "api.tasks.send_due_webhooks", "schedule": timedelta(minutes=1)},
     "send-notification-digests": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=env_int("NOTIFICATION_DIGEST_HOUR", 7), minute=0),
@@ -468,7 +478,9 @@ elif MEDIA_STORAGE != "local":
 # uploads stored 0o644 and streamed to disk above 2.5 MB, USE_TZ and USE_I18N on.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/healthz", f"/{STATIC_URL}", MEDIA_URL)
+# The content API keeps its own copies under the same content generation, after checking the key and the
+# rate limits, which a page served from the page cache would skip (api/caching.py).
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/healthz", f"/{STATIC_URL}", MEDIA_URL, "/api/")
 
 # --- Security ---------------------------------------------------------------
 
@@ -631,6 +643,53 @@ DESK_AUTOSAVE_DAYS = env_int("DESK_AUTOSAVE_DAYS", 30)
 # An open form says so this often; someone whose form has not said so for the stale window is gone.
 DESK_HEARTBEAT_SECONDS = env_int("DESK_HEARTBEAT_SECONDS", 20)
 DESK_PRESENCE_STALE_SECONDS = env_int("DESK_PRESENCE_STALE_SECONDS", 50)
+
+# --- Content API (api/) and webhooks ---------------------------------------------
+
+# Whether /api/v1/ answers requests without a partner key (Authorization: Bearer …).
+API_ANONYMOUS_ACCESS = env_bool("API_ANONYMOUS_ACCESS", True)
+# Requests per minute for each partner key, and for each client address without a key (429 beyond).
+# Counted in Django's cache: Redis when REDIS_URL is set, so every server process shares the counts.
+API_RATE_PER_KEY = env_int("API_RATE_PER_KEY", 600)
+API_RATE_PER_ADDRESS = env_int("API_RATE_PER_ADDRESS", 60)
+# The changes feed lists events at least this many seconds old, so a change committed a moment after its
+# time was taken is never behind a cursor already handed out.
+API_CHANGES_SETTLE_SECONDS = env_int("API_CHANGES_SETTLE_SECONDS", 5)
+# Web pages on these origins (https://app.example.org,…) may read the API from a browser (GET only).
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# Webhooks: a receiver has this long to answer; failures are retried with backoff for WEBHOOK_RETRY_HOURS;
+# after WEBHOOK_FAILURES_BEFORE_DISABLE failed attempts in a row the endpoint is disabled and its owner told.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+WEBHOOK_FAILURES_BEFORE_DISABLE = env_int("WEBHOOK_FAILURES_BEFORE_DISABLE", 50)
+# Deliveries to loopback, private, link-local (cloud metadata) and other non-public addresses are refused
+# unless this is on (for a receiver on the same private network, and the tests).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.keys.BearerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.keys.ReadScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.limits.PerKeyOrAddress"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.json_error",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} content API",
+    "DESCRIPTION": "Published stories, sections, authors, tags and corrections, and a feed of changes.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_errors_and_links"],
+}
 
 # --- Logging ----------------------------------------------------------------
 

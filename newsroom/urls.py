@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/desk/", include("desk.urls")),
     path("admin/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("authors/", include("articles.author_urls")),
     path(
         "sitemap.xml",

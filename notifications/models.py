@@ -20,6 +20,7 @@ class Event(models.TextChoices):
     DEADLINE_SOON = "deadline_soon", "A deadline is an hour away"
     OVERDUE = "overdue", "A deadline has passed"
     TAKEN_OVER = "taken_over", "Someone took over a story I was writing"
+    WEBHOOK_DISABLED = "webhook_disabled", "A webhook endpoint I registered was disabled"
 
 
 class Delivery(models.TextChoices):
@@ -41,6 +42,7 @@ DEFAULT_DELIVERY = {
     Event.DEADLINE_SOON: Delivery.IMMEDIATE,
     Event.OVERDUE: Delivery.IMMEDIATE,
     Event.TAKEN_OVER: Delivery.ADMIN,  # the desk already tells whoever has the form open
+    Event.WEBHOOK_DISABLED: Delivery.IMMEDIATE,  # a partner stops hearing from us until someone acts
 }
 
 
@@ -148,5 +150,6 @@ class Notification(models.Model):
             Event.DEADLINE_SOON: "reminds you: an hour to the deadline of",
             Event.OVERDUE: "reminds you: past the deadline of",
             Event.TAKEN_OVER: "took over",
+            Event.WEBHOOK_DISABLED: "disabled the failing webhook endpoint",
         }
         return f"{who} {verbs[self.event]} “{self.headline}”"

@@ -62,6 +62,22 @@ def _public_cache_control(shared_seconds: int, stale_seconds: int) -> str:
     return response["Cache-Control"]
 
 
+def for_readers(response: HttpResponse) -> None:
+    """The reader pages' ``Cache-Control``, for anything public that follows the content generation."""
+    if response.has_header("Cache-Control"):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+            stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+        )
+    else:
+        response["Cache-Control"] = _public_cache_control(
+            settings.PAGE_CACHE_SHARED_SECONDS, settings.PAGE_CACHE_STALE_SECONDS
+        )
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous GET pages under the current content generation."""
 
@@ -104,9 +120,7 @@ class PageCacheMiddleware:
             if response is None:
                 response = self._render_and_store(request, generation, key, latest_key)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
-            response["Cache-Control"] = _public_cache_control(
-                settings.PAGE_CACHE_SHARED_SECONDS, settings.PAGE_CACHE_STALE_SECONDS
-            )
+            for_readers(response)
             response.headers.setdefault("Last-Modified", http_date(generation.changed_at.timestamp()))
         return response
 

@@ -68,4 +68,35 @@ def urls_to_crawl(newsroom) -> dict[str, list[str]]:
         "corrections": ["/corrections/"],
         # Expired and revoked links are crawled in their own test below; an unknown token here.
         "preview_link": ["/preview/no-such-token/"],
+        **api_urls_to_crawl(newsroom),
+    }
+
+
+def api_urls_to_crawl(newsroom) -> dict[str, list[str]]:
+    """The content API's addresses, with every filter pointed at what the hidden stories carry."""
+    visible, hidden, author = newsroom["visible"], newsroom["hidden"], newsroom["author"]
+    stories = "/api/v1/stories/"
+    return {
+        "api_stories": [
+            stories,
+            f"{stories}?section=europe",
+            f"{stories}?section=world",
+            f"{stories}?author={author.pk}",
+            f"{stories}?tag=shared",
+            f"{stories}?updated_since=2000-01-01T00:00:00Z",
+            f"{stories}?page_size=1",
+            *(f"{stories}?tag={marker(state, 'tag')}" for state in HIDDEN_STATES),
+            *(f"{stories}?q={marker(state, field)}" for state in HIDDEN_STATES for field in ("headline", "body")),
+        ],
+        "api_story": [f"{stories}{visible.pk}/", *(f"{stories}{story.pk}/" for story in hidden.values())],
+        "api_sections": ["/api/v1/sections/"],
+        "api_section": [f"/api/v1/sections/{visible.section_id}/"],
+        "api_authors": ["/api/v1/authors/"],
+        "api_author": [f"/api/v1/authors/{author.pk}/"],
+        "api_tags": ["/api/v1/tags/", "/api/v1/tags/?page_size=1"],
+        "api_corrections": ["/api/v1/corrections/"],
+        "api_changes": ["/api/v1/changes/"],
+        "api_schema": ["/api/v1/schema/"],
+        "api_docs": ["/api/v1/docs/", "/api/v1/docs/?script="],
+        "api_not_found": [f"/api/v1/stories/{story.pk}" for story in hidden.values()],
     }

@@ -1,0 +1,282 @@
+"""What each resource looks like: stories, sections, authors, tags, corrections and changes.
+
+Read-only serializers over objects the views load in a fixed number of queries: none of these
+fields reads the database (bylines, tags, sources and corrections come prefetched).
+"""
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from images.renditions import WIDTHS
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class Address(serializers.Field):
+    """An absolute address on this site, made from the object by ``path`` (e.g. its ``get_absolute_url``)."""
+
+    def __init__(self, path: Callable[[Any], str], **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+        self.path = path
+
+    def to_representation(self, value) -> str:
+        return absolute(self.context["request"], self.path(value))
+
+
+def site_address(thing) -> str:
+    return thing.get_absolute_url()
+
+
+_TIME = serializers.DateTimeField()
+
+
+class Links:
+    """The addresses a page of stories names, reversed once per request rather than once per link."""
+
+    def __init__(self, request) -> None:
+        root = request.build_absolute_uri("/")[:-1]
+        self.root = root
+        self.story_api = reverse("api_story", args=[0])[:-2]
+        self.author_api = reverse("api_author", args=[0])[:-2]
+        self.author_page = reverse("authors:detail", kwargs={"slug": "x"})[:-2]
+        self.tag_page = reverse("articles:tag", args=["x"])[:-2]
+
+    @classmethod
+    def of(cls, context: dict) -> "Links":
+        if "links" not in context:
+            context["links"] = cls(context["request"])
+        return context["links"]
+
+    def site(self, path: str) -> str:
+        """``path`` made absolute; an address that already is (a CDN's) stays as it is."""
+        return path if "://" in path else self.root + path
+
+
+class NamedSerializer(serializers.Serializer):
+    """What sections and tags have alike: an id, a name and a slug."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class SectionRefSerializer(NamedSerializer):
+    url = Address(site_address)
+
+
+class SectionSerializer(SectionRefSerializer):
+    description = serializers.CharField()
+    parent_id = serializers.IntegerField(allow_null=True)
+    children = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_children(self, section) -> list[dict]:
+        tree = self.context["tree"]
+        return SectionSerializer(tree.children(section), many=True, context=self.context).data
+
+
+class BylineSerializer(serializers.Serializer):
+    author_id = serializers.IntegerField()
+    name = serializers.CharField(source="author.name")
+    slug = serializers.CharField(source="author.slug")
+    url = Address(lambda byline: byline.author.get_absolute_url())
+    api_url = Address(lambda byline: reverse("api_author", args=[byline.author_id]))
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class TagSerializer(NamedSerializer):
+    url = Address(lambda tag: reverse("articles:tag", args=[tag.slug]))
+
+
+class StoryCorrectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RenditionSerializer(serializers.Serializer):
+    width = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class LeadImageSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    alt = serializers.CharField()
+    caption = serializers.CharField()
+    credit = serializers.CharField()
+    renditions = RenditionSerializer(many=True)
+    crops = serializers.ListField(child=serializers.URLField())
+
+
+class StorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = Address(site_address, help_text="The story's canonical address on the site.")
+    api_url = Address(lambda story: reverse("api_story", args=[story.pk]))
+    headline = serializers.CharField(source="title")
+    kicker = serializers.CharField()
+    standfirst = serializers.CharField()
+    body_html = serializers.CharField(help_text="The body as the site shows it: rendered and sanitized HTML.")
+    body_markdown = serializers.CharField(source="body")
+    section = SectionRefSerializer()
+    bylines = BylineSerializer(many=True, source="bylines.all")
+    sources = SourceSerializer(many=True, source="sources.all")
+    tags = TagSerializer(many=True, source="tags_in_order")
+    lead_image = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(source="last_changed_at")
+    corrections = serializers.SerializerMethodField()
+    language = serializers.SerializerMethodField()
+    seo_title = serializers.CharField(source="search_title")
+    meta_description = serializers.CharField(source="search_description")
+
+    def to_representation(self, story) -> dict:
+        """The fields declared above, written out directly: DRF's field-by-field walk through the nested
+        serializers cost a list of 20 stories five times the instructions (``bench/instructions.py``).
+        ``declared_representation`` is DRF's own walk; a test holds the two equal."""
+        links = Links.of(self.context)
+        time = _TIME.to_representation
+        section = story.section
+        return {
+            "id": story.pk,
+            "url": links.site(story.get_absolute_url()),
+            "api_url": links.site(f"{links.story_api}{story.pk}/"),
+            "headline": story.title,
+            "kicker": story.kicker,
+            "standfirst": story.standfirst,
+            "body_html": story.body_html,
+            "body_markdown": story.body,
+            "section": {
+                "id": section.pk,
+                "name": section.name,
+                "slug": section.slug,
+                "url": links.site(section.get_absolute_url()),
+            },
+            "bylines": [
+                {
+                    "author_id": byline.author_id,
+                    "name": byline.author.name,
+                    "slug": byline.author.slug,
+                    "url": links.site(f"{links.author_page}{quote(byline.author.slug)}/"),
+                    "api_url": links.site(f"{links.author_api}{byline.author_id}/"),
+                }
+                for byline in story.bylines.all()
+            ],
+            "sources": [
+                {"id": source.pk, "name": source.name, "url": source.url, "kind": source.kind}
+                for source in story.sources.all()
+            ],
+            "tags": [
+                {
+                    "id": tag.pk,
+                    "name": tag.name,
+                    "slug": tag.slug,
+                    "url": links.site(f"{links.tag_page}{quote(tag.slug)}/"),
+                }
+                for tag in story.tags_in_order
+            ],
+            "lead_image": self.get_lead_image(story),
+            "published_at": time(story.published_at),
+            "updated_at": time(story.last_changed_at),
+            "corrections": [
+                {"id": c.pk, "kind": c.kind, "note": c.note, "created_at": time(c.created_at)}
+                for c in (story.corrections.all() if story.revised_at else [])
+            ],
+            "language": settings.LANGUAGE_CODE,
+            "seo_title": story.search_title,
+            "meta_description": story.search_description,
+        }
+
+    def declared_representation(self, story) -> dict:
+        return super().to_representation(story)
+
+    @extend_schema_field(StoryCorrectionSerializer(many=True))
+    def get_corrections(self, story) -> list[dict]:
+        corrections = story.corrections.all() if story.revised_at else []
+        return StoryCorrectionSerializer(corrections, many=True).data
+
+    def get_language(self, story) -> str:
+        return settings.LANGUAGE_CODE
+
+    @extend_schema_field(LeadImageSerializer(allow_null=True))
+    def get_lead_image(self, story) -> dict | None:
+        """The lead picture readers see (``Article.lead``): none when there is none or its licence ran out."""
+        lead = story.lead
+        if lead is None:
+            return None
+        site = Links.of(self.context).site
+        picture = lead.picture
+        renditions, crops = [], []
+        if picture is not None:
+            seen = set()
+            for width in WIDTHS:
+                url = picture.rendition_url(width)
+                if url and url not in seen:
+                    seen.add(url)
+                    renditions.append({"width": min(width, picture.width or width), "url": site(url)})
+            crops = [site(url) for url in picture.crop_urls()]
+        return {
+            "url": site(lead.file.url),
+            "width": lead.width,
+            "height": lead.height,
+            "alt": lead.alt,
+            "caption": lead.caption,
+            "credit": lead.credit,
+            "renditions": renditions,
+            "crops": crops,
+        }
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = Address(site_address)
+    role = serializers.CharField()
+    bio = serializers.CharField()
+    photo = serializers.SerializerMethodField()
+    on_staff_list = serializers.BooleanField(source="is_active")
+    links = serializers.SerializerMethodField()
+
+    def get_photo(self, author) -> str | None:
+        return absolute(self.context["request"], author.photo.url) if author.photo else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
+    def get_links(self, author) -> list[dict]:
+        return [{"label": label, "url": url} for label, url in author.links]
+
+
+class CorrectionSerializer(StoryCorrectionSerializer):
+    story_id = serializers.IntegerField(source="article_id")
+    story_url = Address(lambda correction: correction.article.get_absolute_url())
+
+
+class ChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    story_id = serializers.IntegerField(source="article_id")
+    kind = serializers.ChoiceField(choices=["published", "updated", "corrected", "unpublished", "deleted"])
+    at = serializers.DateTimeField()
+    api_url = serializers.SerializerMethodField(help_text="Where to fetch the story; null for removals.")
+
+    def get_api_url(self, change) -> str | None:
+        if change.kind in ("unpublished", "deleted"):
+            return None
+        return absolute(self.context["request"], reverse("api_story", args=[change.article_id]))
