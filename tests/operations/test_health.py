@@ -77,7 +77,7 @@ def test_not_found_page_is_friendly_with_debug_off(client, settings, story):
 def test_server_error_page_is_friendly_with_debug_off(settings, story):
     settings.DEBUG = False
     client = Client(raise_request_exception=False)
-    with mock.patch.object(ArticleQuerySet, "top_story", side_effect=RuntimeError("secret detail")):
+    with mock.patch.object(ArticleQuerySet, "front_page", side_effect=RuntimeError("secret detail")):
         response = client.get("/")
     assert response.status_code == 500
     html = response.content.decode()
