@@ -220,6 +220,40 @@ def _slice_newest_first(stories: ArticleQuerySet, start: int, stop: int, size: i
     return list(reversed(oldest_first))
 
 
+def matching_any_state(stories: ArticleQuerySet, text: str) -> ArticleQuerySet:
+    """Those of ``stories`` (drafts too: the back office's search) whose words or slug match ``text``.
+
+    On PostgreSQL: the stored vector, from its GIN index (drafts' vectors are kept current too), or
+    the exact slug. Elsewhere: every word in the headline, standfirst or slug.
+    """
+    query = Query.parse(text)
+    if not query.words:
+        return stories
+    if uses_full_text(stories.db):
+        return stories.filter(Q(search_vector=_ts_query(query)) | Q(slug=query.text))
+    for word in query.words[:MAX_FALLBACK_WORDS]:
+        stories = stories.filter(Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(slug__icontains=word))
+    return stories
+
+
+def headline_starting_words(stories: ArticleQuerySet, text: str) -> ArticleQuerySet:
+    """Those of ``stories`` whose headline has words starting with each word typed (pickers: “ukr nat”).
+
+    On PostgreSQL, prefixes of the headline's words from its GIN index; elsewhere, substrings.
+    """
+    query = Query.parse(text)
+    if not query.words:
+        return stories
+    if uses_full_text(stories.db):
+        # Words are letters and digits only (Query.parse), so they are safe in tsquery syntax.
+        prefixes = " & ".join(f"{word}:*" for word in query.words[:MAX_FALLBACK_WORDS])
+        ts_query = SearchQuery(prefixes, search_type="raw", config=settings.SEARCH_CONFIG)
+        return stories.alias(headline_vector=headline_vector()).filter(headline_vector=ts_query)
+    for word in query.words[:MAX_FALLBACK_WORDS]:
+        stories = stories.filter(title__icontains=word)
+    return stories
+
+
 def snippet(article: Article, query: Query) -> SafeString:
     """The part of a found story's body that matched, as safe HTML with ``<mark>``s."""
     marked = getattr(article, "marked_excerpt", None)

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..workflow import Action, WorkflowError
 from . import sharing
+from .lists import ArchiveListMixin
 from .story_pages import StoryPagesMixin
 
 
@@ -103,15 +104,16 @@ FORM_MACHINERY = ("opened_version", "restored_from")
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
+class ArticleAdmin(ArchiveListMixin, StoryPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
     change_form_template = "desk/story_form.html"
     list_display = ["title", "section", "state", "published_at", "byline", "featured", "latest_note", "updated_at"]
     list_filter = ["status", "featured", "section", "published_at"]
     list_select_related = ["section"]
-    search_fields = ["title", "standfirst", "slug"]
-    date_hierarchy = "published_at"
+    # Only what an index keeps in order: sorting a million headlines would take a second a page.
+    sortable_by = ["published_at"]
+    search_fields = ["title", "standfirst", "slug"]  # shows the search box; get_search_results does the search
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "sources", "lead_picture"]
     inlines = [BylineInline]
