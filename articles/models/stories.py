@@ -410,9 +410,7 @@ class Article(models.Model):
             # whole or by section, and its "featured" filter: each page's ids from the index (articles/admin/lists.py).
             models.Index(fields=["-published_at", "-id"], name="article_newest"),
             models.Index(fields=["section", "-published_at", "-id"], name="article_section_newest"),
-            models.Index(
-                fields=["-published_at", "-id"], condition=Q(featured=True), name="article_featured_newest"
-            ),
+            models.Index(fields=["-published_at", "-id"], condition=Q(featured=True), name="article_featured_newest"),
             # The front page's top story: the newest featured one, else the newest (see top_story()).
             models.Index(
                 fields=["status", "-featured", "-published_at", "-id"],
