@@ -428,7 +428,11 @@ elif MEDIA_STORAGE != "local":
 # uploads stored 0o644 and streamed to disk above 2.5 MB, USE_TZ and USE_I18N on.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/healthz", f"/{STATIC_URL}", MEDIA_URL)
+# The story sitemap keeps its own pages, compressed, per content generation (articles/sitemaps.py): the page
+# cache, which keys pages by address alone, must not hand its gzip body to a client that did not ask for it.
+PAGE_CACHE_EXCLUDED_PATHS = (
+    "/admin/", "/preview/", "/healthz", f"/{STATIC_URL}", MEDIA_URL, "/sitemaps/stories.xml",
+)  # fmt: skip
 
 # --- Security ---------------------------------------------------------------
 
