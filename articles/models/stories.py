@@ -398,8 +398,12 @@ class Article(models.Model):
             # Story lists order by (published_at, id) descending: with id in the index (and the embargo
             # that published() also checks carried along on PostgreSQL), a page's ids come from the
             # index alone, however deep the page.
+            # The section carried too: a section with subsections (several section ids) walks this index in
+            # its order, skipping other sections' entries, rather than sorting the whole family (issue 21).
             models.Index(
-                fields=["status", "-published_at", "-id"], include=["embargo_until"], name="article_status_published"
+                fields=["status", "-published_at", "-id"],
+                include=["embargo_until", "section_id"],
+                name="article_status_published",
             ),
             models.Index(
                 fields=["section", "status", "-published_at", "-id"],
