@@ -41,7 +41,7 @@ def archive(world, committed):
                 submitted_at=now - timedelta(hours=number) if number % 10 == 9 else None,
                 featured=number % 50 == 0,
             )
-            for number in range(250)
+            for number in range(1200)
         ]
     )
     with committed():
