@@ -9,9 +9,11 @@ Two things make deep pages cheap:
   content generation (see ``pagecache.store``) rather than on every request.
 """
 
+import re
 from collections.abc import Callable
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -71,3 +73,44 @@ class StoryPaginator(CountCachingPaginator):
         # them here can lead the planner to walk the list's index instead of fetching 20 rows.
         stories = {story.pk: story for story in self.load(self.object_list.model._default_manager.filter(pk__in=ids))}
         return self._get_page([stories[pk] for pk in ids if pk in stories], number, self)
+
+
+# Lists longer than this are counted by the planner's estimate rather than row by row.
+ESTIMATE_ABOVE = 10_000
+_ESTIMATED_ROWS = re.compile(r"\brows=(\d+)")
+
+
+def estimated_count(queryset: QuerySet, *, exact_below: int | None = None) -> int:
+    """How many rows ``queryset`` has: PostgreSQL's estimate when that is large, else counted exactly.
+
+    Counting a million stories reads every entry of an index (about 100 ms); the estimate is the
+    planner's, from the table's statistics, in well under a millisecond, and good to a few per cent
+    for the lists the admin shows. Small lists, where an exact figure matters, are counted.
+    """
+    exact_below = ESTIMATE_ABOVE if exact_below is None else exact_below
+    if connections[queryset.db].vendor == "postgresql":
+        match = _ESTIMATED_ROWS.search(queryset.order_by().explain())
+        if match and int(match.group(1)) >= exact_below:
+            return int(match.group(1))
+    return queryset.count()
+
+
+class ArchivePaginator(Paginator):
+    """Pages of a long admin list: its length estimated when long, each page's ids found first, then loaded.
+
+    Deep pages then cost about what the first does: the ids come from the ordering's index (the rows
+    skipped are never read), and only the page's rows are loaded, with everything the list shows.
+    A page past the end of an estimated list is simply empty.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        return estimated_count(self.object_list)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        # Unordered, so the planner fetches these rows by primary key rather than walking the list's index.
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)} if ids else {}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -1,49 +1,62 @@
-"""Finding published stories by their words.
+"""Finding published stories by their words, across the whole archive.
 
 On PostgreSQL, search is full-text over each story's stored ``search_vector``:
 headline (weight A), standfirst and tag names (B), body (C) and author names (D),
-stemmed with the ``SEARCH_CONFIG`` text search configuration, ranked by
-relevance with the newest first among equals, and shown with ``ts_headline``
-snippets. So that a common word costs no more than a rare one, the newest
-``MAX_RANKED`` matching stories are the ones ranked. Readers may use quotes for
-a phrase, ``-word`` to leave a word out and ``or`` between alternatives
-(PostgreSQL's ``websearch_to_tsquery``).
+stemmed with the ``SEARCH_CONFIG`` text search configuration, and shown with
+``ts_headline`` snippets. Readers may use quotes for a phrase, ``-word`` to leave
+a word out and ``or`` between alternatives (PostgreSQL's ``websearch_to_tsquery``).
+
+Relevance is two tiers, each newest first: stories whose headline matches, then
+every other match. Every match is reachable, on some page, with the exact total.
+Why tiers rather than ``ts_rank`` over every match: ranking reads each match's
+whole vector, and a common word matches a fifth of the archive (200,000 stories
+at a million), which no request can afford; a tier is one walk down the date
+index (or a bitmap of the headline index for a rare word), so a page costs about
+the same for any word and any depth (the far half of a tier is read from its
+oldest end). ``docs/performance.md`` has the measurements behind the choice.
 
 Elsewhere (SQLite, in development) every word must appear, case-insensitively,
-in the headline, standfirst, body, a tag name or an author name.
+in the headline, standfirst, body, a tag name or an author name; the tiers are
+the same.
 
 Either way results start from ``Article.objects.published()``, and snippets come
 out escaped, with ``<mark>`` around matches as their only markup.
 """
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     CombinedSearchVector,
     SearchHeadline,
     SearchQuery,
-    SearchRank,
     SearchVector,
 )
-from django.db import connections, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from authors.models import Author
 from pagecache.generation import content_changed
+from pagecache.store import remember
 
 from .models import Article, ArticleQuerySet, Byline, Section, TaggedArticle
 
 # Longer input is cut before any other work: nobody types more, and a huge
 # query must cost no more than a short one.
 MAX_QUERY_LENGTH = 200
-# How many of the newest matching stories PostgreSQL ranks by relevance (see _full_text_matches).
-MAX_RANKED = 300
+# The GIN index on headline_vector() (migration 0014), PostgreSQL only.
+HEADLINE_INDEX = "article_headline_search"
 # Distinct words the SQLite fallback matches; each adds five LIKE conditions.
 MAX_FALLBACK_WORDS = 12
 # Fields of Article whose change alters its search vector.
@@ -94,15 +107,151 @@ def uses_full_text(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
+class Sort(models.TextChoices):
+    RELEVANCE = "relevance", "Best match"
+    DATE = "date", "Newest first"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words: a section (with its subsections), an author, dates (inclusive)."""
+
+    section: Section | None = None
+    author: Author | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def key(self) -> str:
+        """The filters as text, for cache keys."""
+        values = (getattr(self.section, "pk", None), getattr(self.author, "pk", None), self.since, self.until)
+        return ":".join("" if value is None else str(value) for value in values)
+
+    def apply(self, stories: ArticleQuerySet) -> ArticleQuerySet:
+        if self.section is not None:
+            stories = stories.in_section(self.section)
+        if self.author is not None:
+            stories = stories.by_author(self.author)
+        if self.since is not None:
+            stories = stories.filter(published_at__gte=_start_of(self.since))
+        if self.until is not None:
+            stories = stories.filter(published_at__lt=_start_of(self.until + timedelta(days=1)))
+        return stories
+
+
 def find_stories(query: Query, *, section: Section | None = None) -> ArticleQuerySet:
-    """Published stories matching ``query``, best first, ready for a list with snippets."""
+    """Every published story matching ``query``, headline matches first, newest first within each, with snippets.
+
+    One queryset, for callers that want one; it sorts every match, so for pages of a common
+    word use ``search_results``, which reads a page at a time.
+    """
     stories = Article.objects.published()
     if section is not None:
         stories = stories.in_section(section)
     if not query.words:
         return stories.none()
-    matches = _full_text_matches if uses_full_text(stories.db) else _word_matches
-    return matches(stories, query).order_by("-rank", "-published_at", "-pk").for_listing()
+    matches, in_headline = _headline_condition(_matching(stories, query), query)
+    ranked = matches.annotate(rank=Case(When(in_headline, then=Value(1)), default=Value(0)))
+    return _with_excerpts(ranked.order_by("-rank", "-published_at", "-pk").for_listing(), query)
+
+
+def search_results(query: Query, *, filters: Filters = Filters(), sort: str = Sort.RELEVANCE) -> "Matches":
+    """Every published story matching ``query`` and ``filters``, as a sequence to paginate (``Paginator``).
+
+    ``sort`` is ``Sort.RELEVANCE`` (headline matches first, newest first within each tier)
+    or ``Sort.DATE`` (newest first). Slicing reads only the stories of that slice.
+    """
+    stories = filters.apply(Article.objects.published())
+    if not query.words:
+        return Matches([], query, key="")
+    matches = _matching(stories, query)
+    key = f"search:{hashlib.sha256(query.text.encode()).hexdigest()}:{filters.key()}:{sort}"
+    if sort == Sort.DATE:
+        return Matches([matches], query, key=key)
+    return Matches(
+        [_headline_matching(matches, query), _headline_matching(matches, query, negate=True)], query, key=key
+    )
+
+
+class Matches:
+    """Search results as tiers of matches (no story in two), each newest first, read a slice at a time.
+
+    What ``Paginator`` needs: ``count()`` and slicing. Each tier's length is counted once per
+    content generation (``pagecache.store.remember``).
+    """
+
+    def __init__(self, tiers: list[ArticleQuerySet], query: Query, *, key: str) -> None:
+        self.tiers, self.query, self.key = tiers, query, key
+
+    @cached_property
+    def tier_counts(self) -> list[int]:
+        return [remember(f"count:{self.key}:{number}", tier.count) for number, tier in enumerate(self.tiers)]
+
+    def count(self) -> int:
+        return sum(self.tier_counts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Article]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("Search results are read a slice at a time.")
+        start, stop = index.start or 0, self.count() if index.stop is None else index.stop
+        ids: list[int] = []
+        for tier, size in zip(self.tiers, self.tier_counts, strict=True):
+            if start < size and stop > 0:
+                ids += _slice_newest_first(tier, max(start, 0), min(stop, size), size)
+            start, stop = start - size, stop - size
+        if not ids:
+            return []
+        loaded = _with_excerpts(Article.objects.filter(pk__in=ids).for_listing(), self.query)
+        stories = {story.pk: story for story in loaded}
+        return [stories[pk] for pk in ids if pk in stories]
+
+
+def _slice_newest_first(stories: ArticleQuerySet, start: int, stop: int, size: int) -> list[int]:
+    """Ids of ``stories[start:stop]`` newest first; the far half of the list is read from its oldest end.
+
+    Either way the database walks the date index from the nearer end, so the last page of
+    200,000 matches costs what the first does (the middle pages cost the most).
+    """
+    if start <= size - stop:
+        return list(stories.order_by("-published_at", "-pk").values_list("pk", flat=True)[start:stop])
+    oldest_first = stories.order_by("published_at", "pk").values_list("pk", flat=True)[size - stop : size - start]
+    return list(reversed(oldest_first))
+
+
+def matching_any_state(stories: ArticleQuerySet, text: str) -> ArticleQuerySet:
+    """Those of ``stories`` (drafts too: the back office's search) whose words or slug match ``text``.
+
+    On PostgreSQL: the stored vector, from its GIN index (drafts' vectors are kept current too), or
+    the exact slug. Elsewhere: every word in the headline, standfirst or slug.
+    """
+    query = Query.parse(text)
+    if not query.words:
+        return stories
+    if uses_full_text(stories.db):
+        return stories.filter(Q(search_vector=_ts_query(query)) | Q(slug=query.text))
+    for word in query.words[:MAX_FALLBACK_WORDS]:
+        stories = stories.filter(Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(slug__icontains=word))
+    return stories
+
+
+def headline_starting_words(stories: ArticleQuerySet, text: str) -> ArticleQuerySet:
+    """Those of ``stories`` whose headline has words starting with each word typed (pickers: “ukr nat”).
+
+    On PostgreSQL, prefixes of the headline's words from its GIN index; elsewhere, substrings.
+    """
+    query = Query.parse(text)
+    if not query.words:
+        return stories
+    if uses_full_text(stories.db):
+        # Words are letters and digits only (Query.parse), so they are safe in tsquery syntax.
+        prefixes = " & ".join(f"{word}:*" for word in query.words[:MAX_FALLBACK_WORDS])
+        ts_query = SearchQuery(prefixes, search_type="raw", config=settings.SEARCH_CONFIG)
+        return stories.alias(headline_vector=headline_vector()).filter(headline_vector=ts_query)
+    for word in query.words[:MAX_FALLBACK_WORDS]:
+        stories = stories.filter(title__icontains=word)
+    return stories
 
 
 def snippet(article: Article, query: Query) -> SafeString:
@@ -152,31 +301,10 @@ def rebuild_search_index(
         progress(done, total)
 
 
-def _full_text_matches(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
-    config = settings.SEARCH_CONFIG
-    ts_query = SearchQuery(query.text, search_type="websearch", config=config)
-    # Ranking reads every match's whole vector; a common word matches thousands of stories. The
-    # newest matches, found from the GIN index and each row's date alone, are the ones ranked.
-    newest = stories.filter(search_vector=ts_query).order_by("-published_at", "-pk").values("pk")[:MAX_RANKED]
-    return stories.filter(pk__in=Subquery(newest)).annotate(
-        rank=SearchRank(F("search_vector"), ts_query),
-        marked_excerpt=SearchHeadline(
-            "body",
-            ts_query,
-            config=config,
-            start_sel=_MARK_START,
-            stop_sel=_MARK_END,
-            min_words=15,
-            max_words=35,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        ),
-    )
-
-
-def _word_matches(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
-    words = query.words[:MAX_FALLBACK_WORDS]
-    for word in words:
+def _matching(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
+    if uses_full_text(stories.db):
+        return stories.filter(search_vector=_ts_query(query))
+    for word in query.words[:MAX_FALLBACK_WORDS]:
         stories = stories.filter(
             Q(title__icontains=word)
             | Q(standfirst__icontains=word)
@@ -184,20 +312,71 @@ def _word_matches(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
             | Q(pk__in=TaggedArticle.objects.filter(tag__name__icontains=word).values("content_object"))
             | Q(pk__in=Byline.objects.filter(author__name__icontains=word).values("article"))
         )
-    # A rough relevance: words in the headline count most, then the standfirst.
-    rank = sum(
-        (
-            Case(
-                When(title__icontains=word, then=Value(3)),
-                When(standfirst__icontains=word, then=Value(2)),
-                default=Value(1),
-            )
-            for word in words
-        ),
-        start=Value(0),
+    return stories
+
+
+def _headline_matching(matches: ArticleQuerySet, query: Query, *, negate: bool = False) -> ArticleQuerySet:
+    """Those of ``matches`` whose headline matches the query by itself (the first tier), or, negated, the others."""
+    matches, condition = _headline_condition(matches, query)
+    return matches.exclude(condition) if negate else matches.filter(condition)
+
+
+def _headline_condition(matches: ArticleQuerySet, query: Query) -> tuple[ArticleQuerySet, Q]:
+    """``matches`` ready to test, and the condition that the headline alone matches ``query``."""
+    if uses_full_text(matches.db):
+        # The same expression as HEADLINE_SEARCH_INDEX (migration 0014), so that index serves it.
+        return matches.alias(headline_vector=headline_vector()), Q(headline_vector=_ts_query(query))
+    return matches, Q(*(Q(title__icontains=word) for word in query.words[:MAX_FALLBACK_WORDS]))
+
+
+def headline_vector() -> SearchVector:
+    """The headline's own search vector, as its GIN index is built on it."""
+    return SearchVector("title", config=settings.SEARCH_CONFIG)
+
+
+def rebuild_headline_index() -> bool:
+    """Build the headline's index again if it was built with another ``SEARCH_CONFIG`` (PostgreSQL).
+
+    Returns whether it was rebuilt (a few seconds a million stories).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [HEADLINE_INDEX])
+        row = cursor.fetchone()
+    if row and f"'{settings.SEARCH_CONFIG}'::regconfig" in row[0]:
+        return False
+    index = GinIndex(headline_vector(), name=HEADLINE_INDEX)
+    with connection.schema_editor() as editor:
+        editor.execute(f'DROP INDEX IF EXISTS "{HEADLINE_INDEX}"')
+        editor.add_index(Article, index)
+    return True
+
+
+def _ts_query(query: Query) -> SearchQuery:
+    return SearchQuery(query.text, search_type="websearch", config=settings.SEARCH_CONFIG)
+
+
+def _with_excerpts(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
+    """The stories with what ``snippet`` marks: ``ts_headline`` on PostgreSQL, the body itself elsewhere."""
+    if not uses_full_text(stories.db):
+        # The body is deferred in lists; the snippet needs it, under another name.
+        return stories.annotate(excerpt_source=F("body"))
+    return stories.annotate(
+        marked_excerpt=SearchHeadline(
+            "body",
+            _ts_query(query),
+            config=settings.SEARCH_CONFIG,
+            start_sel=_MARK_START,
+            stop_sel=_MARK_END,
+            min_words=15,
+            max_words=35,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
     )
-    # The body is deferred in lists; the snippet needs it, under another name.
-    return stories.annotate(rank=rank, excerpt_source=F("body"))
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _document_vector() -> CombinedSearchVector:

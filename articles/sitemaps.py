@@ -7,18 +7,24 @@ on it was last published or updated. Everything starts from
 story, so each is worked out once per content generation (``pagecache.store.remember``).
 """
 
+import gzip
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import sitemap, x_robots_tag
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.http import http_date
 from taggit.models import Tag
 
 from authors.models import Author
@@ -26,6 +32,7 @@ from pagecache.store import remember
 
 from .addresses import story_url
 from .models import Article, ArticleQuerySet, Section, SectionTree
+from .pagination import CountCachingPaginator
 
 # Google News reads stories published in the last two days, at most 1,000 of them.
 NEWS_WINDOW = timedelta(hours=48)
@@ -107,12 +114,20 @@ class StoryEntry(NamedTuple):
 
 
 class StorySitemap(Sitemap):
+    """Every published story, oldest first, 5,000 to a page (the index counts the pages; ``story_sitemap``
+    writes them)."""
+
     limit = 5000
 
     def items(self):
         # Oldest first, so a page keeps its stories as new ones are published.
         rows = Article.objects.published().order_by("published_at", "pk")
         return rows.values_list("section__slug", "slug", "published_at", "revised_at")
+
+    @cached_property
+    def paginator(self) -> CountCachingPaginator:
+        # The index needs the number of pages: counted once per content generation, not per request.
+        return CountCachingPaginator(self._items(), self.limit, count_key="sitemap:stories")
 
     def location(self, item) -> str:
         return StoryEntry(*item).get_absolute_url()
@@ -123,6 +138,63 @@ class StorySitemap(Sitemap):
 
     def get_latest_lastmod(self) -> datetime | None:
         return remember("sitemap:last-changed", Article.objects.published().last_changed)
+
+
+@dataclass(frozen=True)
+class SitemapPage:
+    """A story sitemap page as sent: gzip-compressed once, with its newest change for ``Last-Modified``."""
+
+    gzipped: bytes
+    last_modified: datetime | None
+
+
+def story_sitemap_page(base_url: str, number: int) -> SitemapPage | None:
+    """Page ``number`` of the story sitemap for a site at ``base_url``, or None past the last page.
+
+    The page's ids come from the index alone (however deep the page, the stories before it are
+    never read), then its 5,000 rows as plain tuples, written as XML without a template.
+    """
+    limit = StorySitemap.limit
+    oldest_first = Article.objects.published().order_by("published_at", "pk").values_list("pk", flat=True)
+    ids = list(oldest_first[(number - 1) * limit : number * limit])
+    if not ids and number > 1:
+        return None
+    rows = Article.objects.filter(pk__in=ids).values_list("pk", "section__slug", "slug", "published_at", "revised_at")
+    by_id = {row[0]: StoryEntry(*row[1:]) for row in rows}
+    # Byte for byte what Django's sitemap view and templates/sitemaps/sitemap.xml write.
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    last_modified = None
+    for pk in ids:
+        entry = by_id[pk]
+        changed = entry.revised_at or entry.published_at
+        last_modified = changed if last_modified is None else max(last_modified, changed)
+        location = escape(base_url + entry.get_absolute_url())
+        lines.append(f"<url><loc>{location}</loc><lastmod>{changed.isoformat()}</lastmod></url>\n")
+    lines.append("\n</urlset>\n")
+    return SitemapPage(gzip.compress("".join(lines).encode(), compresslevel=6, mtime=0), last_modified)
+
+
+@x_robots_tag
+def story_sitemap(request: HttpRequest) -> HttpResponse:
+    """A page of the story sitemap, built once per content generation and compressed once.
+
+    Answers gzip to clients that accept it (search engines do), plain XML to the others.
+    """
+    page = request.GET.get("p", "1")
+    if not page.isascii() or not page.isdigit() or int(page) < 1:
+        raise Http404(f"No page {page[:20]!r}")
+    base_url = f"{request.scheme}://{get_current_site(request).domain}"
+    built = remember(f"sitemap:stories:{base_url}:{int(page)}", lambda: story_sitemap_page(base_url, int(page)) or "")
+    if not built:
+        raise Http404(f"Page {page} empty")
+    headers = {"Last-Modified": http_date(built.last_modified.timestamp())} if built.last_modified else {}
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(built.gzipped, content_type="application/xml", headers=headers)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(built.gzipped), content_type="application/xml", headers=headers)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 class NewsSitemap(Sitemap):

@@ -6,7 +6,6 @@ an unpublished story to a logged-in editor (see ``admin.py``) or to the holder
 of a valid secret link, marked never to be cached or indexed.
 """
 
-import hashlib
 import re
 from datetime import date
 
@@ -17,11 +16,12 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from authors.models import Author
 from common.content_security import reader_policy
 
 from . import previews, search
 from .models import Article, Correction, Section, SectionTree
-from .pagination import CountCachingPaginator, StoryPaginator
+from .pagination import StoryPaginator
 from .structured_data import news_article
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
@@ -218,45 +218,76 @@ class ArchiveView(StoryListView):
 
 
 class SearchView(ListView):
-    """Search results; every kind of input answers with a page, never an error."""
+    """Search results; every kind of input answers with a page, never an error.
+
+    Filters that cannot be understood (an unknown section or author, a date that does not exist)
+    are left out, and the page says so.
+    """
 
     template_name = "articles/search.html"
     paginate_by = settings.STORIES_PER_PAGE
     context_object_name = "stories"
 
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        # Ranked results keep their ranking annotations, so pages are sliced, not reloaded by id;
-        # the total is counted once per query and content generation.
-        count_key = f"search:{hashlib.sha256(self.query.text.encode()).hexdigest()}:{getattr(self.section, 'pk', '')}"
-        return CountCachingPaginator(
-            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, count_key=count_key
-        )
-
     def get_queryset(self):
         self.query = search.Query.parse(self.request.GET.get("q", ""))
-        self.section = self._section_filter()
-        return search.find_stories(self.query, section=self.section)
+        self.ignored: list[str] = []
+        self.filters = search.Filters(
+            section=self._named(Section, "section"),
+            author=self._named(Author, "author"),
+            since=self._date("from"),
+            until=self._date("to"),
+        )
+        sort = self.request.GET.get("sort", "")
+        self.sort = sort if sort in search.Sort.values else search.Sort.RELEVANCE
+        return search.search_results(self.query, filters=self.filters, sort=self.sort)
 
-    def _section_filter(self) -> Section | None:
-        slug = self.request.GET.get("section", "")
-        # Section slugs are ASCII; anything else cannot name one (and NUL bytes never reach the database).
-        if not re.fullmatch(r"[-\w]{1,80}", slug, flags=re.ASCII):
+    def _named(self, model, parameter: str):
+        slug = self.request.GET.get(parameter, "")
+        if not slug:
             return None
-        return Section.objects.filter(slug=slug).first()
+        # Slugs here are ASCII; anything else cannot name one (and NUL bytes never reach the database).
+        found = model.objects.filter(slug=slug).first() if re.fullmatch(r"[-\w]{1,140}", slug, re.ASCII) else None
+        if found is None:
+            self.ignored.append(f"{parameter} “{slug[:40]}”")
+        return found
+
+    def _date(self, parameter: str) -> date | None:
+        text = self.request.GET.get(parameter, "").strip()
+        if not text:
+            return None
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        self.ignored.append(f"{parameter} date “{text[:40]}”")
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for article in context["stories"]:
             article.search_snippet = search.snippet(article, self.query)
-        # Pagination links carry the cleaned query, not whatever arrived.
+        # Pagination links carry the cleaned query and the filters understood, not whatever arrived.
         pagination_query = QueryDict(mutable=True)
         pagination_query["q"] = self.query.text
-        if self.section:
-            pagination_query["section"] = self.section.slug
+        filters = self.filters
+        for name, value in (
+            ("section", getattr(filters.section, "slug", "")),
+            ("author", getattr(filters.author, "slug", "")),
+            ("from", filters.since.isoformat() if filters.since else ""),
+            ("to", filters.until.isoformat() if filters.until else ""),
+            ("sort", "" if self.sort == search.Sort.RELEVANCE else self.sort),
+        ):
+            if value:
+                pagination_query[name] = value
         return {
             **context,
             "query": self.query,
-            "section": self.section,
+            "section": filters.section,
+            "filters": filters,
+            "sort": self.sort,
+            "sorts": search.Sort.choices,
+            "ignored_filters": self.ignored,
             "sections": Section.objects.select_related("parent"),
             "pagination_query": pagination_query,
             "max_query_length": search.MAX_QUERY_LENGTH,

@@ -25,7 +25,7 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def _run(base_url: str, paths: list[str], requests: int, concurrency: int, seed: int) -> LoadResult:
+async def _run(base_url: str, paths: list[str], requests: int, concurrency: int, seed: int, cookie: str) -> LoadResult:
     address = urlsplit(base_url)
     host, port = address.hostname, address.port or 80
     rng = random.Random(seed)
@@ -38,7 +38,8 @@ async def _run(base_url: str, paths: list[str], requests: int, concurrency: int,
         started = time.perf_counter()
         try:
             reader, writer = await asyncio.open_connection(host, port)
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            extra = f"Cookie: {cookie}\r\n" if cookie else ""
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n".encode())
             await writer.drain()
             response = await asyncio.wait_for(reader.read(), timeout=60)
             writer.close()
@@ -60,5 +61,8 @@ async def _run(base_url: str, paths: list[str], requests: int, concurrency: int,
     return LoadResult(requests, time.perf_counter() - started, errors, latencies)
 
 
-def drive(base_url: str, paths: list[str], *, requests: int, concurrency: int, seed: int = 1) -> LoadResult:
-    return asyncio.run(_run(base_url, paths, requests, concurrency, seed))
+def drive(
+    base_url: str, paths: list[str], *, requests: int, concurrency: int, seed: int = 1, cookie: str = ""
+) -> LoadResult:
+    """``cookie`` (e.g. ``sessionid=…``) is sent with every request: the admin's pages need a logged-in editor."""
+    return asyncio.run(_run(base_url, paths, requests, concurrency, seed, cookie))

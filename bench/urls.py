@@ -7,6 +7,8 @@ import os
 import random
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
@@ -21,8 +23,8 @@ from authors.models import Author
 target = int(os.environ["BENCH_TARGET_STORIES"])
 missing = target - Article.objects.count()
 if missing > 0:
+    # On PostgreSQL this builds the search vectors and indexes too; elsewhere search reads the text.
     call_command("generate_newsroom", stories=missing, authors=300, sections=12, tags=2000, verbosity=1)
-    call_command("update_search_index", verbosity=1)
 
 published = Article.objects.published()
 rng = random.Random(1)
@@ -43,10 +45,29 @@ pages = {
     "author page": [author.get_absolute_url()],
     "tag page": [f"/tags/{tag.slug}/"],
     "search": ["/search/?q=climate+energy", "/search/?q=floods", "/search/?q=harbour+council+budget"],
+    "search, page 50": ["/search/?q=floods&page=50", "/search/?q=climate+energy&page=50"],
+    "search, by date, filtered": [
+        f"/search/?q=floods&sort=date&section={biggest.slug}",
+        "/search/?q=floods&sort=date&from=2020-01-01&to=2020-12-31",
+    ],
     "RSS feed": ["/feeds/rss/"],
     "sitemap index": ["/sitemap.xml"],
     f"sitemap page (stories, p. {sitemap_page})": [f"/sitemaps/stories.xml?p={sitemap_page}"],
 }
+
+# The back office, as a logged-in editor (run.py sends the session cookie with these).
+review_queue = "/admin/articles/storyinreview/"
+admin_pages = {
+    "admin: story list": ["/admin/articles/article/"],
+    "admin: story search": ["/admin/articles/article/?q=NATO", "/admin/articles/article/?q=floods"],
+    "admin: filtered": [
+        "/admin/articles/article/?status__exact=published",
+        f"/admin/articles/article/?section__id__exact={biggest.pk}",
+    ],
+    "admin: page 500": ["/admin/articles/article/?p=500"],
+    "admin: review queue": [review_queue],
+}
+pages.update(admin_pages)
 
 client = Client(HTTP_HOST="127.0.0.1")
 
@@ -60,13 +81,27 @@ def sequential_scans(sql: str) -> int:
         return sum("Seq Scan on articles_article " in row[0] + " " for row in cursor.fetchall())
 
 
+User = get_user_model()
+editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True, "is_superuser": True})
+session = SessionStore()
+session.update(
+    {
+        SESSION_KEY: str(editor.pk),
+        BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+        HASH_SESSION_KEY: editor.get_session_auth_hash(),
+    }
+)
+session.create()
+editor_client = Client(HTTP_HOST="127.0.0.1")
+editor_client.force_login(editor)
+
 queries, seq_scans = {}, {}
 with override_settings(PAGE_CACHE_SECONDS=0):
     for name, paths in pages.items():
         counts, scans = [], 0
         for path in paths[:3]:
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(path)
+                response = (editor_client if name in admin_pages else client).get(path)
             assert response.status_code == 200, (path, response.status_code)
             counts.append(len(captured))
             scans += sum(sequential_scans(query["sql"]) for query in captured.captured_queries)
@@ -88,6 +123,8 @@ print(
             "stories": Article.objects.count(),
             "published": published.count(),
             "pages": pages,
+            "admin_pages": list(admin_pages),
+            "admin_cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
             "queries": queries,
             "seq_scans": seq_scans,
             "static_copy_html": static_copy,

@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.sitemaps import SITEMAPS, news_sitemap
+from articles.sitemaps import SITEMAPS, news_sitemap, story_sitemap
 from operations.health import healthz
 
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
         name="sitemap_index",
     ),
+    # The story pages, the long ones, have a view of their own; the index names them "sitemap" as the rest.
+    path("sitemaps/stories.xml", story_sitemap, name="story_sitemap"),
     path(
         "sitemaps/<slug:section>.xml",
         sitemap_views.sitemap,

@@ -1,6 +1,7 @@
 """The back office. Who may do what is decided in ``workflow.py``; these modules only ask it.
 
 One module per concern, as in ``django.contrib.admin``: ``stories`` (the story list and form),
+``lists`` (what keeps the story lists fast at a million stories),
 ``story_pages`` (its workflow, preview, revisions and import pages), ``steps`` (the table from each
 workflow action to its function), ``records`` (editors' lists) and ``sections`` (with sources).
 """

@@ -18,6 +18,7 @@ from ..models import (
     PreviewLink,
     StoryInReview,
 )
+from .lists import ArchiveListMixin
 
 
 class EditorsRecordAdmin(RecordAdminMixin, admin.ModelAdmin):
@@ -28,14 +29,14 @@ class EditorsRecordAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(StoryInReview)
-class ReviewQueueAdmin(EditorsRecordAdmin):
-    """Stories waiting for an editor, oldest first."""
+class ReviewQueueAdmin(ArchiveListMixin, EditorsRecordAdmin):
+    """Stories waiting for an editor, oldest first (from the ``article_review_queue`` index)."""
 
     list_display = ["story", "writer", "section", "submitted_at", "waiting"]
     list_display_links = None
     list_select_related = ["section", "created_by"]
     list_filter = ["section"]
-    search_fields = ["title"]
+    search_fields = ["title"]  # shows the search box; ArchiveListMixin searches the full-text index
     ordering = ["submitted_at", "pk"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

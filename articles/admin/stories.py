@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..workflow import Action, WorkflowError
 from . import sharing
+from .lists import ArchiveListMixin
 from .story_pages import StoryPagesMixin
 
 
@@ -131,7 +132,7 @@ FORM_MACHINERY = ("opened_version", "restored_from")
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
+class ArticleAdmin(ArchiveListMixin, StoryPagesMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
     change_form_template = "desk/story_form.html"
@@ -141,8 +142,9 @@ class ArticleAdmin(StoryPagesMixin, admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["status", "featured", "section", ExpiredPictureFilter, "published_at"]
     list_select_related = ["section", "lead_picture"]  # see get_queryset
-    search_fields = ["title", "standfirst", "slug"]
-    date_hierarchy = "published_at"
+    # Only what an index keeps in order: sorting a million headlines would take a second a page.
+    sortable_by = ["published_at"]
+    search_fields = ["title", "standfirst", "slug"]  # shows the search box; get_search_results does the search
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "sources", "lead_picture"]
     inlines = [BylineInline]

@@ -380,14 +380,23 @@ class Article(models.Model):
             # Story lists order by (published_at, id) descending: with id in the index (and the embargo
             # that published() also checks carried along on PostgreSQL), a page's ids come from the
             # index alone, however deep the page.
+            # The section carried too: a section with subsections (several section ids) walks this index in
+            # its order, skipping other sections' entries, rather than sorting the whole family (issue 21).
             models.Index(
-                fields=["status", "-published_at", "-id"], include=["embargo_until"], name="article_status_published"
+                fields=["status", "-published_at", "-id"],
+                include=["embargo_until", "section_id"],
+                name="article_status_published",
             ),
             models.Index(
                 fields=["section", "status", "-published_at", "-id"],
                 include=["embargo_until"],
                 name="article_section_published",
             ),
+            # The back office's story list, newest first, whatever the state (drafts first: NULLs sort first),
+            # whole or by section, and its "featured" filter: each page's ids from the index (articles/admin/lists.py).
+            models.Index(fields=["-published_at", "-id"], name="article_newest"),
+            models.Index(fields=["section", "-published_at", "-id"], name="article_section_newest"),
+            models.Index(fields=["-published_at", "-id"], condition=Q(featured=True), name="article_featured_newest"),
             # The front page's top story: the newest featured one, else the newest (see top_story()).
             models.Index(
                 fields=["status", "-featured", "-published_at", "-id"],

@@ -4,7 +4,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from articles import search
 from articles.models import Article, Byline, TaggedArticle
 from articles.rendering import render_markdown
 
@@ -53,3 +55,30 @@ def test_running_again_adds_to_the_archive():
 def test_bad_arguments_are_refused_clearly():
     with pytest.raises(CommandError, match="--stories must be at least 1"):
         generate(stories=0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors are PostgreSQL's")
+def test_generated_stories_carry_the_search_vectors_update_search_index_would_store():
+    """Same lexemes with the same weights as the database computes; the full-text indexes are there."""
+    generate(stories=30, authors=4, sections=3, tags=8)
+
+    def lexemes_and_weights() -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.id, u.lexeme, u.weights FROM articles_article a, unnest(a.search_vector) u ORDER BY 1, 2"
+            )
+            found: dict = {}
+            for pk, lexeme, weights in cursor.fetchall():
+                found.setdefault(pk, {})[lexeme] = sorted(set(weights))
+            return found
+
+    generated = lexemes_and_weights()
+    assert len(generated) == 30
+    search.refresh_search_vectors(Article.objects.all())
+    assert lexemes_and_weights() == generated
+    story = Article.objects.published().first()
+    assert story in search.find_stories(search.Query.parse(story.title))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles_article'")
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert {"article_search_vector", search.HEADLINE_INDEX} <= indexes

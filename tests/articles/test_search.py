@@ -252,15 +252,93 @@ def test_search_page_is_not_indexed_but_is_linked_from_every_page(client, story)
     assert 'role="search" action="/search/"' in client.get("/").content.decode()
 
 
+# --- Reaching every match in a large archive --------------------------------
+
+NEWER_STORIES = 20_000
+
+
+@pytest.fixture
+def deep_archive(world, committed):
+    """20,000 stories of the last ten years mention floods in their body; two from the archive's first year too."""
+    now = timezone.now()
+    Article.objects.bulk_create(
+        [
+            Article(
+                title=f"Council notes {number}",
+                slug=f"council-notes-{number}",
+                body=f"Rain and floods again, report {number}.",
+                section=world,
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(hours=3 + number * 4),  # back to about nine years ago
+            )
+            for number in range(NEWER_STORIES)
+        ],
+        batch_size=2000,
+    )
+    first_year = now - timedelta(days=3650)
+    with committed():
+        in_headline = ArticleFactory(title="Floods reach the old town", section=world, published_at=first_year)
+        in_body = ArticleFactory(
+            title="Harvest report", body="The floods spared the wheat.", section=world, published_at=first_year
+        )
+    if connection.vendor == "postgresql":
+        search.refresh_search_vectors(Article.objects.filter(slug__startswith="council-notes-"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Article._meta.db_table}")
+    return {"in_headline": in_headline, "in_body": in_body}
+
+
+def page_of(client, params: dict) -> tuple[list[Article], object]:
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return list(response.context["stories"]), response.context["paginator"]
+
+
+def test_a_story_from_the_first_year_is_found_for_a_word_20000_newer_stories_contain(client, deep_archive, settings):
+    # Relevance: the old story whose headline matches comes first, ahead of 20,000 newer body matches.
+    stories, paginator = page_of(client, {"q": "floods"})
+    assert stories[0] == deep_archive["in_headline"]
+    assert paginator.count == NEWER_STORIES + 2
+    # Every match is reachable: the old body match is the very last result, by relevance and by date.
+    last_page = paginator.num_pages
+    stories, _ = page_of(client, {"q": "floods", "page": last_page})
+    assert stories[-1] == deep_archive["in_body"]
+    stories, _ = page_of(client, {"q": "floods", "sort": "date", "page": last_page})
+    assert set(stories[-2:]) == {deep_archive["in_headline"], deep_archive["in_body"]}
+    # The date filter goes straight to them.
+    first_year = timezone.localdate(deep_archive["in_body"].published_at)
+    stories, paginator = page_of(client, {"q": "floods", "to": first_year.isoformat()})
+    assert stories == [deep_archive["in_headline"], deep_archive["in_body"]]
+
+
+def test_search_filters_by_author_and_dates_and_sorts_by_date(client, world, committed):
+    now = timezone.now()
+    writer, other = AuthorFactory(slug="writer"), AuthorFactory(slug="other")
+    with committed():
+        old = ArticleFactory(title="Tram line", body="Tram.", section=world, authors=[writer],
+                             published_at=now - timedelta(days=400))  # fmt: skip
+        newer_body = ArticleFactory(title="Buses", body="Tram too.", section=world, authors=[writer],
+                                    published_at=now - timedelta(days=2))  # fmt: skip
+        ArticleFactory(title="Tram fares", section=world, authors=[other], published_at=now - timedelta(days=1))
+    assert found(client, "tram", author="writer") == [old, newer_body]
+    assert found(client, "tram", author="writer", sort="date") == [newer_body, old]
+    since = timezone.localdate(now - timedelta(days=30)).isoformat()
+    assert found(client, "tram", author="writer", **{"from": since}) == [newer_body]
+    response = client.get("/search/", {"q": "tram", "author": "nobody", "to": "2024-02-31"})
+    assert len(response.context["stories"]) == 3
+    assert "We could not use the author “nobody”, to date “2024-02-31”" in response.content.decode()
+
+
 @pytest.mark.parametrize("query_string", ["q=nato", "q=nato&section=world"])
 def test_search_queries_do_not_grow_with_results(client, world, committed, query_string, django_assert_num_queries):
     def add(count):
         with committed():
             ArticleFactory.create_batch(count, section=world, authors=[AuthorFactory(), AuthorFactory()], tags=["NATO"])
 
-    # the content generation, the section tree, the section filter's choices, count, stories, byline names
-    # (+ the section)
-    expected = 6 if "section" not in query_string else 7
+    # the content generation, the section tree, the section filter's choices, the count of each relevance
+    # tier (headline matches, the others), the page's ids (here all from the second tier), its stories,
+    # byline names (+ the section)
+    expected = 8 if "section" not in query_string else 9
     add(3)
     with django_assert_num_queries(expected):
         client.get(f"/search/?{query_string}")

@@ -59,6 +59,7 @@ def urls_to_crawl(newsroom) -> dict[str, list[str]]:
         "tag_feed": ["/feeds/tags/shared/rss/", *(f"/feeds/tags/{slug}/rss/" for slug in tag_slugs)],
         "sitemap_index": ["/sitemap.xml"],
         "sitemap": [f"/sitemaps/{name}.xml" for name in ("sections", "stories", "authors", "tags")],
+        "story_sitemap": ["/sitemaps/stories.xml", "/sitemaps/stories.xml?p=1"],
         "news_sitemap": ["/news-sitemap.xml"],
         "robots_txt": ["/robots.txt"],
         "healthz": ["/healthz"],

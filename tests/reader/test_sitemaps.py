@@ -1,5 +1,6 @@
 """Sitemaps, the Google News sitemap and robots.txt: what crawlers are told, and never more."""
 
+import gzip
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -61,6 +62,24 @@ def test_stories_are_split_into_pages(client, world, monkeypatch):
     assert list(first) + list(second) == [f"http://testserver{story.get_absolute_url()}" for story in stories]
     assert client.get("/sitemaps/stories.xml?p=3").status_code == 404
     assert client.get("/sitemaps/stories.xml?p=x").status_code == 404
+
+
+def test_story_sitemap_pages_are_built_once_per_content_generation_and_sent_compressed(
+    client, world, django_assert_num_queries
+):
+    story = ArticleFactory(section=world, published_at=timezone.now() - timedelta(hours=2))
+    plain = client.get("/sitemaps/stories.xml")
+    assert plain["Last-Modified"] and plain["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    # Again: only the content generation is read, the page comes from the cache, gzip-compressed once.
+    with django_assert_num_queries(1):
+        compressed = client.get("/sitemaps/stories.xml", headers={"accept-encoding": "gzip, br"})
+    assert compressed["Content-Encoding"] == "gzip" and "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    # A publish moves the generation: the page is built again, with the new story.
+    newer = ArticleFactory(section=world, published_at=timezone.now() - timedelta(hours=1))
+    assert list(entries(client, "/sitemaps/stories.xml")) == [
+        f"http://testserver{s.get_absolute_url()}" for s in (story, newer)
+    ]
 
 
 def test_section_sitemap_lists_every_section_dated_by_its_family(client, world):

@@ -3,7 +3,7 @@ from time import monotonic
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
-from articles.search import rebuild_search_index, uses_full_text
+from articles.search import rebuild_headline_index, rebuild_search_index, uses_full_text
 from common.database import refresh_planner_statistics
 
 
@@ -30,5 +30,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done} of {total} stories indexed")
 
         done = rebuild_search_index(batch_size=batch_size, progress=progress)
+        rebuild_headline_index()  # in case SEARCH_CONFIG changed
         refresh_planner_statistics(Article)  # every row was rewritten
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {done} stories in {monotonic() - started:.1f}s."))
