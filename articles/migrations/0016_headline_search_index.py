@@ -28,7 +28,7 @@ def remove_headline_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0013_lead_pictures_into_library"),
+        ("articles", "0015_remove_own_lead_images"),
     ]
 
     operations = [
