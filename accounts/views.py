@@ -17,6 +17,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.log import record
 from audit.models import Event
 
-from . import two_factor
+from . import passkeys, two_factor
 from .forms import CodeForm, EnrolForm, PasswordAgainForm, StaffLoginForm
 from .lockout import locked_out
 from .sessions import sign_out_everywhere
@@ -58,7 +59,7 @@ class StaffLoginView(LoginView):
             "next": self.get_success_url(),
             "at": time.time(),
         }
-        if two_factor.is_enrolled(user) or two_factor.recovery_codes_left(user):
+        if two_factor.is_enrolled(user) or two_factor.recovery_codes_left(user) or passkeys.has_passkey(user):
             return redirect("accounts:verify")
         return redirect("accounts:enrol")
 
@@ -85,6 +86,19 @@ def _finish_sign_in(request: HttpRequest, user) -> str:
 
 def _context(request: HttpRequest, title: str, **extra) -> dict:
     return {**admin.site.each_context(request), "title": title, **extra}
+
+
+def _passkey_scripts(request: HttpRequest) -> dict:
+    """What django-otp-webauthn's scripts read (``otp_webauthn_config``): this app's endpoints for them."""
+    return {
+        "autocompleteLoginFieldSelector": None,
+        "nextFieldSelector": "input[name='next']",
+        "csrfToken": get_token(request),
+        "beginAuthenticationUrl": reverse("accounts:passkey_sign_in_begin"),
+        "completeAuthenticationUrl": reverse("accounts:passkey_sign_in_complete"),
+        "beginRegistrationUrl": reverse("accounts:passkey_register_begin"),
+        "completeRegistrationUrl": reverse("accounts:passkey_register_complete"),
+    }
 
 
 @never_cache
@@ -117,7 +131,18 @@ def verify(request: HttpRequest) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             return locked_out(request, None, credentials)
         form.add_error("code", "That code is not right. Check the app shows this newsroom, and try the newest code.")
-    return render(request, "accounts/verify.html", _context(request, "Two-factor sign-in", form=form))
+    has_passkey = passkeys.has_passkey(user)
+    return render(
+        request,
+        "accounts/verify.html",
+        _context(
+            request,
+            "Two-factor sign-in",
+            form=form,
+            has_passkey=has_passkey,
+            passkey_scripts=_passkey_scripts(request) if has_passkey else None,
+        ),
+    )
 
 
 def _enrolling_device(request: HttpRequest, user) -> TOTPDevice:
@@ -215,15 +240,27 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "accounts/recovery_codes.html",
             _context(request, "Your recovery codes", codes=codes, next_url=reverse("accounts:settings")),
         )
+    if request.method == "POST" and request.POST.get("action") == "remove-passkey":
+        if not _recently_reauthenticated(request):
+            return redirect(reverse("accounts:password_again"))
+        removed = passkeys.remove(user, request.POST.get("passkey", ""))
+        if removed is not None:
+            record(request, Event.PASSKEY_REMOVED, target=user, details=removed.name)
+            messages.success(request, f"“{removed.name}” removed: it no longer signs you in.")
+        return redirect("accounts:settings")
+    enrolled = two_factor.is_enrolled(user)
+    reauthenticated = _recently_reauthenticated(request)
     return render(
         request,
         "accounts/settings.html",
         _context(
             request,
             "Two-factor sign-in",
-            enrolled=two_factor.is_enrolled(user),
+            enrolled=enrolled,
             required=two_factor.two_factor_required(user),
             codes_left=two_factor.recovery_codes_left(user),
-            reauthenticated=_recently_reauthenticated(request),
+            reauthenticated=reauthenticated,
+            passkeys=passkeys.passkeys_of(user),
+            passkey_scripts=_passkey_scripts(request) if enrolled and reauthenticated else None,
         ),
     )

@@ -8,6 +8,7 @@ in the project, debug off, local hosts only. Production sets ``DATABASE_URL``,
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "audit",
     "accounts",
     "images",
@@ -298,6 +300,27 @@ TWO_FACTOR_RECOVERY_CODES = 10
 # How long someone who gave the password has to give the code.
 TWO_FACTOR_PENDING_SECONDS = 300
 OTP_TOTP_ISSUER = SITE_NAME
+# Passkeys (WebAuthn, django-otp-webauthn; accounts/passkeys.py) as a second factor beside the app, never
+# instead of the password. A passkey is bound to PASSKEY_RP_ID (a domain: SITE_URL's host unless set) and
+# answers only on PASSKEY_ORIGINS (SITE_URL's origin unless set; https, or http://localhost for development).
+# Changing the RP ID makes every registered passkey useless, so set it once, to the admin's host.
+
+
+def passkey_defaults(site_url: str) -> tuple[str, list[str]]:
+    """The RP ID and origins a SITE_URL implies: its host on https; on plain http (the local default,
+    http://127.0.0.1:8000) browsers allow WebAuthn only on localhost, and an IP address is no RP ID."""
+    parts = urlsplit(site_url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host and not host.replace(".", "").isdigit() and ":" not in host:
+        return host, [f"https://{parts.netloc}"]
+    return "localhost", [f"http://localhost:{parts.port}" if parts.port else "http://localhost"]
+
+
+_passkey_rp_id, _passkey_origins = passkey_defaults(SITE_URL)
+OTP_WEBAUTHN_RP_ID = os.environ.get("PASSKEY_RP_ID") or _passkey_rp_id
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PASSKEY_ORIGINS", _passkey_origins)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Staff sessions end after this long without a request, and this long after signing in, whatever happens.
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 8 * 60)
 STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 24)
