@@ -1,9 +1,10 @@
 """Two-factor sign-in on django-otp: who must use it, enrolment, codes, recovery codes and resets.
 
-A staff member signs in with a password, then a code from an authenticator app (TOTP) or one of their
-single-use recovery codes. Who must (``two_factor_required``) is settings' business: superusers and the
-groups in ``TWO_FACTOR_REQUIRED_GROUPS`` (editors by default), or every staff member with
-``TWO_FACTOR_REQUIRED_FOR_ALL_STAFF``. Anyone else may enrol, and once enrolled is always asked.
+A staff member signs in with a password, then a code from an authenticator app (TOTP), one of their
+single-use recovery codes, or a passkey (``accounts.passkeys``). Who must (``two_factor_required``) is
+settings' business: superusers and the groups in ``TWO_FACTOR_REQUIRED_GROUPS`` (editors by default), or
+every staff member with ``TWO_FACTOR_REQUIRED_FOR_ALL_STAFF``. Anyone else may enrol, and once enrolled is
+always asked.
 
 Whether a signed-in session passed the second factor is kept in the session (``SESSION_KEY``), so the
 check on every staff page costs no query.

@@ -2,9 +2,10 @@
 
 After the password, someone the policy asks a second factor of (or who enrolled) is not signed in yet:
 the session only remembers who is half-way (``PENDING_KEY``, for ``TWO_FACTOR_PENDING_SECONDS``) and they
-are sent to the code page, or to enrolment when the policy requires a device they lack. Nothing else is
-open to them until then. Wrong codes are failed logins for django-axes, so they are locked out like
-wrong passwords, and the pair's count is not reset by giving the password again.
+are sent to the code page (where a passkey, if they added one, also does: ``passkey_views``), or to
+enrolment when the policy requires a device they lack. Nothing else is open to them until then. Wrong codes
+are failed logins for django-axes, so they are locked out like wrong passwords, and the pair's count is not
+reset by giving the password again.
 """
 
 import time

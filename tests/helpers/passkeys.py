@@ -40,7 +40,9 @@ class SoftwareKey:
     def register(self, options: dict, *, origin: str | None = None) -> dict:
         """The browser's answer to ``navigator.credentials.create`` with the server's ``options``."""
         numbers = self.private_key.public_key().public_numbers()
-        cose_key = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+        cose_key = cbor2.dumps(
+            {1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")}
+        )
         attested = bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + cose_key
         auth_data = self._auth_data(USER_PRESENT | USER_VERIFIED | ATTESTED, attested)
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
