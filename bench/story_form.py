@@ -79,6 +79,7 @@ def child(requests: int) -> None:
     from django.db import connection
     from django.test import Client
 
+    from accounts import two_factor
     from articles.models import Article
     from bench.editors_under_load import form_fields
     from tests.factories import staff_user
@@ -88,6 +89,9 @@ def child(requests: int) -> None:
     story = big_story()
     client = Client()
     client.force_login(staff_user("editor", "Editor", author_name="Priya Raman"))
+    session = client.session  # signed in with the second factor too, as the editor would be
+    session[two_factor.SESSION_KEY] = two_factor.VERIFIED
+    session.save()
     url = f"/admin/articles/article/{story.pk}/change/"
     print(
         f"  {connection.vendor}: a story with {story.bylines.count()} bylines, {story.tags.count()} tags, "
