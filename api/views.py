@@ -50,14 +50,18 @@ class ApiView:
 
 
 class Words(serializers.CharField):
-    """Text from a query string, any text: NUL characters (which PostgreSQL cannot compare) are dropped."""
+    """Text from a query string, any text: NUL characters (which PostgreSQL cannot compare) are dropped.
+
+    Only spaces, tabs and line ends are trimmed: DRF's own trimming (``str.strip``) also eats control
+    characters such as U+001E, turning a value the schema calls valid (one character) into a refused blank.
+    """
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(trim_whitespace=False, **kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
     def to_internal_value(self, data) -> str:
-        return super().to_internal_value(data).replace("\x00", "")
+        return super().to_internal_value(data).replace("\x00", "").strip(" \t\r\n")
 
 
 class StoryFilters(serializers.Serializer):
