@@ -21,7 +21,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.http import http_date
@@ -176,9 +175,11 @@ def story_sitemap_page(base_url: str, number: int) -> SitemapPage | None:
 
 @x_robots_tag
 def story_sitemap(request: HttpRequest) -> HttpResponse:
-    """A page of the story sitemap, built once per content generation and compressed once.
+    """A page of the story sitemap, built once per content generation (kept gzip-compressed: 830 KB of XML
+    for 5,000 stories is 10 times smaller so).
 
-    Answers gzip to clients that accept it (search engines do), plain XML to the others.
+    Sent as plain XML: the page cache stores it with its compressed copies and answers each client in the
+    encoding it accepts (``pagecache.compression``), like every reader page.
     """
     page = request.GET.get("p", "1")
     if not page.isascii() or not page.isdigit() or int(page) < 1:
@@ -188,13 +189,7 @@ def story_sitemap(request: HttpRequest) -> HttpResponse:
     if not built:
         raise Http404(f"Page {page} empty")
     headers = {"Last-Modified": http_date(built.last_modified.timestamp())} if built.last_modified else {}
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(built.gzipped, content_type="application/xml", headers=headers)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(gzip.decompress(built.gzipped), content_type="application/xml", headers=headers)
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
+    return HttpResponse(gzip.decompress(built.gzipped), content_type="application/xml", headers=headers)
 
 
 class NewsSitemap(Sitemap):

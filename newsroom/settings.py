@@ -502,12 +502,8 @@ elif MEDIA_STORAGE != "local":
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The content API keeps its own copies under the same content generation, after checking the key and the
-# rate limits, which a page served from the page cache would skip (api/caching.py). The story sitemap keeps its
-# own pages, compressed, per content generation (articles/sitemaps.py): the page cache must not store its gzip
-# body as if it were plain.
-PAGE_CACHE_EXCLUDED_PATHS = (
-    "/admin/", "/preview/", "/healthz", f"/{STATIC_URL}", MEDIA_URL, "/api/", "/sitemaps/stories.xml",
-)  # fmt: skip
+# rate limits, which a page served from the page cache would skip (api/caching.py).
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/healthz", f"/{STATIC_URL}", MEDIA_URL, "/api/")
 
 # --- Security ---------------------------------------------------------------
 
