@@ -34,7 +34,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +45,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
 from instructions import prepare  # noqa: E402 - after making bench/ importable
+from run import free_port, log  # noqa: E402
 
 PAGES = {  # page type (as bench/instructions.py names them) → target ratio to the static copy
     "front": 0.8,
@@ -73,16 +73,6 @@ for key, path in paths.items():
     pages[key] = {{"path": path, "content": response.content.decode(), "type": response["Content-Type"]}}
 print("@@pages " + json.dumps(pages))
 """
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def write_static_copies(env: dict, static_root: Path, keys: list[str]) -> dict:
