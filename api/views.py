@@ -53,11 +53,12 @@ class Words(serializers.CharField):
     """Text from a query string, any text: NUL characters (which PostgreSQL cannot compare) are dropped.
 
     Only spaces, tabs and line ends are trimmed: DRF's own trimming (``str.strip``) also eats control
-    characters such as U+001E, turning a value the schema calls valid (one character) into a refused blank.
+    characters such as U+001E. An empty value is allowed, in the schema too, and means no filter, as an
+    empty field of an HTML form does (DRF already skips one that is sent empty).
     """
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(trim_whitespace=False, **kwargs)
+        super().__init__(trim_whitespace=False, allow_blank=True, **kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
     def to_internal_value(self, data) -> str:
@@ -120,7 +121,9 @@ class StoryList(ApiView, ListAPIView):
     def get_queryset(self):
         filters = StoryFilters(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
+        sent = self.request.query_params
+        # A parameter sent empty (or only spaces) is no filter; one whose text is dropped (NUL) matches nothing.
+        wanted = {name: value for name, value in filters.validated_data.items() if sent.get(name, "x").strip(" \t\r\n")}
         stories = stories_for_api()
         # An unknown section, tag or author lists nothing: never whether it exists on hidden stories only.
         if "section" in wanted:

@@ -221,3 +221,12 @@ def test_a_filter_of_control_characters_is_an_unknown_value_not_a_refused_blank(
     # The schema calls a one-character value valid; DRF's own trimming made U+001E a blank and answered 400.
     response = client.get("/api/v1/stories/", {"section": "\x1e"})
     assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_an_empty_or_blank_filter_is_no_filter(client, world):
+    ArticleFactory(section=world)
+    everything = client.get("/api/v1/stories/").json()["results"]
+    assert len(everything) == 1
+    for value in ("", "  "):
+        response = client.get("/api/v1/stories/", {"section": value, "tag": value, "author": value, "q": value})
+        assert response.status_code == 200 and response.json()["results"] == everything
