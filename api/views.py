@@ -123,7 +123,11 @@ class StoryList(ApiView, ListAPIView):
         filters.is_valid(raise_exception=True)
         sent = self.request.query_params
         # A parameter sent empty (or only spaces) is no filter; one whose text is dropped (NUL) matches nothing.
-        wanted = {name: value for name, value in filters.validated_data.items() if sent.get(name, "x").strip(" \t\r\n")}
+        wanted = {
+            name: value
+            for name, value in filters.validated_data.items()
+            if name not in sent or sent[name].strip(" \t\r\n")
+        }
         stories = stories_for_api()
         # An unknown section, tag or author lists nothing: never whether it exists on hidden stories only.
         if "section" in wanted:

@@ -108,6 +108,13 @@ def editor(db):
     return staff_user("editor", "Editor", author_name="Priya Raman")
 
 
+@pytest.fixture
+def editor_client(client, editor):
+    """A test client signed in as the editor."""
+    client.force_login(editor)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """One process-wide cache outlives each test's database rollback: start every test without pages."""

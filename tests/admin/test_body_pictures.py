@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def expired(db):
     """A library picture whose licence ran out yesterday."""
     return ImageFactory(alt_text="Lapsed harbour", licence_expires=timezone.localdate() - datetime.timedelta(days=1))

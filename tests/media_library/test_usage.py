@@ -18,12 +18,6 @@ def yesterday() -> datetime.date:
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def used(world):
     """A picture two stories lead with and an author's photo is."""
     picture = ImageFactory(alt_text="The harbour at dawn")
