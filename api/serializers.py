@@ -5,6 +5,7 @@ fields reads the database (bylines, tags, sources and corrections come prefetche
 """
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from images.renditions import WIDTHS
+from . import lead_images
 
 
 def absolute(request, path: str) -> str:
@@ -38,6 +39,8 @@ def site_address(thing) -> str:
 
 
 _TIME = serializers.DateTimeField()
+# Slugs (of authors and tags) as they go into an address: the same few on every page.
+_quoted = lru_cache(maxsize=4096)(quote)
 
 
 class Links:
@@ -86,10 +89,12 @@ class SectionSerializer(SectionRefSerializer):
 
 
 class BylineSerializer(serializers.Serializer):
+    """A byline as ``api.stories`` loads it: the author's id, name and slug."""
+
     author_id = serializers.IntegerField()
-    name = serializers.CharField(source="author.name")
-    slug = serializers.CharField(source="author.slug")
-    url = Address(lambda byline: byline.author.get_absolute_url())
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = Address(lambda byline: reverse("authors:detail", kwargs={"slug": byline.slug}))
     api_url = Address(lambda byline: reverse("api_author", args=[byline.author_id]))
 
 
@@ -127,122 +132,110 @@ class LeadImageSerializer(serializers.Serializer):
     crops = serializers.ListField(child=serializers.URLField())
 
 
-class StorySerializer(serializers.Serializer):
+class StorySummarySerializer(serializers.Serializer):
+    """A story as a list names it: enough to show and link it, not its body (its ``api_url`` has that)."""
+
     id = serializers.IntegerField()
     url = Address(site_address, help_text="The story's canonical address on the site.")
-    api_url = Address(lambda story: reverse("api_story", args=[story.pk]))
+    api_url = Address(
+        lambda story: reverse("api_story", args=[story.pk]),
+        help_text="Where the whole story is: body, sources, corrections, SEO title and description.",
+    )
     headline = serializers.CharField(source="title")
     kicker = serializers.CharField()
     standfirst = serializers.CharField()
-    body_html = serializers.CharField(help_text="The body as the site shows it: rendered and sanitized HTML.")
-    body_markdown = serializers.CharField(source="body")
     section = SectionRefSerializer()
-    bylines = BylineSerializer(many=True, source="bylines.all")
-    sources = SourceSerializer(many=True, source="sources.all")
-    tags = TagSerializer(many=True, source="tags_in_order")
+    bylines = BylineSerializer(many=True, source="api_bylines")
+    tags = TagSerializer(many=True, source="api_tags")
     lead_image = serializers.SerializerMethodField()
     published_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField(source="last_changed_at")
-    corrections = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(
+        source="last_changed_at", help_text="When the story last changed for readers: fetch it again when this moves."
+    )
     language = serializers.SerializerMethodField()
-    seo_title = serializers.CharField(source="search_title")
-    meta_description = serializers.CharField(source="search_description")
 
     def to_representation(self, story) -> dict:
         """The fields declared above, written out directly: DRF's field-by-field walk through the nested
         serializers cost a list of 20 stories five times the instructions (``bench/instructions.py``).
         ``declared_representation`` is DRF's own walk; a test holds the two equal."""
         links = Links.of(self.context)
+        site = links.site
         time = _TIME.to_representation
         section = story.section
         return {
             "id": story.pk,
-            "url": links.site(story.get_absolute_url()),
-            "api_url": links.site(f"{links.story_api}{story.pk}/"),
+            "url": site(story.get_absolute_url()),
+            "api_url": site(f"{links.story_api}{story.pk}/"),
             "headline": story.title,
             "kicker": story.kicker,
             "standfirst": story.standfirst,
-            "body_html": story.body_html,
-            "body_markdown": story.body,
             "section": {
                 "id": section.pk,
                 "name": section.name,
                 "slug": section.slug,
-                "url": links.site(section.get_absolute_url()),
+                "url": site(section.get_absolute_url()),
             },
             "bylines": [
                 {
-                    "author_id": byline.author_id,
-                    "name": byline.author.name,
-                    "slug": byline.author.slug,
-                    "url": links.site(f"{links.author_page}{quote(byline.author.slug)}/"),
-                    "api_url": links.site(f"{links.author_api}{byline.author_id}/"),
+                    "author_id": author_id,
+                    "name": name,
+                    "slug": slug,
+                    "url": site(f"{links.author_page}{_quoted(slug)}/"),
+                    "api_url": site(f"{links.author_api}{author_id}/"),
                 }
-                for byline in story.bylines.all()
-            ],
-            "sources": [
-                {"id": source.pk, "name": source.name, "url": source.url, "kind": source.kind}
-                for source in story.sources.all()
+                for author_id, name, slug in story.api_bylines
             ],
             "tags": [
-                {
-                    "id": tag.pk,
-                    "name": tag.name,
-                    "slug": tag.slug,
-                    "url": links.site(f"{links.tag_page}{quote(tag.slug)}/"),
-                }
-                for tag in story.tags_in_order
+                {"id": pk, "name": name, "slug": slug, "url": site(f"{links.tag_page}{_quoted(slug)}/")}
+                for pk, name, slug in story.api_tags
             ],
             "lead_image": self.get_lead_image(story),
             "published_at": time(story.published_at),
             "updated_at": time(story.last_changed_at),
-            "corrections": [
-                {"id": c.pk, "kind": c.kind, "note": c.note, "created_at": time(c.created_at)}
-                for c in (story.corrections.all() if story.revised_at else [])
-            ],
             "language": settings.LANGUAGE_CODE,
-            "seo_title": story.search_title,
-            "meta_description": story.search_description,
         }
 
     def declared_representation(self, story) -> dict:
         return super().to_representation(story)
-
-    @extend_schema_field(StoryCorrectionSerializer(many=True))
-    def get_corrections(self, story) -> list[dict]:
-        corrections = story.corrections.all() if story.revised_at else []
-        return StoryCorrectionSerializer(corrections, many=True).data
 
     def get_language(self, story) -> str:
         return settings.LANGUAGE_CODE
 
     @extend_schema_field(LeadImageSerializer(allow_null=True))
     def get_lead_image(self, story) -> dict | None:
-        """The lead picture readers see (``Article.lead``): none when there is none or its licence ran out."""
-        lead = story.lead
-        if lead is None:
-            return None
-        site = Links.of(self.context).site
-        picture = lead.picture
-        renditions, crops = [], []
-        if picture is not None:
-            seen = set()
-            for width in WIDTHS:
-                url = picture.rendition_url(width)
-                if url and url not in seen:
-                    seen.add(url)
-                    renditions.append({"width": min(width, picture.width or width), "url": site(url)})
-            crops = [site(url) for url in picture.crop_urls()]
+        return lead_images.lead_image(story, Links.of(self.context).site)
+
+
+class StorySerializer(StorySummarySerializer):
+    """A whole story: the list's fields, its body (as sanitized HTML and as Markdown), sources, corrections
+    and the SEO title and description."""
+
+    body_html = serializers.CharField(help_text="The body as the site shows it: rendered and sanitized HTML.")
+    body_markdown = serializers.CharField(source="body")
+    sources = SourceSerializer(many=True, source="api_sources")
+    corrections = StoryCorrectionSerializer(many=True, source="api_corrections")
+    seo_title = serializers.CharField(source="search_title")
+    meta_description = serializers.CharField(source="search_description")
+
+    def to_representation(self, story) -> dict:
+        time = _TIME.to_representation
         return {
-            "url": site(lead.file.url),
-            "width": lead.width,
-            "height": lead.height,
-            "alt": lead.alt,
-            "caption": lead.caption,
-            "credit": lead.credit,
-            "renditions": renditions,
-            "crops": crops,
+            **super().to_representation(story),
+            "body_html": story.body_html,
+            "body_markdown": story.body,
+            "sources": [
+                {"id": pk, "name": name, "url": url, "kind": kind} for pk, name, url, kind in story.api_sources
+            ],
+            "corrections": [
+                {"id": pk, "kind": kind, "note": note, "created_at": time(created_at)}
+                for pk, kind, note, created_at in story.api_corrections
+            ],
+            "seo_title": story.search_title,
+            "meta_description": story.search_description,
         }
+
+    def declared_representation(self, story) -> dict:
+        return serializers.Serializer.to_representation(self, story)
 
 
 class AuthorSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """The content API's views: thin, over ``Article.objects.published()`` and the models' own loaders."""
 
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.middleware.gzip import GZipMiddleware
@@ -11,7 +11,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from taggit.models import Tag
 
-from articles.models import Article, Byline, Correction, Section, SectionTree, TaggedArticle
+from articles.models import Article, Correction, Section, SectionTree, TaggedArticle
 from articles.search import Query, find_stories
 from authors.models import Author
 
@@ -24,8 +24,10 @@ from .serializers import (
     CorrectionSerializer,
     SectionSerializer,
     StorySerializer,
+    StorySummarySerializer,
     TagSerializer,
 )
+from .stories import published_stories, published_summaries, with_rows
 
 _gzip = GZipMiddleware(lambda request: None)
 
@@ -75,33 +77,6 @@ class StoryFilters(serializers.Serializer):
     q = Words(required=False, max_length=200, help_text="Words to search for, as the site's search.")
 
 
-def stories_for_api():
-    """Published stories with everything a story carries, in a fixed number of queries for any page.
-
-    Corrections are loaded by ``with_corrections`` once the page is known, for the stories that can have any.
-    """
-    return (
-        Article.objects.published()
-        .select_related("section", "lead_picture")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk")),
-            "sources",
-        )
-        .with_tags_in_order()
-    )
-
-
-def with_corrections(stories: list[Article]) -> list[Article]:
-    """Each story's corrections, in one query, asked only of stories ever revised (readers' rule:
-    ``Article.corrections_shown``; adding a correction stamps ``revised_at``)."""
-    revised = [story for story in stories if story.revised_at]
-    if revised:
-        prefetch_related_objects(
-            revised, Prefetch("corrections", queryset=Correction.objects.order_by("-created_at", "-pk"))
-        )
-    return stories
-
-
 def _by_slug_or_id(model, value: str):
     if value.isascii() and value.isdigit():
         # Ids fit in 63 bits; a longer number names nothing (and would overflow the database's integer).
@@ -110,13 +85,18 @@ def _by_slug_or_id(model, value: str):
 
 
 class StoryList(ApiView, ListAPIView):
-    """Published stories, newest first, with filters."""
+    """Published stories, newest first, with filters: each as a summary, its `api_url` the whole story.
 
-    serializer_class = StorySerializer
+    A list item carries what a list shows (headline, standfirst, section, bylines, tags, lead image, times);
+    the body, sources, corrections and SEO fields are the story's own (`/api/v1/stories/{id}/`), fetched
+    when `updated_at` moves.
+    """
+
+    serializer_class = StorySummarySerializer
     pagination_class = pagination.NewestStoriesFirst
 
     def paginate_queryset(self, queryset) -> list[Article]:
-        return with_corrections(super().paginate_queryset(queryset))
+        return with_rows(super().paginate_queryset(queryset), full=False)
 
     def get_queryset(self):
         filters = StoryFilters(data=self.request.query_params)
@@ -128,7 +108,7 @@ class StoryList(ApiView, ListAPIView):
             for name, value in filters.validated_data.items()
             if name not in sent or sent[name].strip(" \t\r\n")
         }
-        stories = stories_for_api()
+        stories = published_summaries()
         # An unknown section, tag or author lists nothing: never whether it exists on hidden stories only.
         if "section" in wanted:
             section = _by_slug_or_id(Section, wanted["section"])
@@ -155,15 +135,15 @@ class StoryList(ApiView, ListAPIView):
 
 
 class StoryDetail(ApiView, RetrieveAPIView):
-    """One published story, by its id (which never changes, unlike its address)."""
+    """One published story, by its id (which never changes, unlike its address), with its body."""
 
     serializer_class = StorySerializer
 
     def get_queryset(self):
-        return stories_for_api()
+        return published_stories()
 
     def get_object(self) -> Article:
-        return with_corrections([super().get_object()])[0]
+        return with_rows([super().get_object()], full=True)[0]
 
 
 class SectionList(ApiView, ListAPIView):

@@ -159,17 +159,21 @@ def test_list_pages_take_the_same_queries_for_3_or_12_items(
     assert counts[0] == counts[1], counts
 
 
-def test_the_story_list_takes_a_fixed_number_of_queries(client, world, editor, settings, django_assert_num_queries):
+def test_the_story_list_and_a_story_take_a_fixed_number_of_queries(
+    client, world, editor, settings, django_assert_num_queries
+):
     settings.PAGE_CACHE_SECONDS = 0  # uncached: no generation to read
     stories = [_full_story(world, n) for n in range(5)]
-    # The stories, then their bylines, sources and tags (one query each).
-    with django_assert_num_queries(4):
-        client.get("/api/v1/stories/")
+    # The list: the stories (with section and lead picture), their bylines, their tags.
+    with django_assert_num_queries(3):
+        listed = client.get("/api/v1/stories/").json()["results"]
+    assert len(listed) == 5 and all(item["bylines"] and item["tags"] and item["lead_image"] for item in listed)
+    # A story: the same, and its sources.
     with django_assert_num_queries(4):
         client.get(f"/api/v1/stories/{stories[0].pk}/")
-    # Corrections are asked for, in one more query, once a story on the page has been revised.
+    # Corrections are asked for, in one more query, once the story has been revised; a list never asks.
     workflow.add_correction(stories[0], editor, kind="update", note="Update.")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         client.get("/api/v1/stories/")
     with django_assert_num_queries(5):
         client.get(f"/api/v1/stories/{stories[0].pk}/")
@@ -177,6 +181,22 @@ def test_the_story_list_takes_a_fixed_number_of_queries(client, world, editor, s
     client.get("/api/v1/stories/")
     with django_assert_num_queries(1):
         assert client.get("/api/v1/stories/")["X-Cache"] == "HIT"
+
+
+def test_a_list_item_is_a_summary_and_its_api_url_the_whole_story(client, world, editor):
+    story = _full_story(world, 1)
+    workflow.add_correction(story, editor, kind="update", note="Update.")
+    item = client.get("/api/v1/stories/").json()["results"][0]
+    whole = client.get(item["api_url"]).json()
+    summary_fields = {
+        "id", "url", "api_url", "headline", "kicker", "standfirst", "section", "bylines", "tags", "lead_image",
+        "published_at", "updated_at", "language",
+    }  # fmt: skip
+    assert set(item) == summary_fields
+    assert {key: whole[key] for key in summary_fields} == item
+    assert set(whole) - summary_fields == {
+        "body_html", "body_markdown", "sources", "corrections", "seo_title", "meta_description",
+    }  # fmt: skip
 
 
 def test_sections_are_a_tree(client, world):
@@ -203,18 +223,22 @@ def test_authors_and_tags_and_corrections(client, world, editor):
 
 
 def test_the_fast_story_writer_says_exactly_what_the_declared_serializer_says(rf, world, editor):
-    """``StorySerializer.to_representation`` is written out for speed; DRF's walk of the declared fields
-    (which the OpenAPI schema is made from) must give the same, field for field."""
-    from api.serializers import StorySerializer
-    from api.views import stories_for_api, with_corrections
+    """``StorySerializer.to_representation`` (and the list's ``StorySummarySerializer``'s) is written out for
+    speed; DRF's walk of the declared fields (which the OpenAPI schema is made from) must give the same,
+    field for field."""
+    from api.serializers import StorySerializer, StorySummarySerializer
+    from api.stories import published_stories, published_summaries, with_rows
 
     author = AuthorFactory(name="Ünal Çelik", slug="ünal-çelik")
     story = ArticleFactory(section=SectionFactory(parent=world), authors=[author, AuthorFactory()],
                            tags=["Café", "NATO"], sources=[SourceFactory()], lead_picture=ImageFactory())  # fmt: skip
     workflow.add_correction(story, editor, kind="update", note="Updated.")
-    loaded = with_corrections([stories_for_api().get(pk=story.pk)])[0]
+    loaded = with_rows([published_stories().get(pk=story.pk)], full=True)[0]
     serializer = StorySerializer(context={"request": rf.get("/api/v1/stories/")})
     assert serializer.to_representation(loaded) == serializer.declared_representation(loaded)
+    summary = with_rows([published_summaries().get(pk=story.pk)], full=False)[0]
+    serializer = StorySummarySerializer(context={"request": rf.get("/api/v1/stories/")})
+    assert serializer.to_representation(summary) == serializer.declared_representation(summary)
 
 
 def test_a_filter_of_control_characters_is_an_unknown_value_not_a_refused_blank(client, db):
