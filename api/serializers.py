@@ -5,12 +5,14 @@ fields reads the database (bylines, tags, sources and corrections come prefetche
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -38,7 +40,6 @@ def site_address(thing) -> str:
     return thing.get_absolute_url()
 
 
-_TIME = serializers.DateTimeField()
 # Slugs (of authors and tags) as they go into an address: the same few on every page.
 _quoted = lru_cache(maxsize=4096)(quote)
 
@@ -53,6 +54,7 @@ class Links:
         self.author_api = reverse("api_author", args=[0])[:-2]
         self.author_page = reverse("authors:detail", kwargs={"slug": "x"})[:-2]
         self.tag_page = reverse("articles:tag", args=["x"])[:-2]
+        self.zone = timezone.get_current_timezone()
 
     @classmethod
     def of(cls, context: dict) -> "Links":
@@ -63,6 +65,14 @@ class Links:
     def site(self, path: str) -> str:
         """``path`` made absolute; an address that already is (a CDN's) stays as it is."""
         return path if "://" in path else self.root + path
+
+    def time(self, moment: datetime | None) -> str | None:
+        """``moment`` as DRF's ``DateTimeField`` writes it (ISO 8601 in the current time zone, UTC as “Z”),
+        with the time zone looked up once per request rather than once per value."""
+        if moment is None:
+            return None
+        text = moment.astimezone(self.zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class NamedSerializer(serializers.Serializer):
@@ -160,7 +170,7 @@ class StorySummarySerializer(serializers.Serializer):
         ``declared_representation`` is DRF's own walk; a test holds the two equal."""
         links = Links.of(self.context)
         site = links.site
-        time = _TIME.to_representation
+        time = links.time
         section = story.section
         return {
             "id": story.pk,
@@ -218,7 +228,7 @@ class StorySerializer(StorySummarySerializer):
     meta_description = serializers.CharField(source="search_description")
 
     def to_representation(self, story) -> dict:
-        time = _TIME.to_representation
+        time = Links.of(self.context).time
         return {
             **super().to_representation(story),
             "body_html": story.body_html,

@@ -1,15 +1,21 @@
 """Stories as the API loads them: the stories, then what each carries as plain rows, one query per kind.
 
-Only ``Article.objects.published()`` decides what is listed. The related rows are read with
-``values_list`` into named tuples rather than prefetched as model instances: building a byline, its
-author and a tag object per row was most of the ORM's work on a list page (``bench/instructions.py``).
+Only ``Article.objects.published()`` decides what is listed (and which story is shown). What the stories
+carry is then read by their ids into named tuples rather than prefetched as model instances: building
+a byline, its author and a tag object per row was most of the ORM's work on a list page
+(``bench/instructions.py``).
 """
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
-from articles.models import Article, Byline, Correction, TaggedArticle
+from django.db import connections, router
+from taggit.models import Tag
+
+from articles.models import Article, Byline, Correction, Source, TaggedArticle
+from authors.models import Author
 
 # A list item names no body, sources or corrections (the story's own address does): only these columns.
 SUMMARY_FIELDS = (
@@ -63,6 +69,55 @@ def _grouped(rows: Iterable[tuple], make) -> dict[int, list]:
     return grouped
 
 
+@cache
+def _related_sql(using: str) -> dict[str, str]:
+    """The bylines', tags' and sources' queries, written from the models' own table and column names.
+
+    Plain SQL, as ``pagecache.generation`` reads its row: building and compiling these queries with the
+    ORM cost more than everything else a list page does with their rows (``bench/instructions.py``).
+    Only ids, names, slugs and addresses come back, which both databases' drivers give as they are.
+    """
+    q = connections[using].ops.quote_name
+
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return q(model._meta.get_field(name).column)
+
+    through = Article.sources.through
+    return {
+        "bylines": (
+            f"SELECT b.{column(Byline, 'article')}, b.{column(Byline, 'author')}, a.{column(Author, 'name')}, "
+            f"a.{column(Author, 'slug')} FROM {table(Byline)} b INNER JOIN {table(Author)} a "
+            f"ON a.{column(Author, 'id')} = b.{column(Byline, 'author')} "
+            f"WHERE b.{column(Byline, 'article')} IN ({{ids}}) "
+            f"ORDER BY b.{column(Byline, 'position')}, b.{column(Byline, 'id')}"
+        ),
+        "tags": (
+            f"SELECT i.{column(TaggedArticle, 'content_object')}, t.{column(Tag, 'id')}, t.{column(Tag, 'name')}, "
+            f"t.{column(Tag, 'slug')} FROM {table(TaggedArticle)} i INNER JOIN {table(Tag)} t "
+            f"ON t.{column(Tag, 'id')} = i.{column(TaggedArticle, 'tag')} "
+            f"WHERE i.{column(TaggedArticle, 'content_object')} IN ({{ids}}) "
+            f"ORDER BY i.{column(TaggedArticle, 'id')}"
+        ),
+        "sources": (
+            f"SELECT j.{column(through, 'article')}, s.{column(Source, 'id')}, s.{column(Source, 'name')}, "
+            f"s.{column(Source, 'url')}, s.{column(Source, 'kind')} FROM {table(through)} j INNER JOIN "
+            f"{table(Source)} s ON s.{column(Source, 'id')} = j.{column(through, 'source')} "
+            f"WHERE j.{column(through, 'article')} IN ({{ids}}) "
+            f"ORDER BY s.{column(Source, 'name')}, s.{column(Source, 'id')}"
+        ),
+    }
+
+
+def _related(kind: str, ids: list[int]) -> list[tuple]:
+    using = router.db_for_read(Article)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_related_sql(using)[kind].format(ids=", ".join(["%s"] * len(ids))), ids)
+        return cursor.fetchall()
+
+
 def with_rows(stories: list[Article], *, full: bool) -> list[Article]:
     """Give each story ``api_bylines`` and ``api_tags`` (and with ``full`` ``api_sources`` and
     ``api_corrections``), in one query each whatever the number of stories; none for no stories.
@@ -73,31 +128,16 @@ def with_rows(stories: list[Article], *, full: bool) -> list[Article]:
     if not stories:
         return stories
     ids = [story.pk for story in stories]
-    bylines = _grouped(
-        Byline.objects.filter(article_id__in=ids)
-        .order_by("article_id", "position", "pk")
-        .values_list("article_id", "author_id", "author__name", "author__slug"),
-        BylineRow._make,
-    )
-    tags = _grouped(
-        TaggedArticle.objects.filter(content_object_id__in=ids)
-        .order_by("content_object_id", "pk")
-        .values_list("content_object_id", "tag_id", "tag__name", "tag__slug"),
-        TagRow._make,
-    )
+    bylines = _grouped(_related("bylines", ids), BylineRow._make)
+    tags = _grouped(_related("tags", ids), TagRow._make)
     sources, corrections = {}, {}
     if full:
-        sources = _grouped(
-            Article.sources.through.objects.filter(article_id__in=ids)
-            .order_by("article_id", "source__name")
-            .values_list("article_id", "source_id", "source__name", "source__url", "source__kind"),
-            SourceRow._make,
-        )
+        sources = _grouped(_related("sources", ids), SourceRow._make)
         revised = [story.pk for story in stories if story.revised_at]
         if revised:
             corrections = _grouped(
                 Correction.objects.filter(article_id__in=revised)
-                .order_by("article_id", "-created_at", "-pk")
+                .order_by("-created_at", "-pk")
                 .values_list("article_id", "pk", "kind", "note", "created_at"),
                 CorrectionRow._make,
             )
