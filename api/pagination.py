@@ -9,7 +9,6 @@ import json
 
 from django.db.models import Q, QuerySet
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -56,9 +55,10 @@ class KeysetPagination(BasePagination):
                 raise ValueError
             return value, pk
         except Exception as error:
-            # As DRF's own cursor pagination answers: the page it names does not exist (a 404, not a 400,
-            # for a value of the documented type; schemathesis holds the API to that).
-            raise NotFound(f"No such page: “{self.cursor_param}” is not a cursor this API handed out.") from error
+            # A value of the documented type (a string) that names no page: the request is wrong, not the
+            # address, so a 400 saying which parameter, as for any other parameter (not DRF's own 404).
+            message = "Not a cursor this API handed out: take it from a previous answer's “next”."
+            raise serializers.ValidationError({self.cursor_param: message}) from error
 
     def _encode(self, item) -> str:
         value = getattr(item, self.field)

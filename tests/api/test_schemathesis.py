@@ -7,6 +7,7 @@ match the schema (status code, content type, body, headers) by schemathesis' own
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from articles import workflow
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, SourceFactory
@@ -30,6 +31,14 @@ def schema(live_server, editor):
     return schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json")
 
 
+def validate(case, response) -> None:
+    """schemathesis' checks, but one: a cursor (``cursor``, ``since``) is valid only as the API handed it out
+    (in ``next``), so a generated one, of the documented type yet naming no page, is rightly refused with a 400
+    (``test_an_unknown_or_malformed_cursor_is_a_clear_400``); that answer is still held to the schema."""
+    generated_cursor = bool({"cursor", "since"} & set(case.query or {}))
+    case.validate_response(response, excluded_checks=[positive_data_acceptance] if generated_cursor else None)
+
+
 def test_every_operation_answers_as_its_schema_says(schema):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 9
@@ -38,13 +47,17 @@ def test_every_operation_answers_as_its_schema_says(schema):
         @HYPOTHESIS
         @given(case=operation.as_strategy())
         def check(case) -> None:
-            case.call_and_validate()
+            validate(case, case.call())
 
         check()
 
 
 def test_chains_of_calls_along_the_schemas_links(schema):
-    schema.as_state_machine().run(
+    class Chains(schema.as_state_machine()):
+        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+            validate(case, response)
+
+    Chains.run(
         settings=settings(
             max_examples=25, stateful_step_count=5, deadline=None, suppress_health_check=list(HealthCheck)
         )

@@ -123,11 +123,31 @@ def test_bad_parameters_are_a_clear_400(client, bad):
     assert body["status"] == 400 and body["fields"]
 
 
-@pytest.mark.parametrize("cursor", ["%%%", "e", "WzFd", "bm90IGpzb24"])
-def test_a_cursor_the_api_did_not_hand_out_is_a_404(client, cursor):
-    response = client.get(f"/api/v1/stories/?cursor={cursor}")
-    assert response.status_code == 404
-    assert "cursor" in response.json()["detail"]
+MALFORMED_CURSORS = [
+    "%%%",  # not base64
+    "e",  # not even a byte
+    "bm90IGpzb24",  # base64 of text that is not JSON
+    "WzFd",  # [1]: no value
+    "WyIyMDI2LTAxLTAxIiwgdHJ1ZV0",  # ["2026-01-01", true]: an id that is not a number
+]
+UNKNOWN_TIME = "WyJub3QgYSB0aW1lIiwgMV0"  # ["not a time", 1]: for a list in time order, no place in it
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter", "cursor"),
+    [
+        *[("/api/v1/stories/", "cursor", cursor) for cursor in [*MALFORMED_CURSORS, UNKNOWN_TIME]],
+        *[("/api/v1/authors/", "cursor", cursor) for cursor in MALFORMED_CURSORS],
+        *[("/api/v1/changes/", "since", cursor) for cursor in [*MALFORMED_CURSORS, UNKNOWN_TIME]],
+    ],
+)
+def test_an_unknown_or_malformed_cursor_is_a_clear_400(client, url, parameter, cursor):
+    response = client.get(url, {parameter: cursor})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert (body["status"], body["error"]) == (400, "invalid")
+    assert "handed out" in body["fields"][parameter][0]
 
 
 def _full_story(section, n: int):
