@@ -58,7 +58,7 @@ class KeysetPagination(BasePagination):
             # A value of the documented type (a string) that names no page: the request is wrong, not the
             # address, so a 400 saying which parameter, as for any other parameter (not DRF's own 404).
             message = "Not a cursor this API handed out: take it from a previous answer's “next”."
-            raise serializers.ValidationError({self.cursor_param: message}) from error
+            raise serializers.ValidationError({self.cursor_param: [message]}) from error
 
     def _encode(self, item) -> str:
         value = getattr(item, self.field)

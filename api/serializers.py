@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -44,16 +44,24 @@ def site_address(thing) -> str:
 _quoted = lru_cache(maxsize=4096)(quote)
 
 
+@lru_cache(maxsize=16)
+def _reversed(urlconf, script_prefix: str) -> tuple[str, str, str, str]:
+    """Where story and author API addresses and author and tag pages start, for one URLconf and prefix."""
+    return (
+        reverse("api_story", args=[0])[:-2],
+        reverse("api_author", args=[0])[:-2],
+        reverse("authors:detail", kwargs={"slug": "x"})[:-2],
+        reverse("articles:tag", args=["x"])[:-2],
+    )
+
+
 class Links:
-    """The addresses a page of stories names, reversed once per request rather than once per link."""
+    """The addresses a page of stories names, reversed once (per URLconf and script prefix) rather than once
+    per link, and the time zone its times are written in."""
 
     def __init__(self, request) -> None:
-        root = request.build_absolute_uri("/")[:-1]
-        self.root = root
-        self.story_api = reverse("api_story", args=[0])[:-2]
-        self.author_api = reverse("api_author", args=[0])[:-2]
-        self.author_page = reverse("authors:detail", kwargs={"slug": "x"})[:-2]
-        self.tag_page = reverse("articles:tag", args=["x"])[:-2]
+        self.root = request.build_absolute_uri("/")[:-1]
+        self.story_api, self.author_api, self.author_page, self.tag_page = _reversed(get_urlconf(), get_script_prefix())
         self.zone = timezone.get_current_timezone()
 
     @classmethod

@@ -77,6 +77,9 @@ class StoryFilters(serializers.Serializer):
     q = Words(required=False, max_length=200, help_text="Words to search for, as the site's search.")
 
 
+FILTERS = frozenset(StoryFilters().fields)
+
+
 def _by_slug_or_id(model, value: str):
     if value.isascii() and value.isdigit():
         # Ids fit in 63 bits; a longer number names nothing (and would overflow the database's integer).
@@ -99,15 +102,17 @@ class StoryList(ApiView, ListAPIView):
         return with_rows(super().paginate_queryset(queryset), full=False)
 
     def get_queryset(self):
-        filters = StoryFilters(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
         sent = self.request.query_params
-        # A parameter sent empty (or only spaces) is no filter; one whose text is dropped (NUL) matches nothing.
-        wanted = {
-            name: value
-            for name, value in filters.validated_data.items()
-            if name not in sent or sent[name].strip(" \t\r\n")
-        }
+        wanted = {}
+        if not FILTERS.isdisjoint(sent):  # no filter sent (the newest stories, most asked): nothing to validate
+            filters = StoryFilters(data=sent)
+            filters.is_valid(raise_exception=True)
+            # A parameter sent empty (or only spaces) is no filter; one whose text is dropped (NUL) matches nothing.
+            wanted = {
+                name: value
+                for name, value in filters.validated_data.items()
+                if name not in sent or sent[name].strip(" \t\r\n")
+            }
         stories = published_summaries()
         # An unknown section, tag or author lists nothing: never whether it exists on hidden stories only.
         if "section" in wanted:
