@@ -11,11 +11,14 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from articles.addresses import story_url
 
 from . import lead_images
 
@@ -44,6 +47,13 @@ def site_address(thing) -> str:
 _quoted = lru_cache(maxsize=4096)(quote)
 
 
+# Stories' absolute addresses by everything they are made of (see ``Links.story``); bounded.
+_STORY_PATHS: dict[tuple, str] = {}
+_STORY_PATHS_LIMIT = 10_000
+# A setting changed (tests: the story route, the time zone): addresses made before are forgotten.
+setting_changed.connect(lambda **kwargs: _STORY_PATHS.clear(), weak=False, dispatch_uid="api.story_paths.forget")
+
+
 @lru_cache(maxsize=16)
 def _reversed(urlconf, script_prefix: str) -> tuple[str, str, str, str]:
     """Where story and author API addresses and author and tag pages start, for one URLconf and prefix."""
@@ -57,12 +67,39 @@ def _reversed(urlconf, script_prefix: str) -> tuple[str, str, str, str]:
 
 class Links:
     """The addresses a page of stories names, reversed once (per URLconf and script prefix) rather than once
-    per link, and the time zone its times are written in."""
+    per link, each section's once per page, and the time zone its times are written in."""
 
     def __init__(self, request) -> None:
-        self.root = request.build_absolute_uri("/")[:-1]
-        self.story_api, self.author_api, self.author_page, self.tag_page = _reversed(get_urlconf(), get_script_prefix())
+        self.root = root = request.build_absolute_uri("/")[:-1]
+        urlconf, script_prefix = get_urlconf(), get_script_prefix()
+        prefixes = _reversed(urlconf, script_prefix)
+        self.story_api, self.author_api, self.author_page, self.tag_page = (root + prefix for prefix in prefixes)
         self.zone = timezone.get_current_timezone()
+        self._place = (urlconf, script_prefix, self.zone)  # what a story's address depends on beyond the story
+        self._sections: dict[int, dict] = {}
+
+    def story(self, story) -> str:
+        """A published story's address (``articles.addresses.story_url``, as ``get_absolute_url`` gives it),
+        kept by what it is made of: the same stories are listed on every request until one is published."""
+        key = (self._place, story.section.slug, story.published_at, story.slug)
+        found = _STORY_PATHS.get(key)
+        if found is None:
+            if len(_STORY_PATHS) >= _STORY_PATHS_LIMIT:
+                _STORY_PATHS.clear()
+            found = _STORY_PATHS[key] = self.root + story_url(story.section.slug, story.published_at, story.slug)
+        return found
+
+    def section(self, section) -> dict:
+        """A section as stories name it (``SectionRefSerializer``'s fields)."""
+        found = self._sections.get(section.pk)
+        if found is None:
+            found = self._sections[section.pk] = {
+                "id": section.pk,
+                "name": section.name,
+                "slug": section.slug,
+                "url": self.root + section.get_absolute_url(),
+            }
+        return found
 
     @classmethod
     def of(cls, context: dict) -> "Links":
@@ -177,37 +214,30 @@ class StorySummarySerializer(serializers.Serializer):
         serializers cost a list of 20 stories five times the instructions (``bench/instructions.py``).
         ``declared_representation`` is DRF's own walk; a test holds the two equal."""
         links = Links.of(self.context)
-        site = links.site
         time = links.time
-        section = story.section
         return {
             "id": story.pk,
-            "url": site(story.get_absolute_url()),
-            "api_url": site(f"{links.story_api}{story.pk}/"),
+            "url": links.story(story),
+            "api_url": f"{links.story_api}{story.pk}/",
             "headline": story.title,
             "kicker": story.kicker,
             "standfirst": story.standfirst,
-            "section": {
-                "id": section.pk,
-                "name": section.name,
-                "slug": section.slug,
-                "url": site(section.get_absolute_url()),
-            },
+            "section": links.section(story.section),
             "bylines": [
                 {
                     "author_id": author_id,
                     "name": name,
                     "slug": slug,
-                    "url": site(f"{links.author_page}{_quoted(slug)}/"),
-                    "api_url": site(f"{links.author_api}{author_id}/"),
+                    "url": f"{links.author_page}{_quoted(slug)}/",
+                    "api_url": f"{links.author_api}{author_id}/",
                 }
                 for author_id, name, slug in story.api_bylines
             ],
             "tags": [
-                {"id": pk, "name": name, "slug": slug, "url": site(f"{links.tag_page}{_quoted(slug)}/")}
+                {"id": pk, "name": name, "slug": slug, "url": f"{links.tag_page}{_quoted(slug)}/"}
                 for pk, name, slug in story.api_tags
             ],
-            "lead_image": self.get_lead_image(story),
+            "lead_image": lead_images.lead_image(story, links.site),
             "published_at": time(story.published_at),
             "updated_at": time(story.last_changed_at),
             "language": settings.LANGUAGE_CODE,

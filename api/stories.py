@@ -64,8 +64,8 @@ def published_summaries():
 def _grouped(rows: Iterable[tuple], make) -> dict[int, list]:
     """``{story id: [make(rest of row), …]}`` from rows whose first value is the story's id, in their order."""
     grouped: dict[int, list] = {}
-    for story_id, *rest in rows:
-        grouped.setdefault(story_id, []).append(make(rest))
+    for row in rows:
+        grouped.setdefault(row[0], []).append(make(row[1:]))
     return grouped
 
 
