@@ -100,7 +100,7 @@ class KeysetPagination(BasePagination):
                 "name": self.cursor_param,
                 "in": "query",
                 "required": False,
-                "description": "Where to go on from: taken from a previous answer's `next`.",
+                "description": "Where to go on from: taken from a previous answer's `next` (any other value: a 400).",
                 "schema": {"type": "string"},
             },
             {
