@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "media_library",
     "authors",
     "articles",
+    "live",
     "desk",
     "notifications",
     "coordination",
