@@ -93,8 +93,17 @@ class LiveCoverageAdmin(admin.ModelAdmin):
             path("<int:pk>/posts/add/", view(self.add_post_view), name="live_livecoverage_add_post"),
             path("<int:pk>/posts/", view(self.posts_view), name="live_livecoverage_posts"),
             path("<int:pk>/posts/<int:post_id>/edit/", view(self.edit_post_view), name="live_livecoverage_edit_post"),
-            path("<int:pk>/posts/<int:post_id>/<str:step>/", view(self.post_step_view), name="live_livecoverage_post_step"),
-            path("<int:pk>/<str:step>/", view(self.coverage_step_view), name="live_livecoverage_step"),
+            path(
+                "<int:pk>/posts/<int:post_id>/<str:step>/",
+                view(self.post_step_view),
+                name="live_livecoverage_post_step",
+            ),
+            *(
+                path(
+                    f"<int:pk>/{step}/", view(self.coverage_step_view), {"step": step}, name=f"live_livecoverage_{step}"
+                )
+                for step in ("publish", "close", "reopen")
+            ),
             *super().get_urls(),
         ]
 
@@ -120,7 +129,10 @@ class LiveCoverageAdmin(admin.ModelAdmin):
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         coverage = self._coverage(request, object_id)
-        extra_context = {**(extra_context or {}), **self._desk_context(request, coverage, PostForm(may_pin=self._editor(request)))}
+        extra_context = {
+            **(extra_context or {}),
+            **self._desk_context(request, coverage, PostForm(may_pin=self._editor(request))),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _editor(self, request: HttpRequest) -> bool:
@@ -144,7 +156,11 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         }
 
     def _posts_html(self, request: HttpRequest, coverage: LiveCoverage) -> str:
-        posts = list(coverage.posts.select_related("created_by").prefetch_related("authors").order_by("-posted_at", "-pk")[:DESK_POSTS])
+        posts = list(
+            coverage.posts.select_related("created_by")
+            .prefetch_related("authors")
+            .order_by("-posted_at", "-pk")[:DESK_POSTS]
+        )
         for post in posts:
             post.may_change = workflow.may_change(request.user, post)
         return render_to_string(
@@ -214,7 +230,10 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         steps = {
             "approve": (workflow.approve, "Post approved: readers see it now."),
             "delete": (workflow.delete_post, "Post deleted."),
-            "pin": (lambda p, u: workflow.edit_post(p, u, pinned=not p.pinned), "Post pinned." if not post.pinned else "Post unpinned."),
+            "pin": (
+                lambda p, u: workflow.edit_post(p, u, pinned=not p.pinned),
+                "Post pinned." if not post.pinned else "Post unpinned.",
+            ),
             "key-event": (
                 lambda p, u: workflow.edit_post(p, u, key_event=not p.key_event),
                 "Marked as a key event." if not post.key_event else "No longer a key event.",
@@ -245,7 +264,9 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:live_livecoverage_change", args=[pk]))
 
 
-def start_live_story(user, *, title: str, standfirst: str, section, key_points: str, direct_posting: bool, publish: bool) -> LiveCoverage:
+def start_live_story(
+    user, *, title: str, standfirst: str, section, key_points: str, direct_posting: bool, publish: bool
+) -> LiveCoverage:
     """A new story that is a live story, with the starter's byline; published at once if asked (and allowed)."""
     from django.db import transaction
 
@@ -292,7 +313,9 @@ class LivePostAdmin(admin.ModelAdmin):
     @admin.display(description="Live story")
     def story(self, post: LivePost) -> str:
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:live_livecoverage_change", args=[post.coverage_id]), post.coverage.article.title
+            '<a href="{}">{}</a>',
+            reverse("admin:live_livecoverage_change", args=[post.coverage_id]),
+            post.coverage.article.title,
         )
 
     @admin.action(description="Approve the selected posts")
@@ -305,9 +328,7 @@ class LivePostAdmin(admin.ModelAdmin):
 
     def get_actions(self, request: HttpRequest):
         # The list is read-only for Django (no change permission); approving is the workflow's to allow.
-        return {
-            name: action for name, action in super().get_actions(request).items() if name != "delete_selected"
-        }
+        return {name: action for name, action in super().get_actions(request).items() if name != "delete_selected"}
 
 
 @admin.register(LivePostRevision)

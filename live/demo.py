@@ -10,7 +10,7 @@ from articles import workflow as story_workflow
 from articles.models import Article, Byline
 
 from . import workflow
-from .models import LiveCoverage, LivePost
+from .models import LiveCoverage
 
 TITLE = "Rutte in Kyiv: the visit as it happened"
 STANDFIRST = "NATO's secretary general spent a day in the Ukrainian capital. Our correspondents followed it."
@@ -47,7 +47,9 @@ def load_live_demo(sender, *, sections: dict, authors: dict, now, report, **kwar
     )
     article.tags.set(["Ukraine", "NATO", "Mark Rutte"])
     start = now - timedelta(hours=HOURS_AGO)
-    story_workflow.publish(article, story_workflow.SYSTEM, at=start, backdated=True, note="Published by the demo loader.")
+    story_workflow.publish(
+        article, story_workflow.SYSTEM, at=start, backdated=True, note="Published by the demo loader."
+    )
     coverage = LiveCoverage.objects.create(article=article, key_points=KEY_POINTS)
     for minutes, title, body, slug, key_event, pinned in POSTS:
         workflow.add_post(

@@ -15,7 +15,9 @@ class StartLiveForm(forms.Form):
     standfirst = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     section = forms.ModelChoiceField(queryset=Section.objects.order_by("name"))
     key_points = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=LiveCoverage._meta.get_field("key_points").help_text
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=LiveCoverage._meta.get_field("key_points").help_text,
     )
     direct_posting = forms.BooleanField(
         required=False, label="Journalists on the byline post directly",

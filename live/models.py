@@ -81,9 +81,7 @@ class LivePostQuerySet(models.QuerySet):
         Published (an editor approved it, or its author could post directly) on a live story that
         ``Article.objects.published()`` lets through. A deleted post is gone from the table.
         """
-        return self.filter(
-            status=LivePost.Status.PUBLISHED, coverage__article__in=Article.objects.published()
-        )
+        return self.filter(status=LivePost.Status.PUBLISHED, coverage__article__in=Article.objects.published())
 
     def awaiting_approval(self) -> "LivePostQuerySet":
         return self.filter(status=LivePost.Status.PENDING)
@@ -93,7 +91,9 @@ class LivePostQuerySet(models.QuerySet):
 
     def for_page(self) -> "LivePostQuerySet":
         """What a post on the live page shows, authors included, in two queries for any number of posts."""
-        return self.prefetch_related(models.Prefetch("authors", queryset=Author.objects.select_related("photo").order_by("name")))
+        return self.prefetch_related(
+            models.Prefetch("authors", queryset=Author.objects.select_related("photo").order_by("name"))
+        )
 
 
 class LivePost(models.Model):

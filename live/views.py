@@ -8,8 +8,8 @@ each, or a 304 (``ConditionalGetMiddleware`` compares the stored ETag).
 """
 
 from django.conf import settings
-from django.db.models import Q
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -105,12 +105,7 @@ def permalink(request: HttpRequest, post_id: int) -> HttpResponseRedirect:
     """A post's lasting address: the page of the live story that holds it now, at its anchor."""
     post = get_object_or_404(LivePost.objects.public().select_related("coverage__article__section"), pk=post_id)
     article = post.coverage.article
-    newer = (
-        LivePost.objects.public()
-        .filter(coverage_id=post.coverage_id)
-        .filter(_newer_than(post))
-        .count()
-    )
+    newer = LivePost.objects.public().filter(coverage_id=post.coverage_id).filter(_newer_than(post)).count()
     page = newer // POSTS_PER_PAGE + 1
     query = f"?page={page}" if page > 1 else ""
     return HttpResponseRedirect(f"{article.get_absolute_url()}{query}#{post.anchor}")
