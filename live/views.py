@@ -24,8 +24,6 @@ from .models import LiveCoverage, LivePost
 from .structured_data import live_blog_posting
 
 POSTS_PER_PAGE = 20
-# How often an open page asks for new posts (the issue: every 15–30 s).
-POLL_SECONDS = getattr(settings, "LIVE_POLL_SECONDS", 20)
 # Posts the update endpoint carries: enough for a reader away for a while; more means a reload.
 UPDATE_POSTS = 20
 
@@ -55,7 +53,7 @@ def live_page(request: HttpRequest, article: Article, *, preview: str = "") -> H
         "key_events": [(event, event.pk in page_ids) for event in key_events],
         "structured_data": live_blog_posting(article, coverage, list(page.object_list), request),
         "preview_banner": preview,
-        "poll_seconds": POLL_SECONDS,
+        "poll_seconds": settings.LIVE_POLL_SECONDS,
         "updates_url": reverse("live:updates", args=[article.pk]),
     }
     if page.number > 1:

@@ -8,7 +8,7 @@
   const feed = document.getElementById("live-feed");
   if (!feed || !feed.dataset.updatesUrl || !window.fetch) return;
   const url = feed.dataset.updatesUrl;
-  const interval = Math.max(5, Number(feed.dataset.pollSeconds) || 20) * 1000;
+  const interval = Math.max(1, Number(feed.dataset.pollSeconds) || 20) * 1000;
   const notice = feed.querySelector(".live-feed__new");
   const button = feed.querySelector(".live-feed__reveal");
   const shown = new Set([...feed.querySelectorAll("[data-post-id]")].map((post) => Number(post.dataset.postId)));
