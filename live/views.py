@@ -2,9 +2,10 @@
 
 Every query of posts starts from ``LivePost.objects.public()``, and of stories from
 ``Article.objects.published()``; a preview shows the story as readers would, with its public posts.
-Both the page and the endpoint are anonymous GETs the page cache keeps under the content generation,
-which every public post change moves (``live.invalidation``): thousands of polling readers cost a cache hit
-each, or a 304 (``ConditionalGetMiddleware`` compares the stored ETag).
+Both the page and the endpoint are anonymous GETs the page cache keeps under the content generation and
+the story's scope, which every public post change moves (``live.invalidation``): thousands of polling
+readers cost a cache hit each, or a 304 (``ConditionalGetMiddleware`` compares the stored ETag), and a
+post renders these two again, nothing else.
 """
 
 from django.conf import settings
@@ -19,7 +20,9 @@ from django.utils.cache import add_never_cache_headers
 
 from articles.models import Article
 from common.content_security import reader_policy
+from pagecache.scopes import keep_under_scope, scope_token
 
+from .invalidation import scope_name
 from .models import LiveCoverage, LivePost
 from .structured_data import live_blog_posting
 
@@ -35,6 +38,8 @@ def live_page(request: HttpRequest, article: Article, *, preview: str = "") -> H
     except LiveCoverage.DoesNotExist:
         return None
     coverage.article = article
+    scope = scope_name(article.pk)
+    token = scope_token(scope)  # before the posts: a post committed meanwhile makes this page stale, not current
     posts = LivePost.objects.public().filter(coverage=coverage)
     paginator = Paginator(posts.newest_first().for_page(), POSTS_PER_PAGE)
     try:
@@ -67,7 +72,7 @@ def live_page(request: HttpRequest, article: Article, *, preview: str = "") -> H
         frame_hosts.update(post.body_media.frame_hosts)
     if frame_hosts:
         response["Content-Security-Policy"] = reader_policy(sorted(frame_hosts))
-    return response
+    return keep_under_scope(response, scope, token)
 
 
 def _public_coverage(story_id: int) -> LiveCoverage:
@@ -79,6 +84,7 @@ def _public_coverage(story_id: int) -> LiveCoverage:
 
 def updates(request: HttpRequest, story_id: int) -> JsonResponse:
     """The newest public posts as HTML fragments, for the page's script: the same address for every reader."""
+    token = scope_token(scope_name(story_id))  # before the posts, as on the page
     coverage = _public_coverage(story_id)
     posts = list(LivePost.objects.public().filter(coverage=coverage).newest_first().for_page()[:UPDATE_POSTS])
     article = coverage.article
@@ -96,7 +102,7 @@ def updates(request: HttpRequest, story_id: int) -> JsonResponse:
             for post in posts
         ],
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return keep_under_scope(JsonResponse(data, json_dumps_params={"ensure_ascii": False}), scope_name(story_id), token)
 
 
 def permalink(request: HttpRequest, post_id: int) -> HttpResponseRedirect:

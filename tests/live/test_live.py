@@ -1,10 +1,12 @@
 """Live coverage (issue 19): the posts' one visibility rule, who may post, the live page, its update
 endpoint, permalinks, the cache, structured data, the desk's posting form and the demo."""
 
+import hashlib
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -13,17 +15,19 @@ from django.utils import timezone
 from articles import workflow as story_workflow
 from articles.models import Article, Transition
 from live import workflow
+from live.invalidation import scope_name
 from live.models import LiveCoverage, LivePost, LivePostRevision
 from live.views import POSTS_PER_PAGE
 from pagecache.models import ContentGeneration
+from pagecache.scopes import scope_token
 from tests.factories import ArticleFactory, ImageFactory
 from tests.reader.test_structured_data import Head
 
 pytestmark = pytest.mark.django_db
 
-# The live page's first page, uncached, after a post: the generation, the story's (with bylines, tags,
-# sources, corrections) as for any story, the posts' count, page and authors, the key events, the pinned
-# post (none here), and the section tree.
+# The live page's first page, uncached: the generation and the story's scope, the story as for any story
+# (with its bylines, tags, sources and corrections), then the posts' count, page and authors, the key
+# events and the pinned post: the same for 2 posts or 22.
 LIVE_PAGE_QUERIES = 12
 
 
@@ -194,10 +198,14 @@ def test_the_first_page_costs_the_same_queries_for_few_or_many_posts(
     url = coverage.article.get_absolute_url()
     for n in range(2):
         post(coverage, editor, f"Post {n}", key_event=True)
+    cache.clear()
+    client.get("/world/")  # the section tree, kept for every page: not the live page's cost
     with django_assert_num_queries(LIVE_PAGE_QUERIES):
         client.get(url, data={"page": 1})
     for n in range(POSTS_PER_PAGE):
         post(coverage, editor, f"More {n}", key_event=True)
+    cache.clear()
+    client.get("/world/")
     with django_assert_num_queries(LIVE_PAGE_QUERIES):
         client.get(url, data={"page": 1})
 
@@ -225,7 +233,7 @@ def test_polling_readers_get_cache_hits_and_304s_until_a_new_post(client, covera
     url = reverse("live:updates", args=[coverage.pk])
     first = client.get(url)
     assert first["X-Cache"] == "MISS" and first["ETag"]
-    with django_assert_num_queries(1):  # the content generation: nothing rendered
+    with django_assert_num_queries(2):  # the content generation and the story's scope: nothing rendered
         again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     new = post(coverage, editor, "Breaking")
@@ -233,17 +241,47 @@ def test_polling_readers_get_cache_hits_and_304s_until_a_new_post(client, covera
     assert fresh.status_code == 200 and fresh.json()["posts"][0]["id"] == new.pk
 
 
-def test_only_changes_readers_can_see_move_the_generation(coverage, editor, journalist):
-    before = generation()
+def test_only_changes_readers_can_see_move_the_live_storys_scope(coverage, editor, journalist):
+    def token() -> str:
+        return scope_token(scope_name(coverage.pk))
+
+    before, generation_before = token(), generation()
     waiting = post(coverage, journalist, "Waiting")
-    assert generation() == before
     workflow.edit_post(waiting, journalist, body="Still waiting")
-    assert generation() == before
+    assert token() == before
     workflow.approve(waiting, editor)
-    assert generation() > before
-    taken_down_before = ContentGeneration.objects.get(pk=1).takedown_number
+    approved = token()
+    assert approved != before
     workflow.delete_post(waiting, editor)
-    assert ContentGeneration.objects.get(pk=1).takedown_number > taken_down_before
+    assert token() not in (before, approved)
+    workflow.close(coverage, editor)
+    assert generation() == generation_before  # the rest of the site stays cached
+
+
+def test_a_post_renders_the_live_page_and_endpoint_again_and_nothing_else(client, coverage, editor, story):
+    addresses = [coverage.article.get_absolute_url(), reverse("live:updates", args=[coverage.pk]), "/", "/world/"]
+    addresses.append(story.get_absolute_url())
+    for address in addresses:
+        client.get(address)
+    assert [client.get(address)["X-Cache"] for address in addresses] == ["HIT"] * 5
+    post(coverage, editor, "zqnewpost")
+    answers = [client.get(address) for address in addresses]
+    assert [answer["X-Cache"] for answer in answers] == ["MISS", "MISS", "HIT", "HIT", "HIT"]
+    assert all("zqnewpost" in answer.content.decode() for answer in answers[:2])
+
+
+def test_a_deleted_post_is_never_served_from_a_stale_copy(client, coverage, editor, settings):
+    settings.PAGE_CACHE_REVALIDATE_SECONDS = 30
+    shown = post(coverage, editor, "zqsoondeleted")
+    url = reverse("live:updates", args=[coverage.pk])
+    assert "zqsoondeleted" in client.get(url).content.decode()
+    workflow.delete_post(shown, editor)
+    from pagecache.generation import current_generation
+
+    # Another request is rendering the endpoint right now: still no copy with the deleted post.
+    address = hashlib.sha256(f"GET:testserver:{url}".encode()).hexdigest()
+    assert cache.add(f"page-cache:rendering:{current_generation().key}:{address}", 1, 30)
+    assert "zqsoondeleted" not in client.get(url).content.decode()
 
 
 def test_a_new_post_updates_the_story_time_feeds_show(client, coverage, editor):
