@@ -354,6 +354,7 @@ def test_a_journalist_posts_from_the_desk_into_the_approval_queue(client, covera
     response = client.post(reverse("admin:live_livecoverage_post_step", args=[coverage.pk, waiting.pk, "approve"]))
     assert response.status_code == 403
     client.force_login(editor)
+    assert "1 live post waits for approval" in client.get(reverse("admin:index")).content.decode()
     assert "From the scene." in client.get(reverse("admin:live_livepost_changelist")).content.decode()
     client.post(reverse("admin:live_livecoverage_post_step", args=[coverage.pk, waiting.pk, "approve"]))
     waiting.refresh_from_db()
