@@ -50,7 +50,9 @@
     waiting = [];
     offer();
     if (first) {
+      // Asked for: the newest post comes into view, and keyboard and screen-reader users start there.
       first.setAttribute("tabindex", "-1");
+      first.scrollIntoView({ block: "start" });
       first.focus({ preventScroll: true });
     }
   }
