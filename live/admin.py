@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import workflow as story_workflow
-from articles.models import Article, Byline
+from articles.models import Article
 
 from . import workflow
 from .forms import PostForm, StartLiveForm
@@ -114,7 +114,7 @@ class LiveCoverageAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = StartLiveForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            coverage = start_live_story(request.user, **form.cleaned_data)
+            coverage = workflow.start(request.user, **form.cleaned_data)
             messages.success(request, f"Live story “{coverage.article.title}” started.")
             return HttpResponseRedirect(reverse("admin:live_livecoverage_change", args=[coverage.pk]))
         context = {
@@ -262,27 +262,6 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         else:
             raise PermissionDenied("No such step.")
         return HttpResponseRedirect(reverse("admin:live_livecoverage_change", args=[pk]))
-
-
-def start_live_story(
-    user, *, title: str, standfirst: str, section, key_points: str, direct_posting: bool, publish: bool
-) -> LiveCoverage:
-    """A new story that is a live story, with the starter's byline; published at once if asked (and allowed)."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        story_workflow.require(user, story_workflow.Action.ADD)
-        article = Article.objects.create(
-            title=title, standfirst=standfirst, section=section, created_by=user, updated_by=user
-        )
-        author = getattr(user, "author", None)
-        if author is not None:
-            Byline.objects.create(article=article, author=author, position=0)
-        coverage = LiveCoverage.objects.create(article=article, key_points=key_points, direct_posting=direct_posting)
-    if publish:
-        story_workflow.publish(article, user)
-        coverage.article.refresh_from_db()
-    return coverage
 
 
 @admin.register(LivePost)

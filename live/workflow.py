@@ -13,13 +13,45 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Transition
+from articles import revisions
+from articles import workflow as story_workflow
+from articles.models import Article, Byline, Section, Transition
 from articles.workflow import SYSTEM, SystemActor, WorkflowError, is_editor, is_staff_writer, owns
 
 from .models import LiveCoverage, LivePost, LivePostRevision
 
 # Post fields a person edits (authors apart).
 POST_FIELDS = ("title", "body", "posted_at", "key_event", "pinned")
+
+
+def start(
+    user: AbstractBaseUser,
+    *,
+    title: str,
+    standfirst: str,
+    section: Section,
+    key_points: str,
+    direct_posting: bool,
+    publish: bool,
+) -> LiveCoverage:
+    """A new story that is a live story (editors), with the starter's byline; published at once if asked.
+
+    The story is written like any other (a revision of its first version) and published through
+    ``articles.workflow``, which records the step on its timeline.
+    """
+    require(is_editor(user), "Only editors can start live coverage.")
+    with transaction.atomic():
+        article = Article.objects.create(
+            title=title, standfirst=standfirst, section=section, created_by=user, updated_by=user
+        )
+        author = getattr(user, "author", None)
+        if author is not None:
+            Byline.objects.create(article=article, author=author, position=0)
+        revisions.record_revision(article, user, note="Started as a live story.")
+        coverage = LiveCoverage.objects.create(article=article, key_points=key_points, direct_posting=direct_posting)
+    if publish:
+        coverage.article = story_workflow.publish(article, user).article
+    return coverage
 
 
 def _person(user: AbstractBaseUser | SystemActor) -> AbstractBaseUser | None:
@@ -190,4 +222,4 @@ def reopen(coverage: LiveCoverage, user: AbstractBaseUser | SystemActor) -> Live
     return coverage
 
 
-__all__ = ["SYSTEM", "WorkflowError", "add_post", "approve", "close", "delete_post", "edit_post", "reopen"]
+__all__ = ["SYSTEM", "WorkflowError", "add_post", "approve", "close", "delete_post", "edit_post", "reopen", "start"]
