@@ -384,3 +384,25 @@ def test_the_demo_has_a_closed_live_story_in_world():
     call_command("load_demo", verbosity=0, accounts=False)  # again: nothing more
     assert LiveCoverage.objects.count() == 1
     assert re.search(r"\d\d:\d\d</time>", html)
+
+
+def test_editing_a_post_from_the_desk_goes_through_the_workflow(client, coverage, editor, journalist):
+    shown = post(coverage, editor, "Frist version")
+    edit = reverse("admin:live_livecoverage_edit_post", args=[coverage.pk, shown.pk])
+    client.force_login(journalist)
+    assert client.get(edit).status_code == 403  # published, and not theirs
+    client.force_login(editor)
+    assert "Frist version" in client.get(edit).content.decode()
+    client.post(edit, {"title": "", "body": "First version"})
+    shown.refresh_from_db()
+    assert shown.body == "First version"
+    assert Transition.objects.filter(article=coverage.article, action="live_post_edited").exists()
+    assert "First version" in client.get(reverse("live:updates", args=[coverage.pk])).content.decode()
+
+
+def test_a_preview_of_a_live_story_is_its_live_page_never_polling(editor_client, coverage, editor):
+    post(coverage, editor, "Shown in the preview")
+    page = editor_client.get(reverse("admin:articles_article_preview", args=[coverage.pk]))
+    html = page.content.decode()
+    assert "Shown in the preview" in html and "Preview — this story is live" in html
+    assert "js/live.js" not in html and "no-cache" in page["Cache-Control"]
