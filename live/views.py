@@ -93,6 +93,8 @@ def updates(request: HttpRequest, story_id: int) -> JsonResponse:
         "open": coverage.is_open,
         "ended_at": timezone.localtime(coverage.ended_at).isoformat() if coverage.ended_at else None,
         "updated_at": timezone.localtime(article.last_changed_at).isoformat(),
+        # Every public post is here: a post the page shows and this lacks was deleted.
+        "complete": len(posts) < UPDATE_POSTS,
         "posts": [
             {
                 "id": post.pk,

@@ -57,12 +57,38 @@
     }
   }
 
+  // Posts the page shows that were edited or deleted since: within the endpoint's newest posts (or all of
+  // them, when it says it holds all), a post no longer there was deleted and goes; one with a new version
+  // is replaced where it is.
+  function refresh(posts, complete) {
+    const byId = new Map(posts.map((post) => [post.id, post]));
+    const oldest = complete ? -Infinity : Math.min(...posts.map((post) => Date.parse(post.posted_at)));
+    const shownNow = feed.querySelectorAll(".live-posts [data-post-id]");
+    const template = document.createElement("template");
+    for (const article of shownNow) {
+      const id = Number(article.dataset.postId);
+      const current = byId.get(id);
+      const time = article.querySelector(".live-post__time time");
+      if (!current && time && Date.parse(time.getAttribute("datetime")) >= oldest) {
+        article.closest("li").remove();
+        shown.delete(id);
+      } else if (current) {
+        template.innerHTML = current.html.trim();
+        const fresh = template.content.firstElementChild;
+        if (fresh && fresh.dataset.version !== article.dataset.version) article.replaceWith(fresh);
+      }
+    }
+  }
+
   async function poll() {
     timer = null;
     try {
       const response = await fetch(url, { cache: "no-cache", credentials: "omit", headers: { Accept: "application/json" } });
       if (response.ok) {
         const data = await response.json();
+        refresh(data.posts, data.complete);
+        const current = new Set(data.posts.map((post) => post.id));
+        waiting = waiting.filter((post) => current.has(post.id)); // offered, then deleted: no longer offered
         const known = new Set(waiting.map((post) => post.id));
         const fresh = data.posts.filter((post) => !shown.has(post.id) && !known.has(post.id));
         waiting = [...fresh, ...waiting].filter((post) => !shown.has(post.id));

@@ -1,6 +1,7 @@
 """Live coverage in two browsers (issue 19): an editor starts a live story and posts; a reader's open page
-offers "1 new post" within the polling interval and reveals it; the editor pins it as a key event and
-closes the coverage; after a reload the reader sees the pinned post and the closed notice."""
+offers "1 new post" within the polling interval and reveals it, then follows an edit and a deletion in place;
+the editor pins the post as a key event and closes the coverage; after a reload the reader sees the pinned
+post and the closed notice."""
 
 import pytest
 from playwright.sync_api import expect
@@ -49,7 +50,23 @@ def test_an_editor_posts_and_an_open_readers_page_offers_it(live_server, browser
         expect(reader.locator(".live-posts")).to_contain_text("Leaders arrive at the palace.")
         expect(reveal).to_be_hidden()
 
-        # The editor pins it as a key event and closes the coverage.
+        # An edit reaches the open page in place; a deleted post leaves it, both without a reload.
+        desk.get_by_role("link", name="Edit", exact=True).click()
+        desk.get_by_label("Body").fill("Leaders arrive at the palace at noon.")
+        desk.get_by_role("button", name="Save the post").click()
+        expect(desk.locator(".messagelist")).to_contain_text("Post saved.")
+        expect(reader.locator(".live-posts")).to_contain_text("at noon", timeout=POLL_SECONDS * 3 * 1000)
+        desk.get_by_label("Body").fill("An unconfirmed report.")
+        desk.get_by_role("button", name="Post", exact=True).click()
+        expect(reveal).to_be_visible(timeout=POLL_SECONDS * 3 * 1000)
+        reveal.click()
+        expect(reader.locator(".live-posts")).to_contain_text("An unconfirmed report.")
+        desk.reload()
+        desk.locator(".live-desk__post").first.get_by_role("button", name="Delete").click()
+        expect(desk.locator(".messagelist")).to_contain_text("Post deleted.")
+        expect(reader.locator(".live-posts")).not_to_contain_text("unconfirmed", timeout=POLL_SECONDS * 3 * 1000)
+
+        # The editor pins the first post as a key event and closes the coverage.
         desk.reload()
         desk.get_by_role("button", name="Pin", exact=True).click()
         expect(desk.locator(".messagelist")).to_contain_text("Post pinned.")
@@ -61,8 +78,8 @@ def test_an_editor_posts_and_an_open_readers_page_offers_it(live_server, browser
         # After a reload the reader sees the pinned post, the key event and the closed notice.
         reader.reload()
         expect(reader.locator(".live-ended")).to_contain_text("This live coverage has ended")
-        expect(reader.locator(".live-pinned")).to_contain_text("Leaders arrive at the palace.")
-        expect(reader.locator(".live-key-events")).to_contain_text("Leaders arrive at the palace.")
+        expect(reader.locator(".live-pinned")).to_contain_text("Leaders arrive at the palace at noon.")
+        expect(reader.locator(".live-key-events")).to_contain_text("Leaders arrive at the palace at noon.")
     finally:
         desk_context.close()
         reader_context.close()

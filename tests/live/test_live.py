@@ -219,6 +219,7 @@ def test_the_update_endpoint_carries_only_public_posts(client, coverage, editor,
     data = client.get(reverse("live:updates", args=[coverage.pk])).json()
     assert [item["id"] for item in data["posts"]] == [shown.pk]
     assert "Shown post" in data["posts"][0]["html"] and data["open"] is True
+    assert data["complete"] is True  # every public post is there: one the page shows and this lacks was deleted
 
 
 def test_the_update_endpoint_of_a_hidden_story_is_404(client, coverage, editor):
