@@ -31,6 +31,13 @@ _JOURNALIST_PERMISSIONS = [
     ("media_library", "add_image"),
     ("media_library", "change_image"),
     ("media_library", "view_image"),
+    # Live coverage (``live``, which gives these out again once its permissions exist): posting on live
+    # stories they are on; ``live.workflow`` decides which.
+    ("live", "view_livecoverage"),
+    ("live", "add_livepost"),
+    ("live", "change_livepost"),
+    ("live", "delete_livepost"),
+    ("live", "view_livepost"),
 ]
 _DESK_MODELS = [("articles", "section"), ("articles", "source"), ("authors", "author"), ("taggit", "tag")]
 _EDITOR_PERMISSIONS = [
@@ -40,6 +47,10 @@ _EDITOR_PERMISSIONS = [
     ("articles", "view_correction"),
     ("articles", "view_previewlink"),
     ("media_library", "delete_image"),
+    ("live", "add_livecoverage"),
+    ("live", "change_livecoverage"),
+    ("live", "approve_livepost"),
+    ("live", "view_livepostrevision"),
     *((app, f"{verb}_{model}") for app, model in _DESK_MODELS for verb in ("add", "change", "delete", "view")),
 ]
 ROLE_PERMISSIONS = {JOURNALIST: _JOURNALIST_PERMISSIONS, EDITOR: _EDITOR_PERMISSIONS}

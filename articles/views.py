@@ -7,6 +7,7 @@ of a valid secret link, marked never to be cached or indexed.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
@@ -25,6 +26,17 @@ from .pagination import StoryPaginator
 from .structured_data import news_article
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
+
+# Stories another app shows its own way (a live story: ``live``), registered from its ``ready()``: the
+# relation to load with the story (so that asking costs no query) and the page, None for other stories.
+StoryPage = Callable[..., HttpResponse | None]
+_story_pages: list[tuple[str, StoryPage]] = []
+
+
+def register_story_page(*, related: str, render: StoryPage) -> None:
+    """From an app's ``ready()``: ``render(request, article, preview=…)`` answers for the stories it knows."""
+    if (related, render) not in _story_pages:
+        _story_pages.append((related, render))
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
@@ -125,7 +137,8 @@ class TagView(StoryListView):
 
 def story_detail(request: HttpRequest, section: str, year: int, month: int, day: int, slug: str) -> HttpResponse:
     try:
-        article = Article.objects.published().for_story_page().get(slug=slug)
+        related = [name for name, _ in _story_pages]
+        article = Article.objects.published().for_story_page().select_related(*related).get(slug=slug)
     except Article.DoesNotExist:
         # An address the story had before an editor changed it: links to it keep working.
         moved = Article.objects.published().select_related("section").filter(former_slugs__slug=slug).first()
@@ -142,6 +155,9 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
 
 def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
     """The story page. With ``preview`` (a banner text) it is marked never to be cached or indexed."""
+    for _, page in _story_pages:
+        if (response := page(request, article, preview=preview)) is not None:
+            return response
     related, more_from_section = article.neighbours()
     response = render(
         request,

@@ -40,10 +40,13 @@ class NewsroomAdminSite(admin.AdminSite):
     def index(self, request: HttpRequest, extra_context: dict | None = None):
         from articles import workflow
         from articles.models import Article
+        from live.models import LivePost
 
         context = {**(extra_context or {})}
         if workflow.is_editor(request.user):
             context["review_queue_count"] = Article.objects.in_review().count()
+            # Live posts wait for the same editors, beside the stories (live/workflow.py).
+            context["live_posts_waiting"] = LivePost.objects.awaiting_approval().count()
         else:
             context["my_stories"] = workflow.unpublished_work_of(request.user)[:10]
         return super().index(request, context)

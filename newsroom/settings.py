@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "media_library",
     "authors",
     "articles",
+    "live",
     "desk",
     "notifications",
     "coordination",
@@ -366,6 +367,8 @@ else:
 # Reader pages are kept this long at most (0 turns the page cache off); any change readers
 # could see invalidates them at once anyway.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# How often an open live page asks for new posts (live/), in seconds: every reader, one cached answer.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 20)
 # What CDNs and proxies are told (s-maxage), then serve stale while refreshing; browsers always revalidate.
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)

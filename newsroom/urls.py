@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("authors/", include("articles.author_urls")),
+    path("live/", include("live.urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,

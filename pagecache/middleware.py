@@ -38,7 +38,7 @@ from django.utils.http import http_date
 
 from common.outages import database_unreachable
 
-from . import compression
+from . import compression, scopes
 from . import generation as generations
 from .generation import current_generation, request_generation
 from .store import cache_call
@@ -78,6 +78,11 @@ def for_readers(response: HttpResponse) -> None:
         )
 
 
+def _scope(stored: tuple) -> tuple[str, str] | None:
+    """The scope a stored page was kept under (``pagecache.scopes``), if any: its fourth part."""
+    return stored[3] if len(stored) > 3 else None
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous GET pages under the current content generation."""
 
@@ -106,13 +111,21 @@ class PageCacheMiddleware:
         address = self._address(request)
         key, latest_key = f"page-cache:{generation.key}:{address}", f"page-cache:latest:{address}"
         stored = cache_call("get", None, key)
-        if stored is not None:
+        if stored is not None and not scopes.is_current(_scope(stored)):
+            # Its scope changed (a live story's post): rendered again now, never served stale.
+            response = self._render_and_store(request, generation, key, latest_key)
+        elif stored is not None:
             response = self._rebuild(stored, request)
             response["X-Cache"] = "HIT"
         else:
             # Only now the latest copy: a hit never pays for reading (and unpickling) a second page.
             latest = cache_call("get", None, latest_key)
-            if latest is not None and latest[1] == generation.key and latest[2] is not None:
+            if (
+                latest is not None
+                and latest[1] == generation.key
+                and latest[2] is not None
+                and scopes.is_current(_scope(latest[2]))
+            ):
                 response = self._rebuild(latest[2], request)  # stored by another request since our first look
                 response["X-Cache"] = "HIT"
             else:
@@ -131,6 +144,8 @@ class PageCacheMiddleware:
         number, generation_key, stored = latest
         if generation_key == generation.key or stored is None or number < generation.takedown_number:
             return None
+        if not scopes.is_current(_scope(stored)):
+            return None  # a scope's change may take something down: no stale copy of it
         # One renderer per page and generation; if it never finishes, the lock expires and the next renders.
         lock = f"page-cache:rendering:{generation.key}:{address}"
         if cache_call("add", True, lock, 1, settings.PAGE_CACHE_REVALIDATE_SECONDS):
@@ -212,12 +227,14 @@ class PageCacheMiddleware:
         copies = {None: content}
         if compression.may_compress(request, response):
             copies.update(compression.compressed_copies(content))
-        return response.status_code, headers, {key: (body, compression.etag(body)) for key, body in copies.items()}
+        frozen = response.status_code, headers, {key: (body, compression.etag(body)) for key, body in copies.items()}
+        scope = getattr(response, "page_scope", None)
+        return (*frozen, scope) if scope is not None else frozen
 
     @staticmethod
     def _rebuild(stored: tuple, request: HttpRequest) -> HttpResponse:
         """The stored page as a response, in the best encoding the request accepts among those kept."""
-        status, headers, copies = stored
+        status, headers, copies = stored[:3]
         if isinstance(copies, bytes):  # stored before pages were kept compressed
             copies = {None: (copies, compression.etag(copies))}
         response = HttpResponse(status=status)

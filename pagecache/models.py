@@ -34,3 +34,18 @@ class ContentGeneration(models.Model):
     def key(self) -> str:
         """Part of a cache key for anything derived from what readers can see."""
         return f"{self.number}.{self.token}"
+
+
+class ContentScope(models.Model):
+    """A part of the site whose changes reach only its own pages (a live story's page and its update endpoint).
+
+    A page that declares a scope (``pagecache.scopes``) is kept under the content generation *and* the
+    scope's ``token``, which is new at every change of the scope, in that change's transaction: such a
+    change rebuilds those pages and no other, where moving the generation would rebuild every page.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=32, default="initial")
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -105,6 +106,11 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# Sent by ``load_demo()`` once the stories are in (``sections`` and ``authors`` by slug, ``now``, ``report``
+# to add to): apps above this one add their own demo content (``live``), which this app does not know.
+demo_loaded = Signal()
+
+
 @dataclass
 class DemoReport:
     created: list[str] = field(default_factory=list)
@@ -186,6 +192,8 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         at = now - timedelta(hours=story["hours_ago"])
         workflow.publish(article, workflow.SYSTEM, at=at, backdated=True, note="Published by the demo loader.")
         report.created.append(f"story “{article.title}”")
+
+    demo_loaded.send(sender=load_demo, sections=sections, authors=authors, now=now, report=report)
 
     if with_accounts:
         report.accounts = DEMO_ACCOUNTS

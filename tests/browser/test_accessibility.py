@@ -17,6 +17,7 @@ PAGES = {
     "front page": lambda: "/",
     "section": lambda: "/world/",
     "story": lambda: Article.objects.get(title=SAMPLE_HEADLINE).get_absolute_url(),
+    "live story": lambda: Article.objects.get(live_coverage__isnull=False).get_absolute_url(),
     "author": lambda: "/authors/david-wyatt/",
     "search results": lambda: "/search/?q=NATO",
     "search without a query": lambda: "/search/",

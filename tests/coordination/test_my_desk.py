@@ -50,7 +50,7 @@ def test_an_editors_day_for_a_fixed_number_of_queries(client, editor, journalist
     plan(world, journalist, hours=earlier_today(), slug_line="Late piece")
     client.force_login(editor)
     client.get(reverse("admin:index"))
-    with django_assert_num_queries(9) as counted:  # session, user, perms, review queue, desk (2), bell…
+    with django_assert_num_queries(10) as counted:  # session, user, perms, review queue, live posts, desk (2), bell…
         page = client.get(reverse("admin:index")).text
     assert "Today's budget: 1 planned story" in page and "Late piece" in page
     for n in range(5):

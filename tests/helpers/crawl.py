@@ -18,10 +18,17 @@ def marker(state: str, field: str) -> str:
 COMMENT_STATES = ["visible", *HIDDEN_STATES]
 
 
+# Live posts readers must never see: waiting for approval or deleted on a visible live story, and
+# published on a live story readers cannot see (a draft).
+HIDDEN_POST_STATES = ["waiting", "deleted", "onhiddenstory"]
+
+
 def all_markers() -> list[str]:
-    return [marker(state, field) for state in HIDDEN_STATES for field in FIELDS] + [
-        marker(state, "comment") for state in COMMENT_STATES
-    ]
+    return (
+        [marker(state, field) for state in HIDDEN_STATES for field in FIELDS]
+        + [marker(state, "comment") for state in COMMENT_STATES]
+        + [marker(state, field) for state in HIDDEN_POST_STATES for field in ("post", "posttitle")]
+    )
 
 
 def public_routes() -> list[tuple[str, str]]:
@@ -45,7 +52,7 @@ def urls_to_crawl(newsroom) -> dict[str, list[str]]:
     body_searches = [f"/search/?q={marker(state, 'body')}" for state in HIDDEN_STATES]
     body_searches += [f"/search/?q={marker(state, 'comment')}" for state in COMMENT_STATES]
     tag_slugs = [marker(state, "tag") for state in HIDDEN_STATES]
-    return {
+    crawled = {
         "front_page": ["/"],
         "section": ["/world/", "/europe/", "/europe/?page=2"],
         "story": [visible.get_absolute_url(), *hidden_urls],
@@ -70,6 +77,23 @@ def urls_to_crawl(newsroom) -> dict[str, list[str]]:
         # Expired and revoked links are crawled in their own test below; an unknown token here.
         "preview_link": ["/preview/no-such-token/"],
         **api_urls_to_crawl(newsroom),
+    }
+    for name, urls in live_urls_to_crawl(newsroom).items():
+        crawled[name] = [*crawled.get(name, []), *urls]
+    return crawled
+
+
+def live_urls_to_crawl(newsroom) -> dict[str, list[str]]:
+    """The live pages, their update endpoints and post permalinks, with hidden posts around."""
+    live = newsroom["live"]
+    stories = [live["visible"], live["hidden"]]
+    return {
+        "story": [story.get_absolute_url() for story in stories],
+        "updates": [f"/live/{story.pk}/updates.json" for story in stories],
+        "permalink": [f"/live/posts/{pk}/" for pk in live["post_ids"]],
+        "search": [f"/search/?q={marker(state, 'post')}" for state in HIDDEN_POST_STATES],
+        "api_stories": [f"/api/v1/stories/?q={marker(state, 'post')}" for state in HIDDEN_POST_STATES],
+        "api_story": [f"/api/v1/stories/{story.pk}/" for story in stories],
     }
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article
 from coordination.models import Comment
+from live import workflow as live_workflow
+from live.models import LiveCoverage
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from tests.helpers.crawl import HIDDEN_STATES, marker
 
@@ -68,4 +70,26 @@ def _build_newsroom(world, editor, journalist):
         hidden[state] = Article.objects.get(pk=story.pk)
     for state, story in [("visible", visible), *hidden.items()]:
         Comment.objects.create(story=story, author=editor, body=f"Comment {marker(state, 'comment')}", quote="Body")
-    return {"visible": visible, "hidden": hidden, "author": author, "pictures": pictures}
+    live = _build_live_stories(europe, author, editor, journalist)
+    return {"visible": visible, "hidden": hidden, "author": author, "pictures": pictures, "live": live}
+
+
+def _build_live_stories(europe, author, editor, journalist):
+    """A visible live story with a post waiting for approval and a deleted one, and a draft live story with a
+    published post: none of those posts may show anywhere (``HIDDEN_POST_STATES``)."""
+
+    def hidden_post(coverage, user, state):
+        return live_workflow.add_post(
+            coverage, user, title=f"Title {marker(state, 'posttitle')}", body=f"Post {marker(state, 'post')} text."
+        )
+
+    visible = ArticleFactory(title="Visible live story", section=europe, authors=[author, journalist.author])
+    coverage = LiveCoverage.objects.create(article=visible, key_points="- Visible key point.")
+    shown = live_workflow.add_post(coverage, editor, body="A visible live post.", key_event=True)
+    waiting = hidden_post(coverage, journalist, "waiting")
+    deleted = hidden_post(coverage, editor, "deleted")
+    deleted_id = deleted.pk
+    live_workflow.delete_post(deleted, editor)
+    draft = ArticleFactory(title="Draft live story", section=europe, authors=[author], draft=True)
+    on_draft = hidden_post(LiveCoverage.objects.create(article=draft), editor, "onhiddenstory")
+    return {"visible": visible, "hidden": draft, "post_ids": [shown.pk, waiting.pk, deleted_id, on_draft.pk]}

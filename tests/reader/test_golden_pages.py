@@ -52,6 +52,8 @@ PAGES = {
     "section-politics-page-2.html": ("/politics/?page=2", 404),
     "story-sample.html": (None, 200),  # the imported sample story, with a correction; address from the row
     "story-opinion.html": (None, 200),  # a story with two bylines
+    "story-live.html": (None, 200),  # the demo's live story (live/demo.py), closed
+    "live-updates.json": (None, 200),  # its update endpoint
     "authors.html": ("/authors/", 200),
     "author-david-wyatt.html": ("/authors/david-wyatt/", 200),
     "author-mei-lin-chen.html": ("/authors/mei-lin-chen/", 200),
@@ -157,6 +159,9 @@ def _render(client) -> dict[str, bytes]:
     addresses = {name.format(vendor=connection.vendor): page for name, page in PAGES.items()}
     addresses["story-sample.html"] = (sample.get_absolute_url(), 200)
     addresses["story-opinion.html"] = (opinion.get_absolute_url(), 200)
+    live = Article.objects.get(live_coverage__isnull=False)
+    addresses["story-live.html"] = (live.get_absolute_url(), 200)
+    addresses["live-updates.json"] = (f"/live/{live.pk}/updates.json", 200)
     pages, statuses = {}, {}
     for name, (address, status) in addresses.items():
         response = client.get(address)
@@ -165,7 +170,7 @@ def _render(client) -> dict[str, bytes]:
     wrong = {name: got for name, got in statuses.items() if got[1] != got[2]}
     assert not wrong, f"unexpected status codes (address, got, expected): {wrong}"
     # The JSON-LD on its own, pretty-printed, so that a change to it reads as a small diff.
-    for name in ("story-sample.html", "story-opinion.html", "author-david-wyatt.html"):
+    for name in ("story-sample.html", "story-opinion.html", "story-live.html", "author-david-wyatt.html"):
         blocks = [json.loads(block) for block in JSON_LD.findall(pages[name])]
         assert blocks, f"{name} has no JSON-LD"
         pretty = json.dumps(blocks, indent=2, ensure_ascii=False) + "\n"

@@ -57,6 +57,9 @@ def test_the_visible_story_is_really_there(client, newsroom):
     assert "Visible story" in client.get("/feeds/rss/").content.decode()
     assert "Visible story" in client.get("/search/?q=visible").content.decode()
     assert client.get(newsroom["visible"].get_absolute_url()).status_code == 200
+    live = client.get(newsroom["live"]["visible"].get_absolute_url()).content.decode()
+    assert "A visible live post." in live and "Visible key point." in live
+    assert "A visible live post." in client.get(f"/live/{newsroom['live']['visible'].pk}/updates.json").content.decode()
 
 
 def test_related_boxes_on_the_visible_story_hold_no_hidden_story(client, newsroom):
