@@ -349,7 +349,7 @@ A road is easy to cut a ribbon on. A decent bus service is harder to photograph,
         "tags": ["Transport", "Climate", "Opinion"],
         "source": None,
         "hours_ago": 160,
-        "front_page_slot": None,
+        "front_page_slot": 6,  # an old column the desk keeps among the headlines
         "illustration": None,
     },
 ]
