@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def story(title: str, section, *, hours_ago: float, **fields) -> Article:
-    return ArticleFactory(title=title, section=section, published_at=timezone.now() - timedelta(hours=hours_ago), **fields)
+    return ArticleFactory(
+        title=title, section=section, published_at=timezone.now() - timedelta(hours=hours_ago), **fields
+    )
 
 
 def front(client):
@@ -164,9 +166,7 @@ def test_a_newsroom_without_stories_says_so(client, world):
     assert "No stories have been published yet." in html
 
 
-def test_front_page_queries_stay_flat_with_twelve_sections(
-    client, world, author, settings, django_assert_num_queries
-):
+def test_front_page_queries_stay_flat_with_twelve_sections(client, world, author, settings, django_assert_num_queries):
     """Issue 16's newspaper front page keeps issue 15's target: at most 5 queries uncached, 4 here once warm."""
     settings.PAGE_CACHE_SECONDS = 0
     sections = [world] + [SectionFactory(name=f"Section {n}", slug=f"section-{n}", position=n) for n in range(11)]
