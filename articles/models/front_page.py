@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # stories imports this module
 
 TOP_SLOTS = 9
 PICTURE_SLOTS = range(2, 6)  # after the lead, the top stories drawn with a picture
-LATEST_STORIES = 10
-SECTION_STORIES = 5
+LATEST_STORIES = 8
+SECTION_STORIES = 4
 
 
 class FrontPageSlot(models.IntegerChoices):
@@ -80,40 +80,39 @@ def select_front_page(stories: ArticleQuerySet, tree: SectionTree, *, most_read:
     """The front page of ``stories`` (readers' stories: ``Article.objects.published()``)."""
     sections = tree.top_level()
     on_page = [section for section in sections if section.on_front_page]
-    fillers = stories
-    if len(on_page) < len(sections):  # only stories of sections on the page fill unpinned slots
-        fillers = stories.filter(section_id__in=[pk for section in on_page for pk in tree.family_ids(section)])
-    newest = "-published_at", "-pk"
+    newest = stories.order_by("-published_at", "-pk").values_list("section_id", "pk")
     parts = [
         stories.filter(front_page_slot__isnull=False)
-        .order_by("front_page_slot", *newest)
+        .order_by("front_page_slot", "-published_at", "-pk")
         .values_list("front_page_slot", "pk")[: TOP_SLOTS * 2],
-        # Enough to fill every slot however many of the newest are pinned elsewhere.
-        fillers.order_by(*newest).values_list("section_id", "pk")[: TOP_SLOTS * 3],
-        stories.order_by(*newest).values_list("section_id", "pk")[: LATEST_STORIES + TOP_SLOTS],
+        # Latest's candidates, enough to fill the top slots too however many of the newest are pinned elsewhere.
+        newest[: TOP_SLOTS * 3 + LATEST_STORIES],
     ]
     parts += [
-        stories.filter(section_id__in=tree.family_ids(section))
-        .order_by(*newest)
-        .values_list("section_id", "pk")[: SECTION_STORIES + TOP_SLOTS]
-        for section in on_page
+        newest.filter(section_id__in=tree.family_ids(section))[: SECTION_STORIES + TOP_SLOTS] for section in on_page
     ]
+    hiding = len(on_page) < len(sections)
+    if hiding:  # only stories of sections on the page fill unpinned slots
+        family = [pk for section in on_page for pk in tree.family_ids(section)]
+        parts.append(newest.filter(section_id__in=family)[: TOP_SLOTS * 3])
     rows: list[list[tuple]] = [[] for _ in parts]
     for part, row in union_all_rows(parts):
         rows[part].append(row)
+    fillers = rows.pop() if hiding else rows[1]
 
     slots = place_pins(rows[0])
     shown = set(slots.values())
-    fill = (pk for _, pk in rows[1] if pk not in shown)
+    fill = (pk for _, pk in fillers if pk not in shown)
     for slot in range(1, TOP_SLOTS + 1):
         if slot not in slots and (pk := next(fill, None)) is not None:
             slots[slot] = pk
             shown.add(pk)
-    latest = [pk for _, pk in rows[2] if pk not in shown][:LATEST_STORIES]
-    blocks = [[pk for _, pk in part if pk not in shown][:SECTION_STORIES] for part in rows[3:]]
+    latest = [pk for _, pk in rows[1] if pk not in shown][:LATEST_STORIES]
+    blocks = [[pk for _, pk in part if pk not in shown][:SECTION_STORIES] for part in rows[2:]]
 
     wanted = {*shown, *latest, *(pk for block in blocks for pk in block)}
-    loaded = {story.pk: story for story in stories.filter(pk__in=wanted).for_listing()} if wanted else {}
+    # By id alone: these ids were read from ``stories`` a moment ago, in this request.
+    loaded = {story.pk: story for story in stories.model.objects.filter(pk__in=wanted).for_listing()} if wanted else {}
     at = [loaded[slots[slot]] for slot in sorted(slots) if slots[slot] in loaded]
     lead_pk = slots.get(1)
     lead = loaded.get(lead_pk) if lead_pk else None
