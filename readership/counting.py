@@ -76,7 +76,6 @@ def is_reader(request: HttpRequest) -> bool:
 
 def record(item_id: int, *, at: datetime | None = None) -> None:
     """Count one read of ``item_id`` now (or ``at``); written with the next batch."""
-    global _last_write
     hour = (at or timezone.now()).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     with _lock:
         _pending[(item_id, hour)] += 1
