@@ -19,13 +19,13 @@ from taggit.models import Tag
 
 from authors.models import Author
 from common.content_security import reader_policy
+from readership.counting import count_as
 
 from . import previews, search
 from .models import Article, Correction, Section, SectionTree
+from .most_read import most_read
 from .pagination import StoryPaginator
 from .structured_data import news_article
-
-FRONT_PAGE_STORIES_PER_SECTION = 4
 
 # Stories another app shows its own way (a live story: ``live``), registered from its ``ready()``: the
 # relation to load with the story (so that asking costs no query) and the page, None for other stories.
@@ -40,18 +40,23 @@ def register_story_page(*, related: str, render: StoryPage) -> None:
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
+    """The lead and top stories, Latest, Most read and the sections' blocks (``articles.models.front_page``)."""
     tree = SectionTree.load()
-    top_story, section_blocks = Article.objects.published().front_page(
-        tree.top_level(), tree, per_section=FRONT_PAGE_STORIES_PER_SECTION
-    )
-    return render(
-        request,
-        "articles/front_page.html",
-        {"top_story": top_story, "section_blocks": [block for block in section_blocks if block[1]]},
-    )
+    front = Article.objects.published().front_page(tree, most_read=most_read())
+    return render(request, "articles/front_page.html", {"front": front})
 
 
-class StoryListView(ListView):
+class NumberedPages:
+    """Page 2 and later of a list say so in their title and heading: ``page_suffix`` is “ — page 2”."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        context["page_suffix"] = f" — page {page.number}" if page is not None and page.number > 1 else ""
+        return context
+
+
+class StoryListView(NumberedPages, ListView):
     """A paginated list of published stories; bad ``?page=`` values answer 404."""
 
     paginate_by = settings.STORIES_PER_PAGE
@@ -109,7 +114,12 @@ class SectionView(StoryListView):
         return f"section:{self.section.pk}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, subsections=self.tree.children(self.section), **kwargs)
+        return super().get_context_data(
+            section=self.section,
+            subsections=self.tree.children(self.section),
+            most_read=most_read(self.section, self.tree),
+            **kwargs,
+        )
 
 
 class TagView(StoryListView):
@@ -150,7 +160,9 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
         # The section or date in the address is stale (the story moved, or a
         # link was mistyped): send readers and search engines to the real one.
         return HttpResponsePermanentRedirect(canonical)
-    return render_story(request, article)
+    response = render_story(request, article)
+    count_as(response, article.pk)  # a read, if a reader rather than a bot gets it (readership.counting)
+    return response
 
 
 def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
@@ -194,7 +206,7 @@ def preview_link(request: HttpRequest, token: str) -> HttpResponse:
     return render_story(request, article, preview="Preview — not published. Please do not share this link.")
 
 
-class CorrectionsView(ListView):
+class CorrectionsView(NumberedPages, ListView):
     """Recent corrections, clarifications and updates, newest first: the public record."""
 
     template_name = "articles/corrections.html"
@@ -233,7 +245,7 @@ class ArchiveView(StoryListView):
         return {**context, "year": self.year, "month": date(self.year, self.month, 1) if self.month else None}
 
 
-class SearchView(ListView):
+class SearchView(NumberedPages, ListView):
     """Search results; every kind of input answers with a page, never an error.
 
     Filters that cannot be understood (an unknown section or author, a date that does not exist)

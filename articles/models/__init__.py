@@ -2,6 +2,7 @@
 
 from ..addresses import section_url
 from .body_pictures import BodyPicture
+from .front_page import FrontPage, FrontPageSlot
 from .imports import ImportedItem
 from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
 from .sections import Section, SectionTree
@@ -31,6 +32,8 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "FormerSlug",
+    "FrontPage",
+    "FrontPageSlot",
     "ImportedItem",
     "PreviewLink",
     "PreviewLinkUse",

@@ -30,7 +30,15 @@ class Section(models.Model):
         related_name="children",
         help_text="Leave empty for a top-level section shown in the navigation.",
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Navigation order: lower comes first.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the navigation and on the front page: lower comes first."
+    )
+    on_front_page = models.BooleanField(
+        "block on the front page",
+        default=True,
+        help_text="Show a block of this section's newest stories on the front page. Unticked, its stories "
+        "still appear in Latest and Most read, and may be pinned, but never fill the top stories by themselves.",
+    )
 
     class Meta:
         ordering = ["position", "name"]

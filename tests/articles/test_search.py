@@ -433,8 +433,8 @@ def test_unrelated_field_changes_do_not_rebuild_the_vector(story, django_capture
     from articles.search import refresh_search_vectors
 
     with django_capture_on_commit_callbacks() as callbacks:
-        story.featured = True
-        story.save(update_fields=["featured"])
+        story.front_page_slot = 1
+        story.save(update_fields=["front_page_slot"])
     assert not [callback for callback in callbacks if getattr(callback, "func", None) is refresh_search_vectors]
 
 

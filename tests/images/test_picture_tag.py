@@ -82,7 +82,7 @@ def test_picture_tag_renders_nothing_for_a_file_that_is_not_a_picture(world):
 
 
 def test_front_page_top_story_loads_eagerly_and_the_rest_lazily(client, world, committed):
-    story_with(image_file(size=(1600, 1000)), committed, section=world, featured=True, title="Top")
+    story_with(image_file(size=(1600, 1000)), committed, section=world, front_page_slot=1, title="Top")
     story_with(image_file(size=(1600, 1000)), committed, section=world, title="Other")
     html = client.get("/").content.decode()
     top, other = html.split("<picture>")[1:3]
