@@ -32,7 +32,13 @@ _JOURNALIST_PERMISSIONS = [
     ("media_library", "change_image"),
     ("media_library", "view_image"),
 ]
-_DESK_MODELS = [("articles", "section"), ("articles", "source"), ("authors", "author"), ("taggit", "tag")]
+_DESK_MODELS = [
+    ("articles", "section"),
+    ("articles", "source"),
+    ("articles", "publicationpage"),  # about, contact, privacy, terms… (the footer's pages)
+    ("authors", "author"),
+    ("taggit", "tag"),
+]
 _EDITOR_PERMISSIONS = [
     *_JOURNALIST_PERMISSIONS,
     ("articles", "publish_article"),

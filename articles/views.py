@@ -11,8 +11,10 @@ from datetime import date
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -20,9 +22,10 @@ from authors.models import Author
 from common.content_security import reader_policy
 
 from . import previews, search
-from .models import Article, Correction, Section, SectionTree
+from .models import Article, Correction, PublicationPage, Section, SectionTree
 from .pagination import StoryPaginator
-from .structured_data import news_article
+from .rendering import render_page_markdown
+from .structured_data import breadcrumb_list, collection_page, front_page_graph, news_article
 
 FRONT_PAGE_STORIES_PER_SECTION = 4
 
@@ -35,7 +38,11 @@ def front_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "articles/front_page.html",
-        {"top_story": top_story, "section_blocks": [block for block in section_blocks if block[1]]},
+        {
+            "top_story": top_story,
+            "section_blocks": [block for block in section_blocks if block[1]],
+            "structured_data": front_page_graph(request),
+        },
     )
 
 
@@ -97,7 +104,18 @@ class SectionView(StoryListView):
         return f"section:{self.section.pk}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, subsections=self.tree.children(self.section), **kwargs)
+        section = self.section
+        trail = [(section.parent.name, section.parent.get_absolute_url())] if section.parent else []
+        structured_data = [
+            collection_page(
+                self.request, name=section.name, description=section.description or section.name,
+                url=section.get_absolute_url(),
+            ),
+            breadcrumb_list(self.request, [*trail, (section.name, section.get_absolute_url())]),
+        ]  # fmt: skip
+        return super().get_context_data(
+            section=section, subsections=self.tree.children(section), structured_data=structured_data, **kwargs
+        )
 
 
 class TagView(StoryListView):
@@ -151,7 +169,16 @@ def render_story(request: HttpRequest, article: Article, *, preview: str = "") -
             "related": related,
             "more_from_section": more_from_section,
             "corrections": article.corrections_shown,
-            "structured_data": news_article(article, request),
+            "structured_data": [
+                news_article(article, request),
+                breadcrumb_list(
+                    request,
+                    [
+                        (article.section.name, article.section.get_absolute_url()),
+                        (article.title, article.get_absolute_url()),
+                    ],
+                ),
+            ],
             "preview_banner": preview,
         },
     )
@@ -176,6 +203,12 @@ def preview_link(request: HttpRequest, token: str) -> HttpResponse:
         return response
     article = Article.objects.for_story_page().get(pk=link.article_id)
     return render_story(request, article, preview="Preview — not published. Please do not share this link.")
+
+
+def publication_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One of the publication's own pages (about, contact, privacy…), written by editors in the admin."""
+    page = get_object_or_404(PublicationPage, slug=slug)
+    return render(request, "articles/publication_page.html", {"page": page, "body": render_page_markdown(page.body)})
 
 
 class CorrectionsView(ListView):
@@ -214,7 +247,15 @@ class ArchiveView(StoryListView):
         context = super().get_context_data(**kwargs)
         if self.month is None:
             context["months"] = Article.objects.published().dated(self.year).dates("published_at", "month")
-        return {**context, "year": self.year, "month": date(self.year, self.month, 1) if self.month else None}
+        month = date(self.year, self.month, 1) if self.month else None
+        trail = [
+            ("Archive", reverse("articles:archive_index")),
+            (str(self.year), reverse("articles:archive_year", args=[self.year])),
+        ]
+        if month:
+            trail.append((date_format(month, "F Y"), reverse("articles:archive_month", args=[self.year, self.month])))
+        structured_data = breadcrumb_list(self.request, trail)
+        return {**context, "year": self.year, "month": month, "structured_data": structured_data}
 
 
 class SearchView(ListView):
