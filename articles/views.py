@@ -114,8 +114,9 @@ class SectionView(StoryListView):
             breadcrumb_list(self.request, [*trail, (section.name, section.get_absolute_url())]),
         ]  # fmt: skip
         return super().get_context_data(
-            section=section, subsections=self.tree.children(section), structured_data=structured_data, **kwargs
-        )
+            section=section, subsections=self.tree.children(section), structured_data=structured_data,
+            current_section_slug=self.tree.top_of(section.slug).slug, **kwargs,
+        )  # fmt: skip
 
 
 class TagView(StoryListView):
@@ -180,6 +181,7 @@ def render_story(request: HttpRequest, article: Article, *, preview: str = "") -
                 ),
             ],
             "preview_banner": preview,
+            "current_section_slug": getattr(SectionTree.load().top_of(article.section.slug), "slug", None),
         },
     )
     if preview:

@@ -261,3 +261,16 @@ def test_editor_edits_a_page_in_the_admin(editor_client, newsroom):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "<strong>us</strong>" in editor_client.get("/info/contact/").content.decode()
+
+
+def test_navigation_marks_the_section_the_reader_is_in(client, newsroom):
+    def current(url: str) -> list[str]:
+        html = client.get(url).content.decode()
+        nav = html[html.index('<nav class="sections"') : html.index("</nav>")]
+        return [line.strip() for line in nav.splitlines() if "aria-current" in line]
+
+    assert current("/world/") == ['<li><a href="/world/" aria-current="page">World</a></li>']
+    # A subsection and a story are in their top-level section, which is not the page itself.
+    assert current("/europe/") == ['<li><a href="/world/" aria-current="true">World</a></li>']
+    assert current(newsroom.get_absolute_url()) == ['<li><a href="/world/" aria-current="true">World</a></li>']
+    assert current("/") == []
