@@ -274,3 +274,16 @@ def test_navigation_marks_the_section_the_reader_is_in(client, newsroom):
     assert current("/europe/") == ['<li><a href="/world/" aria-current="true">World</a></li>']
     assert current(newsroom.get_absolute_url()) == ['<li><a href="/world/" aria-current="true">World</a></li>']
     assert current("/") == []
+
+
+def test_standalone_error_pages_take_their_language_from_language_code_too(client, settings):
+    settings.LANGUAGE_CODE = "de-at"
+    response = client.get("/", HTTP_HOST="evil.example")  # an unknown host: the standalone 400 page
+    assert response.status_code == 400
+    assert read_lang(response.content.decode()) == "de-AT"
+
+
+def read_lang(html: str) -> str | None:
+    tags = _Tags()
+    tags.feed(html)
+    return tags.lang
