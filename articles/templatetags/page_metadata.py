@@ -48,14 +48,22 @@ def sharing_card_image(context: template.Context) -> dict:
 
 
 @register.inclusion_tag("includes/sharing.html", takes_context=True)
-def sharing_card(context: template.Context, title: str = "", description: str = "", *, canonical: bool = True) -> dict:
-    """Open Graph and Twitter card tags for a page without a picture of its own: the publication's card.
+def sharing_card(
+    context: template.Context, title: str = "", description: str = "", *, canonical: bool = True, portrait=None
+) -> dict:
+    """Open Graph and Twitter card tags: the publication's card, or ``portrait`` (a library picture) as a small card.
 
     ``title`` and ``description`` default to the publication's name and tagline; ``canonical=False``
     (error pages) leaves out ``og:url``, since such a page has no address of its own to share.
+    ``portrait`` (an author's photo) shares as Twitter's square ``summary`` card.
     """
-    card = sharing_card_image(context)
+    if portrait:
+        url = context["request"].build_absolute_uri(portrait.file.url)
+        card = {"url": url, "width": portrait.width, "height": portrait.height}  # stored sizes: no file opened
+    else:
+        card = sharing_card_image(context)
     return {
+        "twitter_card": "summary" if portrait else "summary_large_image",
         "site_name": context["site_name"],
         "site_locale": context["site_locale"],
         "url": context["canonical_url"] if canonical else "",
@@ -64,7 +72,7 @@ def sharing_card(context: template.Context, title: str = "", description: str = 
         "image": card["url"],
         "image_width": card["width"],
         "image_height": card["height"],
-        "image_alt": context["site_name"],
+        "image_alt": portrait.alt_text if portrait else context["site_name"],
     }
 
 

@@ -16,7 +16,7 @@ from articles.roles import EDITOR, JOURNALIST
 from articles.starter_pages import STARTER_PAGES
 from articles.structured_data import CARD, CARD_SIZE
 from pagecache.generation import current_generation_id
-from tests.factories import ArticleFactory, SectionFactory, staff_user
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +287,15 @@ def read_lang(html: str) -> str | None:
     tags = _Tags()
     tags.feed(html)
     return tags.lang
+
+
+def test_an_author_page_shares_the_authors_photo(client, world):
+    photo = ImageFactory(file=image_file(size=(300, 300)), alt_text="Amara Okafor")
+    author = AuthorFactory(name="Amara Okafor", slug="amara-okafor", photo=photo, bio="Writes about markets.")
+    ArticleFactory(section=world, authors=[author])
+    page = read(client, "/authors/amara-okafor/")
+    assert page.opengraph["og:image"] == f"{BASE}{photo.file.url}"
+    assert (page.opengraph["og:image:width"], page.opengraph["og:image:height"]) == ("300", "300")
+    assert page.opengraph["og:image:alt"] == "Amara Okafor"
+    assert page.opengraph["og:description"] == "Writes about markets."
+    assert page.metas["twitter:card"] == ["summary"]  # a square photo: the small card
