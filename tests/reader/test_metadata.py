@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article, PublicationPage
 from articles.roles import EDITOR, JOURNALIST
-from articles.starter_pages import STARTER_PAGES
+from articles.starter_pages import STARTER_PAGES, create_starter_pages
 from articles.structured_data import CARD, CARD_SIZE
 from pagecache.generation import current_generation_id
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file, staff_user
@@ -64,6 +64,8 @@ def read(client, url: str, status: int = 200) -> Metadata:
 
 @pytest.fixture
 def newsroom(world, story):
+    # The migration's starter pages, again: a transactional test elsewhere may have flushed them.
+    create_starter_pages(PublicationPage)
     europe = SectionFactory(name="Europe", slug="europe", parent=world, description="News from Europe.")
     # A time with microseconds, as every real publication time has: <time> must not print them.
     ArticleFactory(
