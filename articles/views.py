@@ -12,8 +12,10 @@ from datetime import date
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -22,10 +24,11 @@ from common.content_security import reader_policy
 from readership.counting import count_as
 
 from . import previews, search
-from .models import Article, Correction, Section, SectionTree
+from .models import Article, Correction, PublicationPage, Section, SectionTree
 from .most_read import most_read
 from .pagination import StoryPaginator
-from .structured_data import news_article
+from .rendering import render_page_markdown
+from .structured_data import breadcrumb_list, collection_page, front_page_graph, news_article
 
 # Stories another app shows its own way (a live story: ``live``), registered from its ``ready()``: the
 # relation to load with the story (so that asking costs no query) and the page, None for other stories.
@@ -43,7 +46,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
     """The lead and top stories, Latest, Most read and the sections' blocks (``articles.models.front_page``)."""
     tree = SectionTree.load()
     front = Article.objects.published().front_page(tree, most_read=most_read())
-    return render(request, "articles/front_page.html", {"front": front})
+    return render(request, "articles/front_page.html", {"front": front, "structured_data": front_page_graph(request)})
 
 
 class NumberedPages:
@@ -114,12 +117,20 @@ class SectionView(StoryListView):
         return f"section:{self.section.pk}"
 
     def get_context_data(self, **kwargs):
+        section = self.section
+        trail = [(section.parent.name, section.parent.get_absolute_url())] if section.parent else []
+        structured_data = [
+            collection_page(
+                self.request, name=section.name, description=section.description or section.name,
+                url=section.get_absolute_url(),
+            ),
+            breadcrumb_list(self.request, [*trail, (section.name, section.get_absolute_url())]),
+        ]  # fmt: skip
         return super().get_context_data(
-            section=self.section,
-            subsections=self.tree.children(self.section),
-            most_read=most_read(self.section, self.tree),
-            **kwargs,
-        )
+            section=section, subsections=self.tree.children(section), structured_data=structured_data,
+            most_read=most_read(section, self.tree),
+            current_section_slug=self.tree.top_of(section.slug).slug, **kwargs,
+        )  # fmt: skip
 
 
 class TagView(StoryListView):
@@ -179,8 +190,18 @@ def render_story(request: HttpRequest, article: Article, *, preview: str = "") -
             "related": related,
             "more_from_section": more_from_section,
             "corrections": article.corrections_shown,
-            "structured_data": news_article(article, request),
+            "structured_data": [
+                news_article(article, request),
+                breadcrumb_list(
+                    request,
+                    [
+                        (article.section.name, article.section.get_absolute_url()),
+                        (article.title, article.get_absolute_url()),
+                    ],
+                ),
+            ],
             "preview_banner": preview,
+            "current_section_slug": getattr(SectionTree.load().top_of(article.section.slug), "slug", None),
         },
     )
     if preview:
@@ -204,6 +225,12 @@ def preview_link(request: HttpRequest, token: str) -> HttpResponse:
         return response
     article = Article.objects.for_story_page().get(pk=link.article_id)
     return render_story(request, article, preview="Preview — not published. Please do not share this link.")
+
+
+def publication_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One of the publication's own pages (about, contact, privacy…), written by editors in the admin."""
+    page = get_object_or_404(PublicationPage, slug=slug)
+    return render(request, "articles/publication_page.html", {"page": page, "body": render_page_markdown(page.body)})
 
 
 class CorrectionsView(NumberedPages, ListView):
@@ -242,7 +269,15 @@ class ArchiveView(StoryListView):
         context = super().get_context_data(**kwargs)
         if self.month is None:
             context["months"] = Article.objects.published().dated(self.year).dates("published_at", "month")
-        return {**context, "year": self.year, "month": date(self.year, self.month, 1) if self.month else None}
+        month = date(self.year, self.month, 1) if self.month else None
+        trail = [
+            ("Archive", reverse("articles:archive_index")),
+            (str(self.year), reverse("articles:archive_year", args=[self.year])),
+        ]
+        if month:
+            trail.append((date_format(month, "F Y"), reverse("articles:archive_month", args=[self.year, self.month])))
+        structured_data = breadcrumb_list(self.request, trail)
+        return {**context, "year": self.year, "month": month, "structured_data": structured_data}
 
 
 class SearchView(NumberedPages, ListView):

@@ -83,6 +83,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "Buna Times")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Independent news from around the world")
 # Absolute base URL used where a request is not at hand (feeds, e-mails, demo output).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The publication's own profiles elsewhere (comma-separated URLs), as the Organization's sameAs in JSON-LD.
+SITE_SAME_AS = env_list("SITE_SAME_AS", [])
 
 INSTALLED_APPS = [
     "newsroom.apps.NewsroomAdminConfig",

@@ -23,7 +23,8 @@ from media_library.models import Image, Licence
 from .. import revisions, workflow
 from ..ingest.importer import Importer, Outcome
 from ..ingest.plaintext import parse_plain_text
-from ..models import Article, Byline, FrontPageSlot, Section, Source
+from ..models import Article, Byline, FrontPageSlot, PublicationPage, Section, Source
+from ..starter_pages import create_starter_pages
 from .illustrations import alt_text, illustration, portrait
 from .library import add_body_media, add_sample_figure
 from .stories import STORIES
@@ -135,6 +136,8 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         )
         if created:
             report.created.append(f"section {name}")
+
+    report.created += [f"page {title}" for title in create_starter_pages(PublicationPage)]
 
     for name, slug, url, kind in SOURCES:
         _, created = Source.objects.get_or_create(name=name, defaults={"slug": slug, "url": url, "kind": kind})

@@ -4,6 +4,7 @@ from ..addresses import section_url
 from .body_pictures import BodyPicture
 from .front_page import FrontPage, FrontPageSlot
 from .imports import ImportedItem
+from .pages import PublicationPage
 from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
 from .sections import Section, SectionTree
 from .sources import Source
@@ -37,6 +38,7 @@ __all__ = [
     "ImportedItem",
     "PreviewLink",
     "PreviewLinkUse",
+    "PublicationPage",
     "Revision",
     "Section",
     "SectionTree",

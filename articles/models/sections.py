@@ -96,6 +96,15 @@ class SectionTree:
     def get(self, slug: str) -> Section | None:
         return self._by_slug.get(slug)
 
+    def top_of(self, slug: str) -> Section | None:
+        """The top-level section (the one in the navigation) that the section ``slug`` is, or is inside."""
+        section, by_id = self.get(slug), {section.pk: section for section in self.sections}
+        seen = set()
+        while section is not None and section.parent_id and section.pk not in seen:
+            seen.add(section.pk)
+            section = by_id.get(section.parent_id)
+        return section
+
     def family_ids(self, section: Section) -> list[int]:
         """``section``'s id followed by its descendants' ids."""
         ids, frontier = [section.pk], [section.pk]

@@ -70,7 +70,7 @@ def story_card(article: Article, *, heading: str = "h3", layout: str = "grid", s
         "standfirst": "" if layout in WITHOUT_STANDFIRST else article.standfirst,
         "byline": article.byline_names,
         "snippet": getattr(article, "search_snippet", "") if show_snippet else "",
-        "published": published and published.isoformat(),
+        "published": published and published.isoformat(timespec="seconds"),  # <time> takes no microseconds
         "published_shown": published
         and f"{published.day} {MONTHS_3[published.month].title()} {published.year}, {published:%H:%M}",
     }
