@@ -21,8 +21,9 @@ def test_the_staff_list_loads_every_photo_with_the_authors(client, committed, dj
 
     portrayed(1)
     SectionTree._loaded = PublicationPage._footer = None  # each page counted as the first of its generation
-    # content generation, section tree, the footer's publication pages, authors with their photos
-    with django_assert_num_queries(4) as one:
+    # content generation, section tree, the footer's publication pages, the list's length (it has pages),
+    # authors with their photos
+    with django_assert_num_queries(5) as one:
         first = client.get("/authors/").content.decode()
     portrayed(5)  # a new content generation: the page is rendered again, not served from the page cache
     SectionTree._loaded = PublicationPage._footer = None

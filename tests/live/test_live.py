@@ -313,7 +313,7 @@ def test_live_blog_posting_per_googles_guidelines(client, coverage, editor):
     workflow.close(coverage, editor)
     coverage.refresh_from_db()
     (closed,) = Head(client.get(coverage.article.get_absolute_url()).content.decode()).json_ld
-    assert closed["coverageEndTime"] == timezone.localtime(coverage.ended_at).isoformat()
+    assert closed["coverageEndTime"] == timezone.localtime(coverage.ended_at).isoformat(timespec="seconds")
 
 
 # --- The desk ---------------------------------------------------------------------------------------------
