@@ -87,12 +87,17 @@ def estimated_count(queryset: QuerySet, *, exact_below: int | None = None) -> in
     planner's, from the table's statistics, in well under a millisecond, and good to a few per cent
     for the lists the admin shows. Small lists, where an exact figure matters, are counted.
     """
+    return counted(queryset, exact_below=exact_below)[0]
+
+
+def counted(queryset: QuerySet, *, exact_below: int | None = None) -> tuple[int, bool]:
+    """``estimated_count``, and whether the figure is exact."""
     exact_below = ESTIMATE_ABOVE if exact_below is None else exact_below
     if connections[queryset.db].vendor == "postgresql":
         match = _ESTIMATED_ROWS.search(queryset.order_by().explain())
         if match and int(match.group(1)) >= exact_below:
-            return int(match.group(1))
-    return queryset.count()
+            return int(match.group(1)), False
+    return queryset.count(), True
 
 
 class ArchivePaginator(Paginator):

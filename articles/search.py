@@ -7,7 +7,10 @@ stemmed with the ``SEARCH_CONFIG`` text search configuration, and shown with
 a word out and ``or`` between alternatives (PostgreSQL's ``websearch_to_tsquery``).
 
 Relevance is two tiers, each newest first: stories whose headline matches, then
-every other match. Every match is reachable, on some page, with the exact total.
+every other match. Pages reach the first ``MAX_DEPTH`` results, and every other
+match is reachable by date: the last page links to the matches older than it
+(``to=``), and so on. Totals are exact below ``ESTIMATE_ABOVE``, the planner's
+estimate above.
 Why tiers rather than ``ts_rank`` over every match: ranking reads each match's
 whole vector, and a common word matches a fifth of the archive (200,000 stories
 at a million), which no request can afford; a tier is one walk down the date
@@ -29,6 +32,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -51,12 +55,16 @@ from pagecache.generation import content_changed
 from pagecache.store import remember
 
 from .models import Article, ArticleQuerySet, Byline, Section, TaggedArticle
+from .pagination import counted
 
 # Longer input is cut before any other work: nobody types more, and a huge
 # query must cost no more than a short one.
 MAX_QUERY_LENGTH = 200
 # The GIN index on headline_vector() (migration 0014), PostgreSQL only.
 HEADLINE_INDEX = "article_headline_search"
+# Results that pages reach (50 pages of 20). A page walks the date index past every match before it,
+# so the depth bounds its cost; the last page links to the rest by date (``to=``), a window at a time.
+MAX_DEPTH = 1_000
 # Distinct words the SQLite fallback matches; each adds five LIKE conditions.
 MAX_FALLBACK_WORDS = 12
 # Fields of Article whose change alters its search vector.
@@ -175,19 +183,55 @@ def search_results(query: Query, *, filters: Filters = Filters(), sort: str = So
 class Matches:
     """Search results as tiers of matches (no story in two), each newest first, read a slice at a time.
 
-    What ``Paginator`` needs: ``count()`` and slicing. Each tier's length is counted once per
-    content generation (``pagecache.store.remember``).
+    What ``Paginator`` needs: ``count()`` and slicing. Each tier is counted once per content
+    generation (``pagecache.store.remember``): exactly when small, from the planner's estimate when
+    it has more than ``ESTIMATE_ABOVE`` matches (counting a quarter of a million matches took
+    seconds). Pages reach the first ``MAX_DEPTH`` results; ``total`` is every match, and the last
+    page offers the rest by date (``continues``).
     """
 
     def __init__(self, tiers: list[ArticleQuerySet], query: Query, *, key: str) -> None:
         self.tiers, self.query, self.key = tiers, query, key
 
     @cached_property
+    def _counted(self) -> list[tuple[int, bool]]:
+        return [remember(f"count:{self.key}:{n}", partial(counted, tier)) for n, tier in enumerate(self.tiers)]
+
+    @property
     def tier_counts(self) -> list[int]:
-        return [remember(f"count:{self.key}:{number}", tier.count) for number, tier in enumerate(self.tiers)]
+        return [count for count, _ in self._counted]
+
+    @property
+    def exact(self) -> bool:
+        """Whether ``total`` was counted rather than estimated."""
+        return all(exact for _, exact in self._counted)
+
+    @property
+    def total(self) -> int:
+        """How many stories match, every one; about as many when not ``exact`` (two significant figures)."""
+        total = sum(self.tier_counts)
+        if self.exact or total < 100:
+            return total
+        unit = 10 ** (len(str(total)) - 2)
+        return round(total / unit) * unit
+
+    @property
+    def continues(self) -> bool:
+        """Whether more match than pages reach (the rest are found by narrowing the dates)."""
+        return sum(self.tier_counts) > MAX_DEPTH
+
+    @property
+    def older_than_last_page(self) -> bool:
+        """Whether the matches pages do not reach are all no newer than the last page's last story.
+
+        So when the pages end in the last tier (every earlier tier was shown whole): then "older
+        matches, by date, up to that story's day" misses none. Otherwise the rest starts at the top
+        of the list by date.
+        """
+        return sum(self.tier_counts[:-1]) < MAX_DEPTH
 
     def count(self) -> int:
-        return sum(self.tier_counts)
+        return min(sum(self.tier_counts), MAX_DEPTH)
 
     def __len__(self) -> int:
         return self.count()
@@ -195,11 +239,11 @@ class Matches:
     def __getitem__(self, index: slice) -> list[Article]:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("Search results are read a slice at a time.")
-        start, stop = index.start or 0, self.count() if index.stop is None else index.stop
+        start, stop = index.start or 0, self.count() if index.stop is None else min(index.stop, self.count())
         ids: list[int] = []
-        for tier, size in zip(self.tiers, self.tier_counts, strict=True):
+        for tier, (size, exact) in zip(self.tiers, self._counted, strict=True):
             if start < size and stop > 0:
-                ids += _slice_newest_first(tier, max(start, 0), min(stop, size), size)
+                ids += _slice_newest_first(tier, max(start, 0), min(stop, size), size if exact else None)
             start, stop = start - size, stop - size
         if not ids:
             return []
@@ -208,13 +252,13 @@ class Matches:
         return [stories[pk] for pk in ids if pk in stories]
 
 
-def _slice_newest_first(stories: ArticleQuerySet, start: int, stop: int, size: int) -> list[int]:
-    """Ids of ``stories[start:stop]`` newest first; the far half of the list is read from its oldest end.
+def _slice_newest_first(stories: ArticleQuerySet, start: int, stop: int, size: int | None) -> list[int]:
+    """Ids of ``stories[start:stop]`` newest first; near the end of a list of known ``size``, read from its oldest end.
 
-    Either way the database walks the date index from the nearer end, so the last page of
-    200,000 matches costs what the first does (the middle pages cost the most).
+    Either way the database walks the date index from the nearer end, and never further than
+    ``MAX_DEPTH`` matches.
     """
-    if start <= size - stop:
+    if size is None or start <= size - stop:
         return list(stories.order_by("-published_at", "-pk").values_list("pk", flat=True)[start:stop])
     oldest_first = stories.order_by("published_at", "pk").values_list("pk", flat=True)[size - stop : size - start]
     return list(reversed(oldest_first))
