@@ -75,8 +75,8 @@ client = Client(HTTP_HOST="127.0.0.1")
 
 def sequential_scans(sql: str) -> int:
     """How often PostgreSQL's plan for ``sql`` reads the whole stories table."""
-    if connection.vendor != "postgresql" or "articles_article" not in sql:
-        return 0
+    if connection.vendor != "postgresql" or "articles_article" not in sql or sql.startswith("EXPLAIN"):
+        return 0  # an EXPLAIN is the planner's estimate of a long list's length, not a read
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql)
         return sum("Seq Scan on articles_article " in row[0] + " " for row in cursor.fetchall())
