@@ -65,6 +65,8 @@ HEADLINE_INDEX = "article_headline_search"
 # Results that pages reach (50 pages of 20). A page walks the date index past every match before it,
 # so the depth bounds its cost; the last page links to the rest by date (``to=``), a window at a time.
 MAX_DEPTH = 1_000
+# Pages starting this deep read their ids from the whole reachable list, found once per content generation.
+DIRECT_DEPTH = 200
 # Distinct words the SQLite fallback matches; each adds five LIKE conditions.
 MAX_FALLBACK_WORDS = 12
 # Fields of Article whose change alters its search vector.
@@ -174,7 +176,7 @@ def search_results(query: Query, *, filters: Filters = Filters(), sort: str = So
     matches = _matching(stories, query)
     key = f"search:{hashlib.sha256(query.text.encode()).hexdigest()}:{filters.key()}"
     if sort == Sort.DATE:
-        return Matches([matches], query, key=key, every=matches)
+        return Matches([matches], query, key=key, every=matches, order=sort)
     return Matches(
         [_headline_matching(matches, query), _headline_matching(matches, query, negate=True)],
         query,
@@ -194,9 +196,15 @@ class Matches:
     """
 
     def __init__(
-        self, tiers: list[ArticleQuerySet], query: Query, *, key: str, every: ArticleQuerySet | None = None
+        self,
+        tiers: list[ArticleQuerySet],
+        query: Query,
+        *,
+        key: str,
+        every: ArticleQuerySet | None = None,
+        order: str = Sort.RELEVANCE,
     ) -> None:
-        self.tiers, self.query, self.key, self.every = tiers, query, key, every
+        self.tiers, self.query, self.key, self.every, self.order = tiers, query, key, every, order
 
     @cached_property
     def _counted(self) -> list[tuple[int, bool]]:
@@ -253,16 +261,25 @@ class Matches:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("Search results are read a slice at a time.")
         start, stop = index.start or 0, self.count() if index.stop is None else min(index.stop, self.count())
-        ids: list[int] = []
-        for tier, (size, exact) in zip(self.tiers, self._counted, strict=True):
-            if start < size and stop > 0:
-                ids += _slice_newest_first(tier, max(start, 0), min(stop, size), size if exact else None)
-            start, stop = start - size, stop - size
+        if start >= DIRECT_DEPTH:
+            # A deep page: the ids of every page pages reach, found once per content generation. Each
+            # deep page found alone walked the index past every match before it (0.4-0.7 s at a million).
+            ids = remember(f"window:{self.key}:{self.order}", partial(self._ids, 0, self.count()))[start:stop]
+        else:
+            ids = self._ids(start, stop)
         if not ids:
             return []
         loaded = _with_excerpts(Article.objects.filter(pk__in=ids).for_listing(), self.query)
         stories = {story.pk: story for story in loaded}
         return [stories[pk] for pk in ids if pk in stories]
+
+    def _ids(self, start: int, stop: int) -> list[int]:
+        ids: list[int] = []
+        for tier, (size, exact) in zip(self.tiers, self._counted, strict=True):
+            if start < size and stop > 0:
+                ids += _slice_newest_first(tier, max(start, 0), min(stop, size), size if exact else None)
+            start, stop = start - size, stop - size
+        return ids
 
 
 def _slice_newest_first(stories: ArticleQuerySet, start: int, stop: int, size: int | None) -> list[int]:

@@ -11,10 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import search
 from articles.models import Article
+from pagecache.generation import everything_changed
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -539,3 +541,23 @@ def test_postgresql_search_uses_the_gin_index_over_many_stories(world):
     assert stories.count() == 10
     plan = stories.explain()
     assert "Bitmap Index Scan on article_search_vector" in plan, plan
+
+
+def test_deep_pages_read_their_ids_from_the_reachable_list_found_once(client, world, committed, monkeypatch):
+    """Past DIRECT_DEPTH a page's ids come from the whole reachable list, found once per content generation:
+    the same stories in the same order as each page found alone, and no walk of the index for the next page."""
+    with committed():
+        ArticleFactory.create_batch(70, section=world, body="Tram lines.")
+    alone = {page: found(client, "tram", page=page) for page in (2, 3, 4)}
+    monkeypatch.setattr(search, "DIRECT_DEPTH", 20)
+    everything_changed()  # a new generation: lists found again
+
+    def page(number: int) -> tuple[list[Article], int]:
+        matches = search.search_results(search.Query.parse("tram"))  # as a request makes them
+        with CaptureQueriesContext(connection) as queries:
+            stories = matches[(number - 1) * 20 : number * 20]
+        return stories, len(queries.captured_queries)
+
+    (page_2, first), (page_3, next_page) = page(2), page(3)
+    assert (page_2, page_3, page(4)[0]) == (alone[2], alone[3], alone[4])
+    assert next_page < first
