@@ -87,12 +87,17 @@ def estimated_count(queryset: QuerySet, *, exact_below: int | None = None) -> in
     planner's, from the table's statistics, in well under a millisecond, and good to a few per cent
     for the lists the admin shows. Small lists, where an exact figure matters, are counted.
     """
+    return counted(queryset, exact_below=exact_below)[0]
+
+
+def counted(queryset: QuerySet, *, exact_below: int | None = None) -> tuple[int, bool]:
+    """``estimated_count``, and whether the figure is exact."""
     exact_below = ESTIMATE_ABOVE if exact_below is None else exact_below
     if connections[queryset.db].vendor == "postgresql":
         match = _ESTIMATED_ROWS.search(queryset.order_by().explain())
         if match and int(match.group(1)) >= exact_below:
-            return int(match.group(1))
-    return queryset.count()
+            return int(match.group(1)), False
+    return queryset.count(), True
 
 
 class ArchivePaginator(Paginator):
@@ -103,6 +108,20 @@ class ArchivePaginator(Paginator):
     A page past the end of an estimated list is simply empty.
     """
 
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        *,
+        rows: Callable[[QuerySet], QuerySet] = lambda rows: rows,
+    ) -> None:
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        # What the list shows beside each row's own columns (joins, subqueries): added to the page's
+        # rows only, so that finding the page's ids is a walk of the ordering's index and nothing else.
+        self.rows = rows
+
     @cached_property
     def count(self) -> int:
         return estimated_count(self.object_list)
@@ -112,5 +131,5 @@ class ArchivePaginator(Paginator):
         bottom = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         # Unordered, so the planner fetches these rows by primary key rather than walking the list's index.
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)} if ids else {}
+        rows = {row.pk: row for row in self.rows(self.object_list.order_by().filter(pk__in=ids))} if ids else {}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -7,7 +7,10 @@ stemmed with the ``SEARCH_CONFIG`` text search configuration, and shown with
 a word out and ``or`` between alternatives (PostgreSQL's ``websearch_to_tsquery``).
 
 Relevance is two tiers, each newest first: stories whose headline matches, then
-every other match. Every match is reachable, on some page, with the exact total.
+every other match. Pages reach the first ``MAX_DEPTH`` results, and every other
+match is reachable by date: the last page links to the matches older than it
+(``to=``), and so on. Totals are exact below ``ESTIMATE_ABOVE``, the planner's
+estimate above.
 Why tiers rather than ``ts_rank`` over every match: ranking reads each match's
 whole vector, and a common word matches a fifth of the archive (200,000 stories
 at a million), which no request can afford; a tier is one walk down the date
@@ -29,6 +32,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -51,12 +55,18 @@ from pagecache.generation import content_changed
 from pagecache.store import remember
 
 from .models import Article, ArticleQuerySet, Byline, Section, TaggedArticle
+from .pagination import counted
 
 # Longer input is cut before any other work: nobody types more, and a huge
 # query must cost no more than a short one.
 MAX_QUERY_LENGTH = 200
 # The GIN index on headline_vector() (migration 0014), PostgreSQL only.
 HEADLINE_INDEX = "article_headline_search"
+# Results that pages reach (50 pages of 20). A page walks the date index past every match before it,
+# so the depth bounds its cost; the last page links to the rest by date (``to=``), a window at a time.
+MAX_DEPTH = 1_000
+# Pages starting this deep read their ids from the whole reachable list, found once per content generation.
+DIRECT_DEPTH = 200
 # Distinct words the SQLite fallback matches; each adds five LIKE conditions.
 MAX_FALLBACK_WORDS = 12
 # Fields of Article whose change alters its search vector.
@@ -164,30 +174,85 @@ def search_results(query: Query, *, filters: Filters = Filters(), sort: str = So
     if not query.words:
         return Matches([], query, key="")
     matches = _matching(stories, query)
-    key = f"search:{hashlib.sha256(query.text.encode()).hexdigest()}:{filters.key()}:{sort}"
+    key = f"search:{hashlib.sha256(query.text.encode()).hexdigest()}:{filters.key()}"
     if sort == Sort.DATE:
-        return Matches([matches], query, key=key)
+        return Matches([matches], query, key=key, every=matches, order=sort)
     return Matches(
-        [_headline_matching(matches, query), _headline_matching(matches, query, negate=True)], query, key=key
+        [_headline_matching(matches, query), _headline_matching(matches, query, negate=True)],
+        query,
+        key=key,
+        every=matches,
     )
 
 
 class Matches:
     """Search results as tiers of matches (no story in two), each newest first, read a slice at a time.
 
-    What ``Paginator`` needs: ``count()`` and slicing. Each tier's length is counted once per
-    content generation (``pagecache.store.remember``).
+    What ``Paginator`` needs: ``count()`` and slicing. Each tier is counted once per content
+    generation (``pagecache.store.remember``): exactly when small, from the planner's estimate when
+    it has more than ``ESTIMATE_ABOVE`` matches (counting a quarter of a million matches took
+    seconds). Pages reach the first ``MAX_DEPTH`` results; ``total`` is every match, and the last
+    page offers the rest by date (``continues``).
     """
 
-    def __init__(self, tiers: list[ArticleQuerySet], query: Query, *, key: str) -> None:
-        self.tiers, self.query, self.key = tiers, query, key
+    def __init__(
+        self,
+        tiers: list[ArticleQuerySet],
+        query: Query,
+        *,
+        key: str,
+        every: ArticleQuerySet | None = None,
+        order: str = Sort.RELEVANCE,
+    ) -> None:
+        self.tiers, self.query, self.key, self.every, self.order = tiers, query, key, every, order
 
     @cached_property
+    def _counted(self) -> list[tuple[int, bool]]:
+        """Each tier's length and whether it is exact: every match and every tier but the last are counted,
+        the last is the difference. Never the last tier itself: "matches whose headline does not" has no
+        index, and counting it for a word in nearly every headline rechecked every match (11 s at a million)."""
+        if not self.tiers:
+            return []
+        every = remember(f"count:{self.key}:every", partial(counted, self.every))
+        firsts = [remember(f"count:{self.key}:{n}", partial(counted, tier)) for n, tier in enumerate(self.tiers[:-1])]
+        rest = max(0, every[0] - sum(count for count, _ in firsts))
+        return [*firsts, (rest, every[1] and all(exact for _, exact in firsts))]
+
+    @property
     def tier_counts(self) -> list[int]:
-        return [remember(f"count:{self.key}:{number}", tier.count) for number, tier in enumerate(self.tiers)]
+        return [count for count, _ in self._counted]
+
+    @property
+    def exact(self) -> bool:
+        """Whether ``total`` was counted rather than estimated."""
+        return all(exact for _, exact in self._counted)
+
+    @property
+    def total(self) -> int:
+        """How many stories match, every one; about as many when not ``exact`` (two significant figures)."""
+        total = sum(self.tier_counts)
+        if self.exact or total < 100:
+            return total
+        unit = 10 ** (len(str(total)) - 2)
+        return round(total / unit) * unit
+
+    @property
+    def continues(self) -> bool:
+        """Whether more match than pages reach (the rest are found by narrowing the dates)."""
+        return sum(self.tier_counts) > MAX_DEPTH
+
+    @property
+    def older_than_last_page(self) -> bool:
+        """Whether the matches pages do not reach are all no newer than the last page's last story.
+
+        So when the pages end in the last tier (every earlier tier was shown whole): then "older
+        matches, by date, up to that story's day" misses none. Otherwise the rest starts at the top
+        of the list by date.
+        """
+        return sum(self.tier_counts[:-1]) < MAX_DEPTH
 
     def count(self) -> int:
-        return sum(self.tier_counts)
+        return min(sum(self.tier_counts), MAX_DEPTH)
 
     def __len__(self) -> int:
         return self.count()
@@ -195,26 +260,35 @@ class Matches:
     def __getitem__(self, index: slice) -> list[Article]:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("Search results are read a slice at a time.")
-        start, stop = index.start or 0, self.count() if index.stop is None else index.stop
-        ids: list[int] = []
-        for tier, size in zip(self.tiers, self.tier_counts, strict=True):
-            if start < size and stop > 0:
-                ids += _slice_newest_first(tier, max(start, 0), min(stop, size), size)
-            start, stop = start - size, stop - size
+        start, stop = index.start or 0, self.count() if index.stop is None else min(index.stop, self.count())
+        if start >= DIRECT_DEPTH:
+            # A deep page: the ids of every page pages reach, found once per content generation. Each
+            # deep page found alone walked the index past every match before it (0.4-0.7 s at a million).
+            ids = remember(f"window:{self.key}:{self.order}", partial(self._ids, 0, self.count()))[start:stop]
+        else:
+            ids = self._ids(start, stop)
         if not ids:
             return []
         loaded = _with_excerpts(Article.objects.filter(pk__in=ids).for_listing(), self.query)
         stories = {story.pk: story for story in loaded}
         return [stories[pk] for pk in ids if pk in stories]
 
+    def _ids(self, start: int, stop: int) -> list[int]:
+        ids: list[int] = []
+        for tier, (size, exact) in zip(self.tiers, self._counted, strict=True):
+            if start < size and stop > 0:
+                ids += _slice_newest_first(tier, max(start, 0), min(stop, size), size if exact else None)
+            start, stop = start - size, stop - size
+        return ids
 
-def _slice_newest_first(stories: ArticleQuerySet, start: int, stop: int, size: int) -> list[int]:
-    """Ids of ``stories[start:stop]`` newest first; the far half of the list is read from its oldest end.
 
-    Either way the database walks the date index from the nearer end, so the last page of
-    200,000 matches costs what the first does (the middle pages cost the most).
+def _slice_newest_first(stories: ArticleQuerySet, start: int, stop: int, size: int | None) -> list[int]:
+    """Ids of ``stories[start:stop]`` newest first; near the end of a list of known ``size``, read from its oldest end.
+
+    Either way the database walks the date index from the nearer end, and never further than
+    ``MAX_DEPTH`` matches.
     """
-    if start <= size - stop:
+    if size is None or start <= size - stop:
         return list(stories.order_by("-published_at", "-pk").values_list("pk", flat=True)[start:stop])
     oldest_first = stories.order_by("published_at", "pk").values_list("pk", flat=True)[size - stop : size - start]
     return list(reversed(oldest_first))

@@ -19,8 +19,13 @@ What it does, in one run:
 5. sends 20,000 mixed requests and reports each worker's memory before and after;
 6. prints the table and writes it, with the machine, the date and the command, to docs/performance.md.
 
-The load comes from ``bench/load.py``, a small asyncio client, in this process: on a 2-core
-machine it takes some CPU from the server, which the CPU-per-request column does not count.
+The load comes from wrk (``bench/load.py``'s ``drive_wrk``; ``apt-get install wrk``), ``--concurrency``
+connections for ``--seconds`` per page, p50/p95/p99 from its latency histogram; without wrk, or with
+``--client python``, from ``bench/load.py``'s asyncio client in this process, which on a 2-core machine
+takes CPU from the server that the CPU-per-request column does not count. A million stories:
+
+    DATABASE_POOL_SIZE=2 .venv/bin/python bench/run.py --stories 1000000 --memory-requests 2000 \\
+        --database-url postgres://postgres@127.0.0.1:5432/newsroom_archive_1m
 """
 
 import argparse
@@ -42,7 +47,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
-from load import drive  # noqa: E402 - after making bench/ importable
+from load import drive, drive_wrk, has_wrk  # noqa: E402 - after making bench/ importable
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ANALYSIS_MARKER = "<!-- Analysis: written by hand; bench/run.py keeps everything from this line on. -->"
@@ -184,7 +189,10 @@ def measure(
             drive(server.url, [path], requests=1, concurrency=1, cookie=cookie)
     drive(server.url, paths, requests=min(50, args.requests), concurrency=2, cookie=cookie)
     before = server.cpu_seconds()
-    load = drive(server.url, paths, requests=args.requests, concurrency=args.concurrency, cookie=cookie)
+    if args.client == "wrk":
+        load = drive_wrk(server.url, paths, seconds=args.seconds, connections=args.concurrency, cookie=cookie)
+    else:
+        load = drive(server.url, paths, requests=args.requests, concurrency=args.concurrency, cookie=cookie)
     cpu = server.cpu_seconds() - before
     result = Result(
         name=name,
@@ -243,6 +251,14 @@ def seq_scan_summary(info: dict) -> str:
     return "none" if not found else ", ".join(f"{name}: {count}" for name, count in found.items())
 
 
+def load_description(args) -> str:
+    if args.client == "wrk":
+        return (f"wrk, {args.concurrency} connections (a new one per request: sync workers close them), "
+                f"{args.seconds:g} s per page, a random URL of the page's list per request")  # fmt: skip
+    return (f"`bench/load.py` (asyncio, a connection per request), {args.concurrency} concurrent clients, "
+            f"{args.requests:,} requests per page")  # fmt: skip
+
+
 def write_report(path: Path, *, command: str, info: dict, results: list[Result], memory: dict, args) -> str:
     static = {result.mode: result for result in results if result.name == "static copy of a story"}
     body = f"""# Performance
@@ -257,8 +273,7 @@ Latest figures from `bench/run.py`. Reproduce with:
 - Machine: {machine()}
 - Database: {info["database"]} with {info["stories"]:,} stories ({info["published"]:,} published)
 - Server: gunicorn, {args.workers} sync workers, `DEBUG` off, cached template loader{info["pool"]}
-- Load: `bench/load.py` (asyncio, a connection per request), {args.concurrency} concurrent clients,
-  {args.requests:,} requests per page, after {2 * args.workers} warm-up requests per URL and 50 more
+- Load: {load_description(args)}, after {2 * args.workers} warm-up requests per URL and 50 more
 - *uncached*: page cache off (`PAGE_CACHE_SECONDS=0`); *cached*: page cache on (in-process memory)
 - CPU ms/request: the gunicorn workers' CPU time (user + system, from /proc) divided by requests served
 - SQL queries: per request, counted in-process with the page cache off
@@ -287,7 +302,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/newsroom_bench")
     parser.add_argument("--stories", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=2000, help="per page and mode")
+    parser.add_argument("--requests", type=int, default=2000, help="per page and mode (with --client python)")
+    parser.add_argument("--seconds", type=float, default=10, help="per page and mode (with --client wrk)")
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if has_wrk() else "python",
+        help="wrk (default when installed: apt-get install wrk) or bench/load.py's asyncio client",
+    )
     # 8 clients on 2 workers: latency then includes the queue in front of them, as under real load.
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)

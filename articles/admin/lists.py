@@ -1,9 +1,13 @@
 """What keeps the back office's story lists fast at a million stories (the story list and the review queue)."""
 
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from .. import search
 from ..pagination import ArchivePaginator
@@ -17,6 +21,11 @@ class StoryChangeList(ChangeList):
 
     def get_queryset(self, request: HttpRequest, exclude_parameters=None) -> QuerySet:
         return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        if isinstance(self.result_list, QuerySet):  # one page, or "show all": Django skipped the paginator
+            self.result_list = self.model_admin.list_rows(self.result_list)
 
     def get_ordering(self, request: HttpRequest, queryset: QuerySet) -> list:
         ordering = super().get_ordering(request, queryset)
@@ -39,6 +48,26 @@ class ArchiveListMixin:
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
         return StoryChangeList
+
+    def get_paginator(
+        self, request: HttpRequest, queryset: QuerySet, per_page: int, orphans: int = 0, allow_empty_first_page=True
+    ) -> ArchivePaginator:
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, rows=self.list_rows)
+
+    def list_rows(self, rows: QuerySet) -> QuerySet:
+        """The page's rows with what the list shows beside their own columns (left out of finding them)."""
+        return rows
+
+    def action_checkbox(self, obj) -> SafeString:
+        """Django's row checkbox, the same HTML, written directly: Django renders it through the form
+        widget templates, a template render per row, about a third of a 100-row list's time."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         if request.path == reverse("admin:autocomplete"):

@@ -191,19 +191,18 @@ class ArticleAdmin(ArchiveListMixin, StoryPagesMixin, admin.ModelAdmin):
     # --- What each person sees and may touch: all of it asked of workflow.py ---
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        latest_note = Transition.objects.filter(article=OuterRef("pk")).exclude(note="").order_by("-at", "-pk")
         # The lead picture joined here: Django's changelist adds ``list_select_related`` only to a queryset
         # that selects nothing related yet, and ``with_bylines()`` already does (the list flags expired ones).
-        stories = (
-            super()
-            .get_queryset(request)
-            .with_bylines()
-            .select_related("lead_picture")
-            .annotate(
-                latest_note=Subquery(latest_note.values("note")[:1]), shows_expired_picture=shows_expired_picture()
-            )
-        )
+        stories = super().get_queryset(request).with_bylines().select_related("lead_picture")
         return workflow.visible_to(request.user, stories)
+
+    def list_rows(self, rows: QuerySet) -> QuerySet:
+        # Only on the page's rows: in the query that finds them, the expired-picture test's join to the
+        # pictures table kept the planner from walking the list's index alone (page 500: 132 ms of SQL).
+        latest_note = Transition.objects.filter(article=OuterRef("pk")).exclude(note="").order_by("-at", "-pk")
+        return rows.annotate(
+            latest_note=Subquery(latest_note.values("note")[:1]), shows_expired_picture=shows_expired_picture()
+        )
 
     @admin.display(description="Pictures", boolean=False)
     def picture_warning(self, article: Article) -> str:

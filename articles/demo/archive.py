@@ -13,11 +13,11 @@ reported through ``progress``.
 import random
 import secrets
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
+from itertools import accumulate, islice
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -259,6 +259,30 @@ class ArchiveReport:
     seconds: float = 0.0
     # Whether the stories' search vectors and full-text indexes were built with them (PostgreSQL).
     search_indexed: bool = False
+    # Where the time went (PostgreSQL): phase name → seconds, for the command's summary.
+    phases: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StoryDraft:
+    """One generated story before it is written: plain values, no model instance (a million of those is slow)."""
+
+    title_words: tuple[str, ...]
+    slug: str
+    kicker: str
+    standfirst: str
+    blocks: list[str]
+    section_id: int
+    status: str
+    published_at: datetime | None
+    submitted_at: datetime | None
+    author_ids: list[int]
+    tag_ids: list[int]
+    source_id: int | None
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.title_words)
 
 
 def _sentence(rng: random.Random, topic: str, place: str) -> str:
@@ -318,115 +342,128 @@ def generate_archive(
     progress(f"Created {report.sections} sections, {report.authors} authors and {report.tags} tags.")
 
     pool = _paragraph_pool(rng, 3000)
-    now = timezone.now()
-    ten_years = timedelta(days=3652).total_seconds()
-    # Big desks file far more than small ones (the first section gets about a third of the stories),
-    # and popular tags are used far more than rare ones, as in a real archive.
-    section_weights = [1 / (rank + 1) ** 1.2 for rank in range(len(section_objects))]
-    tag_weights = [1 / (rank + 1) for rank in range(len(tag_objects))]
+    drafts = _drafts(
+        rng, stories, pool, run, report,
+        sections=[section.pk for section in section_objects],
+        authors=[author.pk for author in author_objects],
+        tags=[tag.pk for tag in tag_objects],
+        sources=[source.pk for source in sources],
+    )  # fmt: skip
 
-    fast = connection.vendor == "postgresql"
-    vectors = bulk_load.VectorCache()
-    author_names = {author.pk: author.name for author in author_objects}
-    with transaction.atomic() if fast else nullcontext():
-        if fast:
-            # One transaction: a load that fails leaves nothing behind, and its indexes where they were.
-            indexes = bulk_load.set_indexes_aside()
-        for start in range(0, stories, batch_size):
-            count = min(batch_size, stories - start)
-            batch, blocks_of = [], []
-            for offset in range(count):
-                index = start + offset
-                # Synthetic rows for benchmarks, written in bulk: states are set directly, not through
-                # workflow.py, because a million transitions (and their saves) would be the slow part.
-                status, published_at = _status_and_time(rng, now, ten_years)
-                topic, place = rng.choice(TOPICS), rng.choice(PLACES)
-                title = f"{place} {rng.choice(SUBJECTS)} {rng.choice(VERBS)} {topic} plan"
-                blocks = _body_blocks(rng, pool)
-                batch.append(
-                    Article(
-                        title=title,
-                        slug=f"{slugify(title)}-{run}-{index}",
-                        kicker=rng.choice(["", "", "", "", "Analysis", "Explainer", "Live"]),
-                        standfirst=pool[rng.randrange(len(pool))][:300],
-                        body="\n\n".join(blocks),
-                        body_html="\n".join(_block_html(block) for block in blocks),
-                        section=rng.choices(section_objects, weights=section_weights)[0],
-                        status=status,
-                        published_at=published_at,
-                        submitted_at=now if status == Article.Status.IN_REVIEW else None,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                blocks_of.append(blocks)
-                report.by_status[status] = report.by_status.get(status, 0) + 1
-            if fast:
-                for article, pk in zip(batch, bulk_load.reserve_ids(len(batch)), strict=True):
-                    article.pk = article.id = pk
-                created = batch
-            else:
-                created = None  # ids come from bulk_create, below
-            with transaction.atomic():
-                if not fast:
-                    created = Article.objects.bulk_create(batch)
-                bylines = [
-                    Byline(article_id=article.pk, author=author, position=position)
-                    for article in created
-                    for position, author in enumerate(rng.sample(author_objects, 2 if rng.random() < 0.12 else 1))
-                ]
-                tagged = [
-                    TaggedArticle(content_object_id=article.pk, tag=tag)
-                    for article in created
-                    for tag in set(rng.choices(tag_objects, weights=tag_weights, k=rng.randint(1, 5)))
-                ]
-                sources_of = [(article.pk, rng.choice(sources).pk) for article in created if rng.random() < 0.3]
-                if fast:
-                    _with_search_vectors(created, blocks_of, bylines, tagged, vectors, author_names)
-                    bulk_load.copy_stories(created)
-                    bulk_load.copy_links(bylines, tagged, sources_of)
-                else:
-                    Byline.objects.bulk_create(bylines)
-                    TaggedArticle.objects.bulk_create(tagged)
-                    Article.sources.through.objects.bulk_create(
-                        Article.sources.through(article_id=pk, source_id=source) for pk, source in sources_of
-                    )
-            report.stories += len(created)
-            elapsed = time.monotonic() - started
-            progress(f"{report.stories:>8,} / {stories:,} stories  ({report.stories / elapsed:,.0f}/s)")
-        if fast:
-            progress(f"Building the {len(indexes)} indexes of the stories table, full-text search's among them…")
-            indexing = time.monotonic()
-            bulk_load.build_indexes(indexes)
-            progress(f"Indexes built in {time.monotonic() - indexing:.0f}s.")
-    report.search_indexed = fast
+    def batch_done(count: int) -> None:
+        report.stories += count
+        elapsed = time.monotonic() - started
+        progress(f"{report.stories:>8,} / {stories:,} stories  ({report.stories / elapsed:,.0f}/s)")
+
+    if connection.vendor == "postgresql":
+        texts = bulk_load.StoryTexts(
+            tags={tag.pk: tag.name for tag in tag_objects},
+            authors={author.pk: author.name for author in author_objects},
+            block_html=_block_html,
+        )
+        texts.vectors.load(_every_text(pool, tag_names, author_objects))
+        report.phases = bulk_load.load_stories(
+            drafts, stories, texts, batch_size=batch_size, batch_done=batch_done, progress=progress
+        )
+        report.search_indexed = True
+    else:
+        _create_stories(drafts, batch_size, batch_done)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _with_search_vectors(stories, blocks_of, bylines, tagged, vectors, author_names) -> None:
-    """Give each story the search vector ``articles.search`` would store (see ``bulk_load``)."""
-    tags_of: dict[int, list[str]] = {}
-    for link in tagged:
-        tags_of.setdefault(link.content_object_id, []).append(link.tag.name)
-    authors_of: dict[int, list[str]] = {}
-    for byline in bylines:
-        authors_of.setdefault(byline.article_id, []).append(author_names[byline.author_id])
-    vectors.load(
-        text
-        for story, blocks in zip(stories, blocks_of, strict=True)
-        for text in (story.title, story.standfirst, *blocks, *tags_of.get(story.pk, ()), *authors_of.get(story.pk, ()))
-    )
-    for story, blocks in zip(stories, blocks_of, strict=True):
-        story.search_vector = vectors.document(
-            [
-                ([story.title], "A"),
-                ([story.standfirst], "B"),
-                (tags_of.get(story.pk, []), "B"),
-                (blocks, "C"),
-                (authors_of.get(story.pk, []), "D"),
-            ]
+def _drafts(rng: random.Random, stories: int, pool: list[str], run: str, report: ArchiveReport, *, sections: list[int],
+            authors: list[int], tags: list[int], sources: list[int]) -> Iterator[StoryDraft]:  # fmt: skip
+    """``stories`` drafts, counted by state in ``report``."""
+    now = timezone.now()
+    ten_years = timedelta(days=3652).total_seconds()
+    # Big desks file far more than small ones (the first section gets about a third of the stories),
+    # and popular tags are used far more than rare ones, as in a real archive. Cumulative weights
+    # once, not per story (``choices`` would add them up again on every call).
+    section_weights = list(accumulate(1 / (rank + 1) ** 1.2 for rank in range(len(sections))))
+    tag_weights = list(accumulate(1 / (rank + 1) for rank in range(len(tags))))
+    by_status = report.by_status
+    for index in range(stories):
+        # Synthetic rows for benchmarks, written in bulk: states are set directly, not through
+        # workflow.py, because a million transitions (and their saves) would be the slow part.
+        status, published_at = _status_and_time(rng, now, ten_years)
+        topic, place = rng.choice(TOPICS), rng.choice(PLACES)
+        title_words = (place, rng.choice(SUBJECTS), rng.choice(VERBS), topic, "plan")
+        by_status[status] = by_status.get(status, 0) + 1
+        yield StoryDraft(
+            title_words=title_words,
+            slug=f"{'-'.join(title_words).lower()}-{run}-{index}",
+            kicker=rng.choice(KICKERS),
+            standfirst=pool[rng.randrange(len(pool))][:300],
+            blocks=_body_blocks(rng, pool),
+            section_id=rng.choices(sections, cum_weights=section_weights)[0],
+            status=status,
+            published_at=published_at,
+            submitted_at=now if status == Article.Status.IN_REVIEW else None,
+            author_ids=rng.sample(authors, 2 if rng.random() < 0.12 and len(authors) > 1 else 1),
+            tag_ids=sorted(set(rng.choices(tags, cum_weights=tag_weights, k=rng.randint(1, 5)))) if tags else [],
+            source_id=rng.choice(sources) if rng.random() < 0.3 else None,
         )
+
+
+KICKERS = ["", "", "", "", "Analysis", "Explainer", "Live"]
+
+
+def _every_text(pool: list[str], tag_names: list[str], authors: list[Author]) -> Iterator[str]:
+    """Every distinct text a story's search vector is made of, so it can be vectorised before the load.
+
+    A headline is vectorised word by word (each a single word, none a stop word, so the join has the
+    same positions as the whole headline's vector); every other text is one of the pool's.
+    """
+    yield from (word for words in (PLACES, SUBJECTS, VERBS, TOPICS, ["plan"]) for word in words)
+    yield from pool
+    for paragraph in pool:
+        yield paragraph[:300]
+        yield _heading(paragraph)
+        yield _quote(paragraph)
+    yield from tag_names
+    yield from (author.name for author in authors)
+
+
+def _create_stories(drafts: Iterator[StoryDraft], batch_size: int, batch_done: Callable[[int], None]) -> None:
+    """Elsewhere than PostgreSQL: ``bulk_create``, a transaction per batch."""
+    now = timezone.now()
+    while batch := list(islice(drafts, batch_size)):
+        with transaction.atomic():
+            created = Article.objects.bulk_create(
+                Article(
+                    title=draft.title,
+                    slug=draft.slug,
+                    kicker=draft.kicker,
+                    standfirst=draft.standfirst,
+                    body="\n\n".join(draft.blocks),
+                    body_html="\n".join(_block_html(block) for block in draft.blocks),
+                    section_id=draft.section_id,
+                    status=draft.status,
+                    published_at=draft.published_at,
+                    submitted_at=draft.submitted_at,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for draft in batch
+            )
+            pairs = list(zip(created, batch, strict=True))
+            Byline.objects.bulk_create(
+                Byline(article_id=article.pk, author_id=author, position=position)
+                for article, draft in pairs
+                for position, author in enumerate(draft.author_ids)
+            )
+            TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object_id=article.pk, tag_id=tag)
+                for article, draft in pairs
+                for tag in draft.tag_ids
+            )
+            Article.sources.through.objects.bulk_create(
+                Article.sources.through(article_id=article.pk, source_id=draft.source_id)
+                for article, draft in pairs
+                if draft.source_id
+            )
+        batch_done(len(batch))
 
 
 def _sections(wanted: int) -> list[Section]:
@@ -458,8 +495,18 @@ def _body_blocks(rng: random.Random, pool: list[str]) -> list[str]:
     blocks = []
     for part in range(rng.randint(2, 4)):
         if part:
-            blocks.append("## " + rng.choice(pool).split(".")[0][:60].strip().capitalize())
+            blocks.append(_heading(rng.choice(pool)))
         blocks.extend(rng.choice(pool) for _ in range(rng.randint(2, 4)))
         if rng.random() < 0.5:
-            blocks.append("> “" + rng.choice(pool).split(". ")[0] + ",” said a spokesperson.")
+            blocks.append(_quote(rng.choice(pool)))
     return blocks
+
+
+@cache
+def _heading(paragraph: str) -> str:
+    return "## " + paragraph.split(".")[0][:60].strip().capitalize()
+
+
+@cache
+def _quote(paragraph: str) -> str:
+    return "> “" + paragraph.split(". ")[0] + ",” said a spokesperson."

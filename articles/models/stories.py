@@ -357,7 +357,9 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", "Can publish article")]
         indexes = [
-            models.Index(fields=["status", "submitted_at"], name="article_review_queue"),
+            # The review queue, oldest first: with the id (its tie-breaker) in the index, a page's ids come
+            # from the index in order, not from sorting every story in review (20,000 at a million: 170 ms).
+            models.Index(fields=["status", "submitted_at", "id"], name="article_review_queue"),
             models.Index(fields=["embargo_until"], name="article_embargo_until"),
             # Story lists order by (published_at, id) descending: with id in the index (and the embargo
             # that published() also checks carried along on PostgreSQL), a page's ids come from the

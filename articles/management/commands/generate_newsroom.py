@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from taggit.models import Tag
 
@@ -34,6 +36,7 @@ class Command(BaseCommand):
             if verbosity:
                 self.stdout.write(message)
 
+        started = time.monotonic()
         report = generate_archive(
             stories=stories, authors=authors, sections=sections, tags=tags, seed=seed,
             batch_size=batch_size, progress=progress,
@@ -41,13 +44,19 @@ class Command(BaseCommand):
         everything_changed()  # bulk inserts send no signals: invalidate cached pages here
         if verbosity:
             self.stdout.write("Refreshing the planner's statistics (VACUUM ANALYZE)…")
+        analysing = time.monotonic()
         refresh_planner_statistics(Article, Byline, TaggedArticle, Author, Tag)
+        report.phases["VACUUM ANALYZE"] = time.monotonic() - analysing
+        if verbosity and report.phases:
+            phases = ", ".join(f"{name} {seconds:.0f}s" for name, seconds in report.phases.items())
+            self.stdout.write(f"Where the time went: {phases}")
+        seconds = time.monotonic() - started
         states = ", ".join(f"{count:,} {status}" for status, count in sorted(report.by_status.items()))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {report.stories:,} stories ({states}), {report.authors:,} authors, "
-                f"{report.sections} sections and {report.tags:,} tags in {report.seconds:.1f}s "
-                f"({report.stories / max(report.seconds, 0.001):,.0f} stories/s)"
+                f"{report.sections} sections and {report.tags:,} tags in {seconds:.1f}s "
+                f"({report.stories / max(seconds, 0.001):,.0f} stories/s)"
                 + ("; search index built." if report.search_indexed else ".")
             )
         )
