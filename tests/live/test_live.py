@@ -617,3 +617,23 @@ def test_a_post_card_shows_only_public_posts_and_follows_every_change_at_once(cl
     story_workflow.unpublish(coverage.article, editor, reason="Legal")
     hidden = card(client, waiting.pk)[0]
     assert hidden.status_code == 404 and b"zqwaitingpost" not in hidden.content
+
+
+# A post's page, uncached: the generation, the post's story, the story's scope, the post with its story
+# and section, its authors, the count placing it on the live page; the same for 2 posts or 22.
+CARD_QUERIES = 6
+
+
+def test_a_post_card_costs_the_same_queries_for_few_or_many_posts(client, coverage, editor, django_assert_num_queries):
+    shown = post(coverage, editor, "The first post.")
+    post(coverage, editor, "The second.")
+    cache.clear()
+    client.get("/world/")  # the section tree, kept for every page: not the card's cost
+    with django_assert_num_queries(CARD_QUERIES):
+        assert card(client, shown.pk)[0].status_code == 200
+    for n in range(POSTS_PER_PAGE):
+        post(coverage, editor, f"More {n}")
+    cache.clear()
+    client.get("/world/")
+    with django_assert_num_queries(CARD_QUERIES):
+        assert card(client, shown.pk)[0].status_code == 200
