@@ -7,12 +7,15 @@ from authors.models import Author
 
 from .models import Article
 from .structured_data import profile_page
-from .views import StoryListView
+from .views import NumberedPages, StoryListView
 
 
-class AuthorListView(ListView):
+class AuthorListView(NumberedPages, ListView):
+    """The staff list, in pages like every other list: a page past the last answers 404."""
+
     template_name = "authors/author_list.html"
     context_object_name = "authors"
+    paginate_by = 60
 
     def get_queryset(self):
         return Author.objects.on_staff_list().with_photos()

@@ -26,7 +26,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "featured",
+            "kicker", "title", "slug", "standfirst", "body", "section", "tags", "sources", "front_page_slot",
             "lead_picture", "seo_title", "meta_description", "social_image", "social_image_alt", "embargo_until",
         ]  # fmt: skip
         widgets = {

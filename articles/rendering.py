@@ -19,6 +19,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 import markdown
 import nh3
+from django.utils.safestring import SafeString, mark_safe
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -171,3 +172,10 @@ def _converter() -> markdown.Markdown:
 def render_markdown(source: str) -> str:
     """Render a story body to HTML that is safe to show to readers."""
     return sanitize_html(_converter().convert(source), markers=True)
+
+
+def render_page_markdown(source: str) -> SafeString:
+    """Render a publication page (about, terms…) to safe HTML: Markdown without the story body's pictures."""
+    return mark_safe(
+        sanitize_html(markdown.markdown(source, extensions=["sane_lists", "tables"], output_format="html"))
+    )

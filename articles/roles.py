@@ -39,7 +39,13 @@ _JOURNALIST_PERMISSIONS = [
     ("live", "delete_livepost"),
     ("live", "view_livepost"),
 ]
-_DESK_MODELS = [("articles", "section"), ("articles", "source"), ("authors", "author"), ("taggit", "tag")]
+_DESK_MODELS = [
+    ("articles", "section"),
+    ("articles", "source"),
+    ("articles", "publicationpage"),  # about, contact, privacy, terms… (the footer's pages)
+    ("authors", "author"),
+    ("taggit", "tag"),
+]
 _EDITOR_PERMISSIONS = [
     *_JOURNALIST_PERMISSIONS,
     ("articles", "publish_article"),

@@ -1,12 +1,14 @@
-"""Structured data for search engines: schema.org JSON-LD for story and author pages.
+"""Structured data for search engines: schema.org JSON-LD for the reader pages.
 
 Builders return plain dicts (absolute URLs from the request); the ``json_ld``
-template filter prints them inside ``<script type="application/ld+json">``.
+template filter prints each inside a ``<script type="application/ld+json">``.
+A view passes one dict, or a list of them, as ``structured_data``.
 """
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 
 from authors.models import Author
@@ -17,6 +19,9 @@ from .models import Article, SharingImage
 # The publisher's logo, in static files, and its size in pixels.
 LOGO = "img/logo.png"
 LOGO_SIZE = (512, 512)
+# The sharing card of pages without a picture of their own (the logo on a wide card), and its size.
+CARD = "img/card.png"
+CARD_SIZE = (1200, 630)
 
 
 def news_article(article: Article, request: HttpRequest) -> dict:
@@ -129,4 +134,54 @@ def publisher(request: HttpRequest) -> dict:
             "width": width,
             "height": height,
         },
+    }
+
+
+def front_page_graph(request: HttpRequest) -> list[dict]:
+    """The front page: the ``WebSite`` with its search (a sitelinks search box) and the ``Organization``."""
+    home = request.build_absolute_uri("/")
+    search = request.build_absolute_uri(reverse("articles:search"))
+    website = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": home,
+        "description": settings.SITE_TAGLINE,
+        "inLanguage": settings.LANGUAGE_CODE,
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": home},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
+    organization = {"@context": "https://schema.org", **publisher(request)}
+    if settings.SITE_SAME_AS:
+        organization["sameAs"] = list(settings.SITE_SAME_AS)
+    return [website, organization]
+
+
+def collection_page(request: HttpRequest, *, name: str, description: str, url: str) -> dict:
+    """``CollectionPage`` for a list of stories (a section), part of the ``WebSite``."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "description": description,
+        "url": request.build_absolute_uri(url),
+        "inLanguage": settings.LANGUAGE_CODE,
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")},
+    }
+
+
+def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
+    """``BreadcrumbList`` of the trail a page shows, from the front page to the page itself: (name, path)."""
+    crumbs = [(settings.SITE_NAME, "/"), *trail]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": request.build_absolute_uri(path)}
+            for position, (name, path) in enumerate(crumbs, start=1)
+        ],
     }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("preview/<str:token>/", views.preview_link, name="preview_link"),
+    path("info/<slug:slug>/", views.publication_page, name="publication_page"),
     path(SECTION_ROUTE, views.SectionView.as_view(), name="section"),
     path(STORY_ROUTE, views.story_detail, name="story"),
 ]

@@ -12,20 +12,23 @@ from datetime import date
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from authors.models import Author
 from common.content_security import reader_policy
+from readership.counting import count_as
 
 from . import previews, search
-from .models import Article, Correction, Section, SectionTree
+from .models import Article, Correction, PublicationPage, Section, SectionTree
+from .most_read import most_read
 from .pagination import StoryPaginator
-from .structured_data import news_article
-
-FRONT_PAGE_STORIES_PER_SECTION = 4
+from .rendering import render_page_markdown
+from .structured_data import breadcrumb_list, collection_page, front_page_graph, news_article
 
 # Stories another app shows its own way (a live story: ``live``), registered from its ``ready()``: the
 # relation to load with the story (so that asking costs no query) and the page, None for other stories.
@@ -40,18 +43,23 @@ def register_story_page(*, related: str, render: StoryPage) -> None:
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
+    """The lead and top stories, Latest, Most read and the sections' blocks (``articles.models.front_page``)."""
     tree = SectionTree.load()
-    top_story, section_blocks = Article.objects.published().front_page(
-        tree.top_level(), tree, per_section=FRONT_PAGE_STORIES_PER_SECTION
-    )
-    return render(
-        request,
-        "articles/front_page.html",
-        {"top_story": top_story, "section_blocks": [block for block in section_blocks if block[1]]},
-    )
+    front = Article.objects.published().front_page(tree, most_read=most_read())
+    return render(request, "articles/front_page.html", {"front": front, "structured_data": front_page_graph(request)})
 
 
-class StoryListView(ListView):
+class NumberedPages:
+    """Page 2 and later of a list say so in their title and heading: ``page_suffix`` is “ — page 2”."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        context["page_suffix"] = f" — page {page.number}" if page is not None and page.number > 1 else ""
+        return context
+
+
+class StoryListView(NumberedPages, ListView):
     """A paginated list of published stories; bad ``?page=`` values answer 404."""
 
     paginate_by = settings.STORIES_PER_PAGE
@@ -109,7 +117,20 @@ class SectionView(StoryListView):
         return f"section:{self.section.pk}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, subsections=self.tree.children(self.section), **kwargs)
+        section = self.section
+        trail = [(section.parent.name, section.parent.get_absolute_url())] if section.parent else []
+        structured_data = [
+            collection_page(
+                self.request, name=section.name, description=section.description or section.name,
+                url=section.get_absolute_url(),
+            ),
+            breadcrumb_list(self.request, [*trail, (section.name, section.get_absolute_url())]),
+        ]  # fmt: skip
+        return super().get_context_data(
+            section=section, subsections=self.tree.children(section), structured_data=structured_data,
+            most_read=most_read(section, self.tree),
+            current_section_slug=self.tree.top_of(section.slug).slug, **kwargs,
+        )  # fmt: skip
 
 
 class TagView(StoryListView):
@@ -150,7 +171,9 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
         # The section or date in the address is stale (the story moved, or a
         # link was mistyped): send readers and search engines to the real one.
         return HttpResponsePermanentRedirect(canonical)
-    return render_story(request, article)
+    response = render_story(request, article)
+    count_as(response, article.pk)  # a read, if a reader rather than a bot gets it (readership.counting)
+    return response
 
 
 def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
@@ -167,8 +190,18 @@ def render_story(request: HttpRequest, article: Article, *, preview: str = "") -
             "related": related,
             "more_from_section": more_from_section,
             "corrections": article.corrections_shown,
-            "structured_data": news_article(article, request),
+            "structured_data": [
+                news_article(article, request),
+                breadcrumb_list(
+                    request,
+                    [
+                        (article.section.name, article.section.get_absolute_url()),
+                        (article.title, article.get_absolute_url()),
+                    ],
+                ),
+            ],
             "preview_banner": preview,
+            "current_section_slug": getattr(SectionTree.load().top_of(article.section.slug), "slug", None),
         },
     )
     if preview:
@@ -194,7 +227,13 @@ def preview_link(request: HttpRequest, token: str) -> HttpResponse:
     return render_story(request, article, preview="Preview — not published. Please do not share this link.")
 
 
-class CorrectionsView(ListView):
+def publication_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One of the publication's own pages (about, contact, privacy…), written by editors in the admin."""
+    page = get_object_or_404(PublicationPage, slug=slug)
+    return render(request, "articles/publication_page.html", {"page": page, "body": render_page_markdown(page.body)})
+
+
+class CorrectionsView(NumberedPages, ListView):
     """Recent corrections, clarifications and updates, newest first: the public record."""
 
     template_name = "articles/corrections.html"
@@ -230,10 +269,18 @@ class ArchiveView(StoryListView):
         context = super().get_context_data(**kwargs)
         if self.month is None:
             context["months"] = Article.objects.published().dated(self.year).dates("published_at", "month")
-        return {**context, "year": self.year, "month": date(self.year, self.month, 1) if self.month else None}
+        month = date(self.year, self.month, 1) if self.month else None
+        trail = [
+            ("Archive", reverse("articles:archive_index")),
+            (str(self.year), reverse("articles:archive_year", args=[self.year])),
+        ]
+        if month:
+            trail.append((date_format(month, "F Y"), reverse("articles:archive_month", args=[self.year, self.month])))
+        structured_data = breadcrumb_list(self.request, trail)
+        return {**context, "year": self.year, "month": month, "structured_data": structured_data}
 
 
-class SearchView(ListView):
+class SearchView(NumberedPages, ListView):
     """Search results; every kind of input answers with a page, never an error.
 
     Filters that cannot be understood (an unknown section or author, a date that does not exist)

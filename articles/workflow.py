@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, Correction, FormerSlug, Transition
+from .models import Article, Correction, FormerSlug, FrontPageSlot, Transition
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -40,7 +40,7 @@ WRITABLE_BY_JOURNALIST = {Status.DRAFT, Status.SENT_BACK}
 # Nobody edits these in the story form; they change only through transitions.
 TRANSITION_FIELDS = frozenset({"status", "published_at"})
 # Only editors set these in the story form.
-EDITOR_FIELDS = frozenset({"featured", "embargo_until"})
+EDITOR_FIELDS = frozenset({"front_page_slot", "embargo_until"})
 
 
 class Action(StrEnum):
@@ -441,7 +441,7 @@ def unpublish(article: Article, user: AbstractBaseUser, *, reason: str) -> Outco
     require(user, Action.UNPUBLISH, article)
     if not reason.strip():
         raise WorkflowError("Give a reason: it is kept with the story's history.")
-    transition = _move(article, user, Action.UNPUBLISH, Status.UNPUBLISHED, note=reason.strip(), featured=False)
+    transition = _move(article, user, Action.UNPUBLISH, Status.UNPUBLISHED, note=reason.strip(), front_page_slot=None)
     return Outcome(article, transition, "Unpublished: readers can no longer see it.")
 
 
@@ -458,13 +458,21 @@ def lift_embargo(article: Article, user: AbstractBaseUser, *, note: str = "") ->
 
 
 @transaction.atomic
-def set_featured(article: Article, user: AbstractBaseUser, *, featured: bool) -> Outcome:
+def pin_to_front_page(article: Article, user: AbstractBaseUser, *, slot: int | None) -> Outcome:
+    """Pin the story to ``slot`` of the front page's top stories (see ``FrontPageSlot``), or unpin it (None).
+
+    ``Article.objects.free_front_page_slot()`` finds the first slot nobody holds.
+    """
+    if slot is not None and slot not in FrontPageSlot.values:
+        raise WorkflowError(f"The front page has slots 1 to {len(FrontPageSlot.values)}.")
     article = _locked(article)
     require(user, Action.FEATURE, article)
-    article.featured = featured
+    article.front_page_slot = slot
     article.updated_by = _person(user)
-    article.save(update_fields=["featured", "updated_at", "updated_by"])
-    return Outcome(article, None, "Featured on the front page." if featured else "No longer featured.")
+    article.save(update_fields=["front_page_slot", "updated_at", "updated_by"])
+    if slot is None:
+        return Outcome(article, None, "Taken off the front page's top stories.")
+    return Outcome(article, None, f"Pinned to the front page: {FrontPageSlot(slot).label}.")
 
 
 @transaction.atomic

@@ -39,14 +39,14 @@ def live_blog_posting(article: Article, coverage: LiveCoverage, posts: list[Live
     data["@type"] = "LiveBlogPosting"
     start = coverage.started_at
     if start is not None:
-        data["coverageStartTime"] = timezone.localtime(start).isoformat()
+        data["coverageStartTime"] = timezone.localtime(start).isoformat(timespec="seconds")
     end = coverage_end(coverage, posts)
     if end is not None:
-        data["coverageEndTime"] = timezone.localtime(end).isoformat()
+        data["coverageEndTime"] = timezone.localtime(end).isoformat(timespec="seconds")
     if posts:
         newest = max(post.posted_at for post in posts)
         if newest > article.last_changed_at:
-            data["dateModified"] = timezone.localtime(newest).isoformat()
+            data["dateModified"] = timezone.localtime(newest).isoformat(timespec="seconds")
     data["liveBlogUpdate"] = [blog_posting(post, request) for post in posts]
     return data
 
@@ -55,7 +55,7 @@ def blog_posting(post: LivePost, request: HttpRequest) -> dict:
     data = {
         "@type": "BlogPosting",
         "headline": post.headline[:110],
-        "datePublished": timezone.localtime(post.posted_at).isoformat(),
+        "datePublished": timezone.localtime(post.posted_at).isoformat(timespec="seconds"),
         "url": request.build_absolute_uri(reverse("live:permalink", args=[post.pk])),
         "articleBody": post.text,
     }

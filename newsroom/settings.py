@@ -83,6 +83,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "Buna Times")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Independent news from around the world")
 # Absolute base URL used where a request is not at hand (feeds, e-mails, demo output).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The publication's own profiles elsewhere (comma-separated URLs), as the Organization's sameAs in JSON-LD.
+SITE_SAME_AS = env_list("SITE_SAME_AS", [])
 
 INSTALLED_APPS = [
     "newsroom.apps.NewsroomAdminConfig",
@@ -105,6 +107,7 @@ INSTALLED_APPS = [
     "accounts",
     "images",
     "pagecache",
+    "readership",
     "media_library",
     "authors",
     "articles",
@@ -132,6 +135,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Outside the page cache, so that cached pages count as read too (readership/counting.py).
+    "readership.middleware.ReadershipMiddleware",
     # Before the page cache, which reads the content generation: from the same database as the page.
     "newsroom.replicas.ReplicaMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
@@ -376,6 +381,16 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 # long instead of all rendering it at once (never after a takedown; 0 turns it off).
 PAGE_CACHE_REVALIDATE_SECONDS = env_int("PAGE_CACHE_REVALIDATE_SECONDS", 5)
 
+# --- Readership: the most-read lists (readership/counting.py says what is counted and kept) ---
+# Each process writes the reads it counted at most this often, in one statement.
+READERSHIP_FLUSH_SECONDS = env_int("READERSHIP_FLUSH_SECONDS", 10)
+# Reads kept in memory while the database refuses them, at most (items, i.e. story-hours).
+READERSHIP_MAX_PENDING = env_int("READERSHIP_MAX_PENDING", 10000)
+# Hourly counts are deleted after this many days (beat's forget-old-reads).
+READERSHIP_DAYS = env_int("READERSHIP_DAYS", 2)
+# A most-read list is worked out again at most this often (and after every change readers can see).
+MOST_READ_SECONDS = env_int("MOST_READ_SECONDS", 300)
+
 # --- Background work (Celery) ----------------------------------------------
 # The broker: CELERY_BROKER_URL, else the cache's Redis (REDIS_URL). Set, and the work moved off the
 # request (renditions, housekeeping) waits for `celery -A newsroom worker`; set CELERY_BROKER_URL= (empty)
@@ -402,6 +417,7 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "forget-old-login-records": {"task": "operations.tasks.forget_old_login_records", "schedule": timedelta(days=1)},
     "forget-old-audit-entries": {"task": "audit.tasks.forget_old_entries", "schedule": timedelta(days=1)},
+    "forget-old-reads": {"task": "readership.tasks.forget_old_reads", "schedule": timedelta(days=1)},
     "forget-old-autosaves": {"task": "operations.tasks.forget_old_autosaves", "schedule": timedelta(days=1)},
     "forget-old-preview-links": {
         "task": "operations.tasks.forget_old_preview_links",

@@ -47,6 +47,7 @@ from .store import cache_call
 STORED_HEADERS = (
     "Content-Type", "Content-Language", "Link", "Location", "X-Robots-Tag", "Vary",
     "Content-Security-Policy",  # a story with embeds allows its providers' frames (articles.views)
+    "X-Readership-Item",  # what a page counts as a read of, counted on hits too (readership.counting)
 )  # fmt: skip
 
 

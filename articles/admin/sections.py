@@ -11,8 +11,9 @@ from ..models import (
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "position"]
-    list_editable = ["position"]
+    list_display = ["name", "slug", "parent", "position", "on_front_page"]
+    # The front page's order and blocks are set from the list, the way editors think of them: all at once.
+    list_editable = ["position", "on_front_page"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

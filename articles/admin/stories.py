@@ -137,10 +137,10 @@ class ArticleAdmin(ArchiveListMixin, StoryPagesMixin, admin.ModelAdmin):
     # The writing desk's form (desk/): this app's change_form.html plus live preview, counts, autosave, presence.
     change_form_template = "desk/story_form.html"
     list_display = [
-        "title", "section", "state", "published_at", "byline", "featured", "picture_warning", "latest_note",
+        "title", "section", "state", "published_at", "byline", "front_page_slot", "picture_warning", "latest_note",
         "updated_at",
     ]  # fmt: skip
-    list_filter = ["status", "featured", "section", ExpiredPictureFilter, "published_at"]
+    list_filter = ["status", "front_page_slot", "section", ExpiredPictureFilter, "published_at"]
     list_select_related = ["section", "lead_picture"]  # see get_queryset
     # Only what an index keeps in order: sorting a million headlines would take a second a page.
     sortable_by = ["published_at"]
@@ -154,7 +154,7 @@ class ArticleAdmin(ArchiveListMixin, StoryPagesMixin, admin.ModelAdmin):
     actions = ["submit_selected", "publish_selected", "feature_selected", "unfeature_selected"]
     fieldsets = [
         (None, {"fields": ["kicker", "title", "slug", "standfirst", "body", "opened_version", "restored_from"]}),
-        ("Placement", {"fields": ["section", "tags", "sources", "featured"]}),
+        ("Placement", {"fields": ["section", "tags", "sources", "front_page_slot"]}),
         (
             "Lead image",
             {
@@ -411,13 +411,19 @@ class ArticleAdmin(ArchiveListMixin, StoryPagesMixin, admin.ModelAdmin):
     def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, "Published", lambda a: workflow.publish(a, request.user))
 
-    @admin.action(description="Feature selected stories on the front page")
+    @admin.action(description="Pin selected stories to the front page (first free slots)")
     def feature_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._bulk(request, queryset, "Featured", lambda a: workflow.set_featured(a, request.user, featured=True))
+        def pin(article: Article) -> workflow.Outcome:
+            slot = Article.objects.free_front_page_slot()
+            if slot is None:
+                raise WorkflowError("every slot of the front page is taken: unpin a story first.")
+            return workflow.pin_to_front_page(article, request.user, slot=slot)
 
-    @admin.action(description="Stop featuring selected stories")
+        self._bulk(request, queryset, "Pinned", pin)
+
+    @admin.action(description="Take selected stories off the front page's top stories")
     def unfeature_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._bulk(request, queryset, "Unfeatured", lambda a: workflow.set_featured(a, request.user, featured=False))
+        self._bulk(request, queryset, "Unpinned", lambda a: workflow.pin_to_front_page(a, request.user, slot=None))
 
     # Each bulk action and the workflow step it takes, offered only to whoever the workflow lets take it.
     BULK_ACTIONS = {

@@ -149,7 +149,10 @@ class StoryPagesMixin:
         if action == Action.FEATURE:
             if request.method != "POST":
                 raise PermissionDenied
-            outcome = workflow.set_featured(article, request.user, featured=request.POST.get("featured") == "1")
+            slot = request.POST.get("slot", "")
+            if slot and not slot.isdigit():
+                raise PermissionDenied  # only a forged form sends anything else
+            outcome = workflow.pin_to_front_page(article, request.user, slot=int(slot) if slot else None)
             return self._done(request, article, outcome.message)
         reason = workflow.refusal(request.user, action, article)
         if reason:

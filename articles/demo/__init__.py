@@ -23,7 +23,8 @@ from media_library.models import Image, Licence
 from .. import revisions, workflow
 from ..ingest.importer import Importer, Outcome
 from ..ingest.plaintext import parse_plain_text
-from ..models import Article, Byline, Section, Source
+from ..models import Article, Byline, FrontPageSlot, PublicationPage, Section, Source
+from ..starter_pages import create_starter_pages
 from .illustrations import alt_text, illustration, portrait
 from .library import add_body_media, add_sample_figure
 from .stories import STORIES
@@ -136,6 +137,8 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         if created:
             report.created.append(f"section {name}")
 
+    report.created += [f"page {title}" for title in create_starter_pages(PublicationPage)]
+
     for name, slug, url, kind in SOURCES:
         _, created = Source.objects.get_or_create(name=name, defaults={"slug": slug, "url": url, "kind": kind})
         if created:
@@ -176,7 +179,7 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
             standfirst=story["standfirst"],
             body=story["body"],
             section=sections[story["section"]],
-            featured=story["featured"],
+            front_page_slot=story["front_page_slot"],
         )
         if story["illustration"]:
             _illustrate(article, story["illustration"])
@@ -229,11 +232,11 @@ def _add_portrait(author: Author, slug: str) -> None:
 
 
 def _publish_sample(article: Article, now: datetime) -> None:
-    """Tag, feature and publish the imported sample, recorded as the desk's step with no one's name on it."""
+    """Tag, pin as the front page's lead and publish the imported sample: the desk's step, with no one's name on it."""
     article.tags.set(SAMPLE_TAGS)
     _illustrate(article, SAMPLE_ILLUSTRATION)
     add_sample_figure(article)
-    article.featured = True
+    article.front_page_slot = FrontPageSlot.LEAD
     article.save()
     at = now - timedelta(minutes=45)
     outcome = workflow.publish(article, workflow.SYSTEM, at=at, backdated=True, note="Published by the demo loader.")

@@ -30,7 +30,7 @@ Diplomats at the summit said the fund was the first of its kind in the region, a
         "tags": ["Climate", "Health", "Aid"],
         "source": "Buna Times",
         "hours_ago": 2,
-        "featured": True,
+        "front_page_slot": 2,
         "illustration": "waves",
     },
     {
@@ -55,7 +55,7 @@ Exporters of grain and fertiliser, whose bulk cargoes are among the heaviest to 
         "tags": ["Trade", "Climate", "Transport"],
         "source": "Meridian Wire",
         "hours_ago": 30,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "stripes",
     },
     {
@@ -87,7 +87,7 @@ Environmental groups welcomed the plan, noting that a night train emits a fracti
         "tags": ["Transport", "Climate", "Energy"],
         "source": "Buna Times",
         "hours_ago": 9,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "hills",
     },
     {
@@ -112,7 +112,7 @@ Officials said the first course, for 40 trainees, would begin next month, and th
         "tags": ["NATO", "Ukraine", "Defence"],
         "source": "Meridian Wire",
         "hours_ago": 52,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "rings",
     },
     {
@@ -139,7 +139,7 @@ Opposition parties called the agreement a patch rather than a plan. Parliament i
         "tags": ["Economy", "Elections", "Budget"],
         "source": "Buna Times",
         "hours_ago": 5,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "circles",
     },
     {
@@ -164,7 +164,7 @@ Members of the public can respond through [the commission’s consultation page]
         "tags": ["Elections", "Education"],
         "source": "Buna Times",
         "hours_ago": 74,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "tiles",
     },
     {
@@ -193,7 +193,7 @@ Business groups urged the bank to move faster, saying that high borrowing costs 
         "tags": ["Economy", "Interest rates", "Housing"],
         "source": "Buna Times",
         "hours_ago": 14,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "columns",
     },
     {
@@ -216,7 +216,7 @@ Environmental groups supported the project but asked the company to publish a pl
         "tags": ["Energy", "Jobs", "Climate"],
         "source": "Buna Times",
         "hours_ago": 97,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "stripes",
     },
     {
@@ -245,7 +245,7 @@ The institute recommended extending protected areas and reducing farm run-off, m
         "tags": ["Climate", "Oceans", "Research"],
         "source": "Buna Times",
         "hours_ago": 21,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "waves",
     },
     {
@@ -272,7 +272,7 @@ The trial’s lead investigator, Dr Kwame Adjei, said the team would publish its
         "tags": ["Health", "Research"],
         "source": "Buna Times",
         "hours_ago": 188,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "rings",
     },
     {
@@ -299,7 +299,7 @@ If the middle section, set in the 1990s, drifts a little, it is a small complain
         "tags": ["Books", "Ukraine", "Translation"],
         "source": "Buna Times",
         "hours_ago": 45,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "hills",
     },
     {
@@ -326,7 +326,7 @@ Rovers were relegated six years ago amid financial trouble. Their final league g
         "tags": ["Football", "Buna Rovers"],
         "source": "Buna Times",
         "hours_ago": 18,
-        "featured": False,
+        "front_page_slot": None,
         "illustration": "stripes",
     },
     {
@@ -349,7 +349,7 @@ A road is easy to cut a ribbon on. A decent bus service is harder to photograph,
         "tags": ["Transport", "Climate", "Opinion"],
         "source": None,
         "hours_ago": 160,
-        "featured": False,
+        "front_page_slot": 6,  # an old column the desk keeps among the headlines
         "illustration": None,
     },
 ]

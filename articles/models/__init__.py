@@ -2,7 +2,9 @@
 
 from ..addresses import section_url
 from .body_pictures import BodyPicture
+from .front_page import FrontPage, FrontPageSlot
 from .imports import ImportedItem
+from .pages import PublicationPage
 from .records import Correction, CorrectionQuerySet, PreviewLink, PreviewLinkUse, Revision, Transition
 from .sections import Section, SectionTree
 from .sources import Source
@@ -31,9 +33,12 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "FormerSlug",
+    "FrontPage",
+    "FrontPageSlot",
     "ImportedItem",
     "PreviewLink",
     "PreviewLinkUse",
+    "PublicationPage",
     "Revision",
     "Section",
     "SectionTree",

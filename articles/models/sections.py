@@ -30,7 +30,15 @@ class Section(models.Model):
         related_name="children",
         help_text="Leave empty for a top-level section shown in the navigation.",
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Navigation order: lower comes first.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the navigation and on the front page: lower comes first."
+    )
+    on_front_page = models.BooleanField(
+        "block on the front page",
+        default=True,
+        help_text="Show a block of this section's newest stories on the front page. Unticked, its stories "
+        "still appear in Latest and Most read, and may be pinned, but never fill the top stories by themselves.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -87,6 +95,15 @@ class SectionTree:
 
     def get(self, slug: str) -> Section | None:
         return self._by_slug.get(slug)
+
+    def top_of(self, slug: str) -> Section | None:
+        """The top-level section (the one in the navigation) that the section ``slug`` is, or is inside."""
+        section, by_id = self.get(slug), {section.pk: section for section in self.sections}
+        seen = set()
+        while section is not None and section.parent_id and section.pk not in seen:
+            seen.add(section.pk)
+            section = by_id.get(section.parent_id)
+        return section
 
     def family_ids(self, section: Section) -> list[int]:
         """``section``'s id followed by its descendants' ids."""

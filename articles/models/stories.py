@@ -32,6 +32,7 @@ from ..addresses import story_url
 from ..body_media import BodyMedia, render_body
 from ..rendering import render_markdown
 from .body_pictures import sync_body_pictures
+from .front_page import FrontPage, FrontPageSlot, select_front_page
 from .sections import Section, SectionTree
 from .sources import Source
 
@@ -102,9 +103,10 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-pk")
 
-    def top_story(self) -> "Article | None":
-        """The newest featured story, else the newest story: what leads the front page."""
-        return self.for_listing().order_by("-featured", "-published_at", "-pk").first()
+    def free_front_page_slot(self) -> int | None:
+        """The first front-page slot no story readers see is pinned to; None when all are taken."""
+        taken = set(self.published().exclude(front_page_slot=None).values_list("front_page_slot", flat=True))
+        return next((slot for slot in FrontPageSlot.values if slot not in taken), None)
 
     def in_section(self, section: Section) -> "ArticleQuerySet":
         """Stories of ``section`` and of every section below it."""
@@ -129,35 +131,9 @@ class ArticleQuerySet(models.QuerySet):
             start, end = datetime(year, month, 1), datetime(year + month // 12, month % 12 + 1, 1)
         return self.filter(published_at__gte=timezone.make_aware(start), published_at__lt=timezone.make_aware(end))
 
-    def front_page(
-        self, sections: list[Section], tree: SectionTree, *, per_section: int
-    ) -> tuple["Article | None", list[tuple[Section, list["Article"]]]]:
-        """The top story (see ``top_story()``) and each section (with its subsections) paired with its
-        newest other stories, for listing.
-
-        One query of small indexed parts (the top story's, then one per section, each a story longer
-        than needed in case the top story is among them) picks the ids, then one query loads them
-        all, with byline names: three queries however many sections and stories.
-        """
-        parts = [self.order_by("-featured", "-published_at", "-pk").values_list("section_id", "pk")[:1]]
-        parts += [
-            self.filter(section_id__in=tree.family_ids(section))
-            .newest_first()
-            .values_list("section_id", "pk")[: per_section + 1]
-            for section in sections
-        ]
-        rows = union_all_rows(parts)
-        top_id = next((pk for part, (_, pk) in rows if part == 0), None)
-        ids_by_section: dict[int, list[int]] = {section.pk: [] for section in sections}
-        for part, (_, pk) in rows:
-            if part > 0 and pk != top_id:
-                ids_by_section[sections[part - 1].pk].append(pk)
-        for ids in ids_by_section.values():
-            del ids[per_section:]
-        wanted = [pk for ids in ids_by_section.values() for pk in ids] + ([top_id] if top_id else [])
-        stories = {story.pk: story for story in Article.objects.filter(pk__in=wanted).for_listing()} if wanted else {}
-        blocks = [(section, [stories[pk] for pk in ids_by_section[section.pk]]) for section in sections]
-        return stories.get(top_id), blocks
+    def front_page(self, tree: SectionTree, *, most_read: list["Article"] = ()) -> FrontPage:
+        """What the front page shows of these stories: see ``articles.models.front_page``."""
+        return select_front_page(self, tree, most_read=list(most_read))
 
     def last_changed(self) -> datetime | None:
         """When one of these stories was last published or updated."""
@@ -328,7 +304,13 @@ class Article(models.Model):
     revised_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Last change to the text after publication."
     )
-    featured = models.BooleanField(default=False, help_text="Lead the front page with this story.")
+    front_page_slot = models.PositiveSmallIntegerField(
+        "front page",
+        choices=FrontPageSlot.choices,
+        null=True,
+        blank=True,
+        help_text="Pin the story to the top of the front page. Slots not pinned are filled with the newest stories.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -361,7 +343,7 @@ class Article(models.Model):
     # What a story card in a list needs (see for_listing()).
     CARD_FIELDS = (
         "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "status", "published_at",
-        "embargo_until", "created_at", "revised_at", "featured", "lead_picture__file", "lead_picture__width",
+        "embargo_until", "created_at", "revised_at", "lead_picture__file", "lead_picture__width",
         "lead_picture__height", "lead_picture__alt_text", "lead_picture__caption", "lead_picture__credit",
         "lead_picture__licence_expires",
     )  # fmt: skip
@@ -393,15 +375,14 @@ class Article(models.Model):
                 name="article_section_published",
             ),
             # The back office's story list, newest first, whatever the state (drafts first: NULLs sort first),
-            # whole or by section, and its "featured" filter: each page's ids from the index (articles/admin/lists.py).
+            # whole or by section: each page's ids from the index (articles/admin/lists.py).
             models.Index(fields=["-published_at", "-id"], name="article_newest"),
             models.Index(fields=["section", "-published_at", "-id"], name="article_section_newest"),
-            models.Index(fields=["-published_at", "-id"], condition=Q(featured=True), name="article_featured_newest"),
-            # The front page's top story: the newest featured one, else the newest (see top_story()).
+            # The stories pinned to the front page, in slot order: a handful, read from this small index alone.
             models.Index(
-                fields=["status", "-featured", "-published_at", "-id"],
-                include=["embargo_until"],
-                name="article_featured_published",
+                fields=["front_page_slot", "-published_at", "-id"],
+                condition=Q(front_page_slot__isnull=False),
+                name="article_front_page_pins",
             ),
         ]
         constraints = [

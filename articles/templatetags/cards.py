@@ -21,45 +21,56 @@ from ..models import Article, joined_names
 register = template.Library()
 
 HEADINGS = {"h2", "h3", "h4"}
-# How wide the card's image is drawn, for the browser's choice of rendition (see site.css).
+# Every layout and how wide its picture is drawn, for the browser's choice of rendition (see site.css);
+# None: the layout has no picture. "lead" is the front page's top story, "top" the four beside it,
+# "headline" the text-only top stories and a section block's others, "compact" Latest and Most read.
 IMAGE_SIZES = {
     "lead": "(min-width: 72rem) 41rem, (min-width: 48rem) calc(60vw - 2rem), calc(100vw - 2rem)",
+    "top": "(min-width: 72rem) 12rem, (min-width: 48rem) calc(20vw - 1rem), calc(50vw - 1.5rem)",
+    "headline": None,
+    "compact": None,
     "list": "(min-width: 50rem) 16rem, (min-width: 40rem) calc(33vw - 1rem), calc(100vw - 2rem)",
     "grid": "(min-width: 72rem) 17rem, (min-width: 50rem) calc(33vw - 2rem), (min-width: 33.5rem) calc(50vw - 2rem), "
     "calc(100vw - 2rem)",
 }
+# Layouts too small for a standfirst.
+WITHOUT_STANDFIRST = {"top", "headline", "compact"}
 
 
 @register.inclusion_tag("includes/story_card.html")
 def story_card(article: Article, *, heading: str = "h3", layout: str = "grid", show_snippet: bool = False) -> dict:
-    """A story's card. ``layout`` is "grid", "list" or "lead" (the front page's top story)."""
+    """A story's card, the same anatomy in every layout: kicker, headline, standfirst (if the layout has room),
+    picture (if the layout has one), byline and time. ``layout`` is a key of ``IMAGE_SIZES``."""
     if heading not in HEADINGS or layout not in IMAGE_SIZES:
         raise template.TemplateSyntaxError(f"story_card takes heading in {sorted(HEADINGS)} and a known layout.")
     lead = layout == "lead"
     # Worked out here rather than with template tags and filters: a page has up to fifty cards, and
     # this halves what each costs (bench/instructions.py); the markup stays in the template.
-    shown = article.lead  # the library picture readers may see, if any
+    sizes = IMAGE_SIZES[layout]
+    shown = article.lead if sizes else None  # the library picture readers may see, if any
     published = timezone.localtime(article.published_at) if article.published_at else None
     # Plain values, not the story: each ``article.x`` lookup in a template first tries ``article["x"]``.
     return {
-        "card_class": "card card--lead" if lead else "card",
+        "card_class": f"card card--{layout}",
         "heading": heading,
         "image": picture(
-            shown.file if shown else None,
-            alt=shown.alt if shown else "",
-            sizes=IMAGE_SIZES[layout],
+            shown.file,
+            alt=shown.alt,
+            sizes=sizes,
             # The top story's image is the largest thing on screen, so it loads first.
             loading="eager" if lead else "lazy",
             fetchpriority="high" if lead else "",
             **{"class": "card__image"},
-        ),
+        )
+        if shown
+        else "",
         "kicker": article.kicker,
         "title": article.title,
         "url": article.get_absolute_url(),
-        "standfirst": article.standfirst,
+        "standfirst": "" if layout in WITHOUT_STANDFIRST else article.standfirst,
         "byline": article.byline_names,
         "snippet": getattr(article, "search_snippet", "") if show_snippet else "",
-        "published": published and published.isoformat(),
+        "published": published and published.isoformat(timespec="seconds"),  # <time> takes no microseconds
         "published_shown": published
         and f"{published.day} {MONTHS_3[published.month].title()} {published.year}, {published:%H:%M}",
     }

@@ -1,14 +1,18 @@
-"""What a page tells search engines and social sites: absolute URLs and JSON-LD."""
+"""What a page tells search engines and social sites: absolute URLs, sharing cards, JSON-LD, machine dates."""
 
 import json
+from datetime import datetime
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import to_locale
 
-from articles.structured_data import LOGO
+from articles.structured_data import CARD, CARD_SIZE, LOGO
 
 register = template.Library()
 
@@ -18,10 +22,58 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 
 @register.filter(is_safe=True)
-def json_ld(data: dict) -> SafeString:
-    """``data`` as a ``<script type="application/ld+json">`` element."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+def json_ld(data: dict | list[dict]) -> SafeString:
+    """``data`` as a ``<script type="application/ld+json">`` element; a list, as one element per item."""
+    items = data if isinstance(data, list) else [data]
+    texts = (json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES) for item in items)
+    return format_html_join("\n  ", '<script type="application/ld+json">{}</script>', ((mark_safe(t),) for t in texts))
+
+
+@register.filter
+def machine_time(value: datetime | None) -> str:
+    """A ``<time datetime>`` value: local time to the second, with its offset.
+
+    ``date:"c"`` keeps the microseconds, six digits the HTML standard refuses (at most three).
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.simple_tag(takes_context=True)
+def sharing_card_image(context: template.Context) -> dict:
+    """The publication's sharing card (absolute ``url``, ``width``, ``height``), for pages without a picture."""
+    width, height = CARD_SIZE
+    return {"url": context["request"].build_absolute_uri(static(CARD)), "width": width, "height": height}
+
+
+@register.inclusion_tag("includes/sharing.html", takes_context=True)
+def sharing_card(
+    context: template.Context, title: str = "", description: str = "", *, canonical: bool = True, portrait=None
+) -> dict:
+    """Open Graph and Twitter card tags: the publication's card, or ``portrait`` (a library picture) as a small card.
+
+    ``title`` and ``description`` default to the publication's name and tagline; ``canonical=False``
+    (error pages) leaves out ``og:url``, since such a page has no address of its own to share.
+    ``portrait`` (an author's photo) shares as Twitter's square ``summary`` card.
+    """
+    if portrait:
+        url = context["request"].build_absolute_uri(portrait.file.url)
+        card = {"url": url, "width": portrait.width, "height": portrait.height}  # stored sizes: no file opened
+    else:
+        card = sharing_card_image(context)
+    return {
+        "twitter_card": "summary" if portrait else "summary_large_image",
+        "site_name": context["site_name"],
+        "site_locale": context["site_locale"],
+        "url": context["canonical_url"] if canonical else "",
+        "title": title or context["site_name"],
+        "description": description or context["site_tagline"],
+        "image": card["url"],
+        "image_width": card["width"],
+        "image_height": card["height"],
+        "image_alt": portrait.alt_text if portrait else context["site_name"],
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -34,3 +86,12 @@ def absolute_url(context: template.Context, url: str) -> str:
 def publisher_logo() -> str:
     """The static URL of the publication's logo (icon, default sharing image, JSON-LD logo)."""
     return static(LOGO)
+
+
+@register.simple_tag
+def html_lang() -> str:
+    """``<html lang>``: the site's ``LANGUAGE_CODE`` as a language tag (``en-gb`` reads ``en-GB``).
+
+    A tag rather than a context variable: the standalone error pages render without the context processors.
+    """
+    return to_locale(settings.LANGUAGE_CODE).replace("_", "-")

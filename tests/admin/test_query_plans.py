@@ -39,7 +39,7 @@ def archive(world, committed):
                 status=states[number % len(states)],
                 published_at=now - timedelta(hours=number) if number % 10 < 8 else None,
                 submitted_at=now - timedelta(hours=number) if number % 10 == 9 else None,
-                featured=number % 50 == 0,
+                front_page_slot=1 if number % 50 == 0 else None,
             )
             for number in range(1200)
         ]
@@ -68,7 +68,7 @@ def admin_urls(archive) -> list[str]:
         f"{STORIES}?status__exact=published&p=2",
         f"{STORIES}?section__id__exact={sport}",
         f"{STORIES}?section__id__exact={sport}&p=2",
-        f"{STORIES}?featured__exact=1",
+        f"{STORIES}?front_page_slot__exact=1",
         f"{STORIES}?published_at__gte={quote((timezone.now() - timedelta(days=7)).isoformat())}",
         f"{STORIES}?o=4",  # by publication time, oldest first
         QUEUE,

@@ -129,7 +129,7 @@ def test_description_from_the_body_is_plain_text_without_entities(world):
 
 def test_content_changes_after_publication_are_recorded_as_updates(world):
     published = ArticleFactory(section=world)
-    published.note_content_change(["featured"])
+    published.note_content_change(["front_page_slot"])
     assert published.revised_at is None
     published.note_content_change(["body"])
     assert published.revised_at is not None

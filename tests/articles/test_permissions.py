@@ -73,7 +73,7 @@ def make_story(state: str, owner, world) -> Article:
     }[state]  # fmt: skip
     article = ArticleFactory(
         title="Original headline", body="Original body.", section=world, created_by=owner,
-        authors=[owner.author], featured=False, **fields,
+        authors=[owner.author], front_page_slot=None, **fields,
     )  # fmt: skip
     revisions.record_revision(article, owner)
     article.body = "Second body."
@@ -108,8 +108,8 @@ def attempt(client: Client, action: str, article: Article):
         client.post(f"{base}/change/", change_form_data(article))
         return lambda: Article.objects.get(pk=article.pk).title == "Changed headline"
     if action == "feature":
-        client.post(f"{base}/workflow/feature/", {"featured": "1"})
-        return lambda: Article.objects.get(pk=article.pk).featured
+        client.post(f"{base}/workflow/feature/", {"slot": "1"})
+        return lambda: Article.objects.get(pk=article.pk).front_page_slot == 1
     if action == "delete":
         client.post(f"{base}/delete/", {"post": "yes"})
         return lambda: not Article.objects.filter(pk=article.pk).exists()
@@ -160,7 +160,7 @@ def test_permission_matrix(role, action, state, users, world):
     [
         {"status": "published"},
         {"published_at_0": "2020-01-01", "published_at_1": "00:00:00"},
-        {"featured": "on"},
+        {"front_page_slot": "1"},
         {"embargo_until_0": "2020-01-01", "embargo_until_1": "00:00:00"},
     ],
 )
@@ -170,8 +170,8 @@ def test_a_journalist_forging_desk_fields_in_the_story_form_is_refused(journalis
     response = client.post(f"/admin/articles/article/{article.pk}/change/", change_form_data(article, **forged))
     assert response.status_code == 403
     article.refresh_from_db()
-    assert (article.status, article.published_at, article.featured, article.title) == (
-        "draft", None, False, "Original headline"
+    assert (article.status, article.published_at, article.front_page_slot, article.title) == (
+        "draft", None, None, "Original headline"
     )  # fmt: skip
 
 

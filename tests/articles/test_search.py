@@ -103,7 +103,8 @@ def test_any_input_answers_quickly_with_a_page(client, story, query_string):
 
 
 def test_empty_search_explains_itself_without_searching(client, story, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):  # the content generation, navigation and the section filter; no search
+    # the content generation, navigation, the footer's pages and the section filter; no search
+    with django_assert_max_num_queries(4):
         html = client.get("/search/").content.decode()
     assert "Type a word or two" in html
 
@@ -337,8 +338,8 @@ def test_search_queries_do_not_grow_with_results(client, world, committed, query
 
     # the content generation, the section tree, the section filter's choices, the count of each relevance
     # tier (headline matches, the others), the page's ids (here all from the second tier), its stories,
-    # byline names (+ the section)
-    expected = 8 if "section" not in query_string else 9
+    # byline names (+ the section), and the footer's publication pages
+    expected = 9 if "section" not in query_string else 10
     add(3)
     with django_assert_num_queries(expected):
         client.get(f"/search/?{query_string}")
@@ -433,8 +434,8 @@ def test_unrelated_field_changes_do_not_rebuild_the_vector(story, django_capture
     from articles.search import refresh_search_vectors
 
     with django_capture_on_commit_callbacks() as callbacks:
-        story.featured = True
-        story.save(update_fields=["featured"])
+        story.front_page_slot = 1
+        story.save(update_fields=["front_page_slot"])
     assert not [callback for callback in callbacks if getattr(callback, "func", None) is refresh_search_vectors]
 
 

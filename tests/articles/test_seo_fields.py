@@ -60,7 +60,7 @@ def test_without_seo_fields_the_headline_standfirst_and_lead_image_are_used(clie
     assert head.meta("og:title") == "Floods in Valencia"
     assert head.meta("og:image") == f"http://testserver{story.lead_picture.file.url}"
     assert head.meta("og:image:alt") == "A flooded street"
-    (json_ld,) = head.json_ld
+    json_ld, _breadcrumbs = head.json_ld
     assert json_ld["headline"] == "Floods in Valencia" and "alternativeHeadline" not in json_ld
     assert json_ld["description"] == "The river rose."
     # The library picture's focal-point crops, which search engines pick from by shape.
@@ -77,7 +77,7 @@ def test_a_social_image_without_a_lead_image_makes_a_large_card(client, world):
 
 
 def test_json_ld_describes_the_story_with_its_seo_fields(client, shared):
-    (json_ld,) = head_of(client, shared).json_ld
+    json_ld, _breadcrumbs = head_of(client, shared).json_ld
     assert json_ld["headline"] == "Rutte visits Kyiv as NATO weighs membership"
     assert json_ld["alternativeHeadline"] == "Rutte in Kyiv: NATO membership closer"
     assert json_ld["description"] == "What search engines show under the link."

@@ -442,3 +442,25 @@ def test_preview_link_openings_log_the_trusted_client_address_as_the_lockout_doe
     _, token = previews.create_link(draft, editor)
     client.get(f"/preview/{token}/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="10.0.0.2")
     assert PreviewLinkUse.objects.get().ip_address == "198.51.100.7"
+
+
+def test_editors_pin_stories_to_the_front_page_from_the_story_and_the_list(editor_client, editor, world):
+    story, first, second = ArticleFactory.create_batch(3, section=world)
+    ArticleFactory(section=world, front_page_slot=1)  # the lead's slot is taken
+
+    editor_client.post(f"/admin/articles/article/{story.pk}/workflow/feature/", {"slot": "1"})  # the story's button
+    assert Article.objects.get(pk=story.pk).front_page_slot == 1
+    editor_client.post(f"/admin/articles/article/{story.pk}/workflow/feature/", {"slot": ""})
+    assert Article.objects.get(pk=story.pk).front_page_slot is None
+    assert editor_client.post(f"/admin/articles/article/{story.pk}/workflow/feature/", {"slot": "x"}).status_code == 403
+
+    # The bulk action puts each story in the first free slot.
+    editor_client.post(
+        "/admin/articles/article/", {"action": "feature_selected", "_selected_action": [first.pk, second.pk]}
+    )
+    assert sorted(Article.objects.filter(pk__in=[first.pk, second.pk]).values_list("front_page_slot", flat=True)) == [
+        2,
+        3,
+    ]
+    with pytest.raises(WorkflowError):
+        workflow.pin_to_front_page(first, editor, slot=10)

@@ -17,14 +17,15 @@ def test_the_staff_list_loads_every_photo_with_the_authors(client, committed, dj
                 photo = ImageFactory(file=image_file(size=(300, 300)), alt_text=f"Portrait {i}")
                 AuthorFactory(name=f"Writer {n}-{i}", slug=f"writer-{n}-{i}", photo=photo)
 
-    from articles.models import SectionTree
+    from articles.models import PublicationPage, SectionTree
 
     portrayed(1)
-    SectionTree._loaded = None  # each page counted as the first of its content generation
-    with django_assert_num_queries(3) as one:  # content generation, section tree, authors with their photos
+    SectionTree._loaded = PublicationPage._footer = None  # each page counted as the first of its generation
+    # content generation, section tree, the footer's publication pages, authors with their photos
+    with django_assert_num_queries(4) as one:
         first = client.get("/authors/").content.decode()
     portrayed(5)  # a new content generation: the page is rendered again, not served from the page cache
-    SectionTree._loaded = None
+    SectionTree._loaded = PublicationPage._footer = None
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get("/authors/").content.decode()
     assert first.count("<picture>") == 1 and page.count("<picture>") == 6

@@ -19,7 +19,7 @@ def newsroom_with_images(settings):
     author = AuthorFactory(slug="lena", bio="Writes.", photo=ImageFactory(file=image_file(size=(600, 600))))
     # Saved outside a transaction: renditions are made as each save commits.
     top = ArticleFactory(
-        title="Top story", section=world, featured=True, authors=[author],
+        title="Top story", section=world, front_page_slot=1, authors=[author],
         lead_picture=ImageFactory(file=image_file(size=(1600, 1000)), alt_text="The top picture"),
     )  # fmt: skip
     for number in range(3):

@@ -33,6 +33,7 @@ def test_skip_link_moves_focus_to_the_main_content(live_server, page):
 def test_reader_searches_from_the_masthead_and_opens_a_result(live_server, page):
     call_command("load_demo", "--no-accounts", verbosity=0)
     page.goto(live_server.url + "/world/")
+    page.locator(".masthead__search > summary").click()  # the search icon opens the field
     page.get_by_role("searchbox", name="Search Buna Times").fill("Rutte Kyiv")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=Rutte+Kyiv")

@@ -16,7 +16,7 @@ from tests.helpers.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = {"title": "Rutte visits Kyiv", "body": "Unsaved words.", "tags": "NATO", "featured": False}
+FIELDS = {"title": "Rutte visits Kyiv", "body": "Unsaved words.", "tags": "NATO", "front_page_slot": ""}
 
 
 def url(story) -> str:

@@ -74,6 +74,7 @@ def urls_to_crawl(newsroom) -> dict[str, list[str]]:
         "archive_year": [f"/archive/{year}/"],
         "archive_month": [f"/archive/{year}/{month:02d}/"],
         "corrections": ["/corrections/"],
+        "publication_page": ["/info/about/", "/info/no-such-page/"],
         # Expired and revoked links are crawled in their own test below; an unknown token here.
         "preview_link": ["/preview/no-such-token/"],
         **api_urls_to_crawl(newsroom),

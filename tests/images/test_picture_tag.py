@@ -82,7 +82,7 @@ def test_picture_tag_renders_nothing_for_a_file_that_is_not_a_picture(world):
 
 
 def test_front_page_top_story_loads_eagerly_and_the_rest_lazily(client, world, committed):
-    story_with(image_file(size=(1600, 1000)), committed, section=world, featured=True, title="Top")
+    story_with(image_file(size=(1600, 1000)), committed, section=world, front_page_slot=1, title="Top")
     story_with(image_file(size=(1600, 1000)), committed, section=world, title="Other")
     html = client.get("/").content.decode()
     top, other = html.split("<picture>")[1:3]
@@ -96,7 +96,8 @@ def test_story_page_lead_image_is_eager_and_the_author_photo_lazy(client, world,
         author = AuthorFactory(photo=ImageFactory(file=image_file(size=(400, 400))), bio="Writes.")
     story = story_with(image_file(size=(1600, 1000)), committed, section=world, authors=[author])
     html = client.get(story.get_absolute_url()).content.decode()
-    lead, photo = html.split("<picture>")[1:3]
+    byline, lead, photo = html.split("<picture>")[1:4]
+    assert 'class="byline__photo"' in byline and 'sizes="2.5rem"' in byline
     assert 'fetchpriority="high"' in lead and 'sizes="(min-width: 42rem) 40rem, calc(100vw - 2rem)"' in lead
     assert 'alt=""' in photo and 'loading="lazy"' in photo and 'sizes="5rem"' in photo
 
@@ -120,10 +121,10 @@ def test_list_pages_with_images_make_no_more_queries(client, world, author, comm
         author.save()
         for _ in range(3):
             story_with(image_file(), committed, section=world, authors=[author], tags=["NATO"])
-    from articles.models import SectionTree
+    from articles.models import PublicationPage, SectionTree
 
     for url, expected in LIST_PAGES.items():
-        SectionTree._loaded = None  # each page counted as the first of its content generation
+        SectionTree._loaded = PublicationPage._footer = None  # each page counted as the first of its generation
         with django_assert_num_queries(expected):
             html = client.get(url).content.decode()
         assert "<picture>" in html, url

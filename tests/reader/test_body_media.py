@@ -23,8 +23,11 @@ YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
 def json_ld(html: str) -> dict:
-    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.DOTALL)
-    return json.loads(script)
+    """The story's ``NewsArticle`` (the page's first JSON-LD; its ``BreadcrumbList`` follows)."""
+    news_article, _breadcrumbs = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.DOTALL
+    )
+    return json.loads(news_article)
 
 
 def test_readers_see_the_figure_the_gallery_and_the_embed(client, world):
@@ -87,15 +90,16 @@ def test_the_story_page_costs_the_same_queries_for_1_or_20_figures(
     body += "\n\n::: gallery\n" + "\n".join(f"![](image:{image.pk})" for image in images) + "\n:::"
     story = ArticleFactory(section=world, authors=[author], body=body)
 
-    # The page's queries for a story without tags (7, see the next test) and one for all of the body's pictures.
-    with django_assert_num_queries(8):
+    # The page's queries for a story without tags (8, see the next test) and one for all of the body's pictures.
+    with django_assert_num_queries(9):
         html = client.get(story.get_absolute_url()).content.decode()
     assert html.count('<figure class="body-figure">') == 2 * figures
 
 
 def test_a_body_without_pictures_adds_no_query(client, world, author, django_assert_num_queries):
     story = ArticleFactory(section=world, authors=[author], body=f"Text.\n\n{YOUTUBE}")
-    with django_assert_num_queries(7):  # as before figures existed (tests/reader/test_pages.py has 10 with tags)
+    # As before figures existed, with the footer's pages (tests/reader/test_pages.py has 10 with tags).
+    with django_assert_num_queries(8):
         client.get(story.get_absolute_url())
 
 
@@ -107,7 +111,8 @@ def test_deleted_and_expired_pictures_leave_nothing_on_the_page(client, world):
 
     html = client.get(story.get_absolute_url()).content.decode()
 
-    assert "Expired picture" not in html and "body-figure" not in html and "image:" not in html
+    assert "Expired picture" not in html and "body-figure" not in html
+    assert f"image:{expired.pk}" not in html and "image:999999" not in html
     assert "Before." in html and "After." in html
 
 

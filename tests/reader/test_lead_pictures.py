@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def json_ld(html: str) -> dict:
-    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.DOTALL)
-    return json.loads(script)
+    """The story's ``NewsArticle`` (the page's first JSON-LD; its ``BreadcrumbList`` follows)."""
+    news_article, _breadcrumbs = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.DOTALL
+    )
+    return json.loads(news_article)
 
 
 def stem(file) -> str:

@@ -13,27 +13,6 @@ from tests.helpers.pages import LIST_PAGES, WARM_QUERIES
 pytestmark = pytest.mark.django_db
 
 
-def test_front_page_leads_with_the_featured_story_then_groups_by_section(client, world):
-    business = SectionFactory(name="Business", slug="business", position=2)
-    newest = ArticleFactory(title="Newest of all", section=business)
-    featured = ArticleFactory(
-        title="The featured one", section=world, featured=True, published_at=timezone.now() - timedelta(days=1)
-    )
-    response = client.get("/")
-    assert response.status_code == 200
-    assert response.context["top_story"] == featured
-    blocks = {section.slug: stories for section, stories in response.context["section_blocks"]}
-    assert blocks == {"business": [newest]}  # the top story is not repeated below
-    html = response.content.decode()
-    assert html.index("The featured one") < html.index("Newest of all")
-
-
-def test_front_page_without_a_featured_story_leads_with_the_newest(client, world):
-    ArticleFactory(title="Older", section=world, published_at=timezone.now() - timedelta(days=2))
-    newest = ArticleFactory(title="Newer", section=world)
-    assert client.get("/").context["top_story"] == newest
-
-
 def test_front_page_cards_show_headline_standfirst_byline_time_and_thumbnail(client, world, author):
     ArticleFactory(title="Card story", standfirst="The gist.", section=world, authors=[author])
     html = client.get("/").content.decode()
@@ -137,7 +116,8 @@ def test_story_page_shows_more_from_its_section_newest_first(client, world, stor
 # The story, its bylines, sources and tags; its tags' newest visible stories and the section's newest
 # (one query of parts); all those stories and their byline names; the section tree; the content
 # generation (pagecache.generation). A story with corrections adds one query for them.
-@pytest.mark.parametrize(("shared_tags", "expected"), [(True, 9), (False, 9)])
+# 9 of the story page and its neighbours, and the footer's publication pages (once per content generation).
+@pytest.mark.parametrize(("shared_tags", "expected"), [(True, 10), (False, 10)])
 def test_story_page_queries_do_not_grow_with_stories(
     client, world, author, story, django_assert_num_queries, shared_tags, expected
 ):
@@ -158,7 +138,7 @@ def test_story_page_queries_do_not_grow_with_its_tags(client, world, author, dja
     for tags in (["One"], ["One", "Two", "Three", "Four", "Five", "Six"]):
         ArticleFactory(section=world, authors=[author], tags=tags)
         story = ArticleFactory(section=world, authors=[author], tags=tags)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):  # as above
             client.get(story.get_absolute_url())
 
 
@@ -317,3 +297,21 @@ def test_story_urls_are_what_the_urlconf_would_reverse(story):
         kwargs={"section": "world", "year": local.year, "month": local.month, "day": local.day, "slug": story.slug},
     ).replace(f"/{local.month}/{local.day}/", f"/{local.month:02d}/{local.day:02d}/")
     assert story.section.get_absolute_url() == reverse("articles:section", kwargs={"section": "world"})
+
+
+def test_page_two_of_a_list_says_so_in_its_title_and_heading(client, world, settings):
+    ArticleFactory.create_batch(settings.STORIES_PER_PAGE + 1, section=world, tags=["NATO"])
+    first = client.get("/world/").content.decode()
+    assert "<title>World | " in first and "<h1>World</h1>" in first
+    for url, name in [("/world/", "World"), ("/tags/nato/", "NATO")]:
+        html = client.get(url, {"page": 2}).content.decode()
+        assert f"<title>{name} — page 2 | " in html, url
+        assert f"<h1>{name} — page 2</h1>" in html, url
+
+
+def test_the_author_list_answers_404_past_its_last_page_like_other_lists(client, author):
+    assert client.get("/authors/").status_code == 200
+    assert client.get("/authors/", {"page": 1}).status_code == 200
+    for page in ("2", "999", "abc"):
+        assert client.get("/authors/", {"page": page}).status_code == 404, page
+    assert client.get("/world/", {"page": 999}).status_code == 404  # as every other list

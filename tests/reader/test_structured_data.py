@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
-from articles.structured_data import LOGO, LOGO_SIZE
+from articles.structured_data import CARD, CARD_SIZE, LOGO, LOGO_SIZE
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +110,8 @@ def test_story_page_has_open_graph_and_twitter_tags(client, world):
     assert page.meta("og:image") == f"http://testserver{article.lead_picture.file.url}"
     assert (page.meta("og:image:width"), page.meta("og:image:height")) == ("120", "80")
     assert page.meta("og:image:alt") == "The harbour at dawn"
-    assert page.meta("article:published_time") == article.published_at.isoformat()
-    assert page.meta("article:modified_time") == article.revised_at.isoformat()
+    assert page.meta("article:published_time") == article.published_at.isoformat(timespec="seconds")
+    assert page.meta("article:modified_time") == article.revised_at.isoformat(timespec="seconds")
     assert page.meta("article:section") == "World"
     assert page.meta("article:author") == "http://testserver/authors/amara-okafor/"
     assert sorted(page.metas["article:tag"]) == ["Energy", "Jobs"]
@@ -123,11 +123,13 @@ def test_story_page_has_open_graph_and_twitter_tags(client, world):
     assert page.meta("twitter:creator") == "@amara"
 
 
-def test_story_without_an_image_shares_the_logo_as_a_small_card(client, story):
+def test_story_without_an_image_shares_the_publication_card(client, story):
     page = head(client, story.get_absolute_url())
-    assert page.meta("og:image") == f"http://testserver{settings.STATIC_URL}{LOGO}"
-    assert page.meta("twitter:card") == "summary"
-    assert "twitter:image" not in page.metas and "twitter:creator" not in page.metas
+    card = f"http://testserver{settings.STATIC_URL}{CARD}"
+    assert page.meta("og:image") == page.meta("twitter:image") == card
+    assert (page.meta("og:image:width"), page.meta("og:image:height")) == tuple(str(side) for side in CARD_SIZE)
+    assert page.meta("twitter:card") == "summary_large_image"
+    assert "twitter:creator" not in page.metas
 
 
 def test_story_page_has_news_article_json_ld(client, world):
@@ -141,7 +143,7 @@ def test_story_page_has_news_article_json_ld(client, world):
         tags=["NATO", "Ukraine"],
         lead_picture=ImageFactory(file=image_file(size=(64, 48)), alt_text="Rutte and Zelensky"),
     )
-    (data,) = head(client, article.get_absolute_url()).json_ld
+    data, _breadcrumbs = head(client, article.get_absolute_url()).json_ld
     url = f"http://testserver{article.get_absolute_url()}"
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NewsArticle"
@@ -174,7 +176,7 @@ def test_story_page_has_news_article_json_ld(client, world):
 def test_revised_story_says_when_it_was_modified(client, story):
     story.note_content_change(["body"])
     story.save()
-    (data,) = head(client, story.get_absolute_url()).json_ld
+    data, _breadcrumbs = head(client, story.get_absolute_url()).json_ld
     assert data["dateModified"] == story.revised_at.isoformat() != data["datePublished"]
 
 
@@ -190,9 +192,10 @@ def test_json_ld_cannot_be_broken_out_of(client, world, headline):
     article = ArticleFactory(title=headline, standfirst=headline, section=world, tags=[headline[:50]])
     html = client.get(article.get_absolute_url()).content.decode()
     scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.IGNORECASE | re.DOTALL)
-    assert len(scripts) == 1  # the JSON-LD, and no other script the headline could have opened
-    assert "<" not in scripts[0] and ">" not in scripts[0]
-    data = json.loads(scripts[0])
+    assert len(scripts) == 2  # the JSON-LD (the story, its breadcrumbs), and no other script the headline opened
+    assert not any("<" in script or ">" in script for script in scripts)
+    data, breadcrumbs = map(json.loads, scripts)
+    assert breadcrumbs["itemListElement"][-1]["name"] == headline
     assert data["headline"] == headline
     assert data["description"] == headline
 
@@ -224,8 +227,9 @@ def test_author_page_has_profile_page_json_ld(client, world):
     assert person["worksFor"] == {"@type": "Organization", "name": "Buna Times", "url": "http://testserver/"}
 
 
-def test_pages_other_than_stories_and_authors_have_no_json_ld(client, story):
-    for url in ("/", "/world/", "/tags/nato/", "/search/?q=nato"):
+def test_pages_without_structured_data_of_their_own_have_no_json_ld(client, story):
+    # The front page, sections, stories, archives and authors have theirs (tests/reader/test_metadata.py).
+    for url in ("/tags/nato/", "/search/?q=nato", "/authors/", "/archive/"):
         assert head(client, url).json_ld == [], url
 
 
@@ -241,7 +245,7 @@ def test_corrections_appear_in_the_json_ld_escaped(client, story, editor):
 
     workflow.add_correction(story, editor, kind="correction", note="</script><script>alert(1)</script> was wrong.")
     assert "<script>alert(1)" not in client.get(story.get_absolute_url()).content.decode()
-    (data,) = head(client, story.get_absolute_url()).json_ld
+    data, _breadcrumbs = head(client, story.get_absolute_url()).json_ld
     assert data["correction"] == [
         {
             "@type": "CorrectionComment",
