@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles import workflow as story_workflow
 from articles.models import Article
@@ -244,7 +245,14 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         function, message = steps[step]
         function(post, request.user)  # a WorkflowError is a 403 with its reason (newsroom.refusals)
         messages.success(request, message)
-        return HttpResponseRedirect(reverse("admin:live_livecoverage_change", args=[pk]))
+        return HttpResponseRedirect(self._back(request, reverse("admin:live_livecoverage_change", args=[pk])))
+
+    def _back(self, request: HttpRequest, default: str) -> str:
+        """Where a step comes back to: the page it was taken from (the review queue), if on this site."""
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return back
+        return default
 
     def coverage_step_view(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
         coverage = self._coverage(request, pk)

@@ -13,13 +13,13 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from articles.body_media import BodyMedia, render_body
-from articles.models import Article
+from articles.models import Article, SharingImage
 from articles.rendering import render_markdown
 from authors.models import Author
 
@@ -161,6 +161,26 @@ class LivePost(models.Model):
     @property
     def anchor(self) -> str:
         return f"post-{self.pk}"
+
+    @property
+    def share_title(self) -> str:
+        """The post's title on a social card; without one, the story's headline and the post's time."""
+        if self.title:
+            return self.title
+        return f"{self.coverage.article.title}, {dateformat.format(timezone.localtime(self.posted_at), 'H:i, j F Y')}"
+
+    @property
+    def share_description(self) -> str:
+        return Truncator(self.text).chars(200)
+
+    @property
+    def sharing_image(self) -> SharingImage | None:
+        """The picture of the post's card: its first picture readers see, else the story's (None: the site's)."""
+        pictures = self.body_media.pictures
+        if pictures:
+            image = pictures[0]
+            return SharingImage(image.file, image.width, image.height, image.alt_text)
+        return self.coverage.article.sharing_image
 
     @cached_property
     def body_media(self) -> BodyMedia:

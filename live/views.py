@@ -1,4 +1,5 @@
-"""The live page (a live story's own page, at the story's address), its update endpoint and post permalinks.
+"""The live page (a live story's own page, at the story's address), its update endpoint and the posts'
+permalinks (each post's own page and share card).
 
 Every query of posts starts from ``LivePost.objects.public()``, and of stories from
 ``Article.objects.published()``; a preview shows the story as readers would, with its public posts.
@@ -11,7 +12,7 @@ post renders these two again, nothing else.
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -107,14 +108,36 @@ def updates(request: HttpRequest, story_id: int) -> JsonResponse:
     return keep_under_scope(JsonResponse(data, json_dumps_params={"ensure_ascii": False}), scope_name(story_id), token)
 
 
-def permalink(request: HttpRequest, post_id: int) -> HttpResponseRedirect:
-    """A post's lasting address: the page of the live story that holds it now, at its anchor."""
-    post = get_object_or_404(LivePost.objects.public().select_related("coverage__article__section"), pk=post_id)
+def permalink(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A post's lasting address and its share card: the post in its live story's frame, with the link to
+    it on the live page (``?page=N#post-<id>``, the page that holds it now) and that page as canonical.
+
+    The same answer for people and for the crawlers of social networks (no guessing by user agent), kept
+    under the story's scope: editing, approving or deleting the post renders it again at once.
+    """
+    story_id = LivePost.objects.filter(pk=post_id).values_list("coverage_id", flat=True).first()
+    if story_id is None:
+        raise Http404("No such post.")
+    token = scope_token(scope_name(story_id))  # before the post, as on the live page
+    posts = LivePost.objects.public().select_related("coverage__article__section", "coverage__article__lead_picture")
+    post = get_object_or_404(posts.for_page(), pk=post_id, coverage_id=story_id)
     article = post.coverage.article
     newer = LivePost.objects.public().filter(coverage_id=post.coverage_id).filter(_newer_than(post)).count()
     page = newer // POSTS_PER_PAGE + 1
-    query = f"?page={page}" if page > 1 else ""
-    return HttpResponseRedirect(f"{article.get_absolute_url()}{query}#{post.anchor}")
+    story_url = article.get_absolute_url()
+    context = {
+        "post": post,
+        "article": article,
+        "coverage": post.coverage,
+        "in_context_url": f"{story_url}{f'?page={page}' if page > 1 else ''}#{post.anchor}",
+        # The live page is the post's canonical home; the card's own address (og:url) is this one.
+        "canonical_url": request.build_absolute_uri(story_url),
+        "permalink_url": request.build_absolute_uri(request.path),
+    }
+    response = render(request, "live/post_page.html", context)
+    if post.body_media.frame_hosts:
+        response["Content-Security-Policy"] = reader_policy(sorted(post.body_media.frame_hosts))
+    return keep_under_scope(response, scope_name(story_id), token)
 
 
 def _newer_than(post: LivePost) -> Q:

@@ -45,7 +45,7 @@ class NewsroomAdminSite(admin.AdminSite):
         context = {**(extra_context or {})}
         if workflow.is_editor(request.user):
             context["review_queue_count"] = Article.objects.in_review().count()
-            # Live posts wait for the same editors, beside the stories (live/workflow.py).
+            # Live posts wait for the same editors, in the same queue as the stories (live/review_queue.py).
             context["live_posts_waiting"] = LivePost.objects.awaiting_approval().count()
         else:
             context["my_stories"] = workflow.unpublished_work_of(request.user)[:10]

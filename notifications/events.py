@@ -1,4 +1,5 @@
-"""Who hears of what: the workflow's steps (its ``Transition`` records) and comments become notifications.
+"""Who hears of what: the workflow's steps (its ``Transition`` records), live posts sent for approval and
+comments become notifications.
 
 The workflow is not changed to send anything: a receiver watches ``Transition`` rows being created, so
 every step, by a person or the system, is seen the same way. What a recipient may read of the story is
@@ -11,6 +12,8 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.signals import post_save
+from django.urls import reverse
+from django.utils.text import Truncator
 
 from articles import workflow
 from articles.models import Article, Transition
@@ -95,8 +98,30 @@ def story_taken_over(sender, story: Article, editor, editing: list, **kwargs) ->
     notify([*journalists_of(story), *others], Event.TAKEN_OVER, story, actor=editor)
 
 
+def live_post_recorded(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A journalist's live post was sent for approval: the editors hear of it as of a story submitted,
+    with the post itself to read, and a link to the review queue where they approve it."""
+    from live.models import LivePostRevision
+
+    if not created or raw or instance.action != LivePostRevision.Action.SUBMITTED:
+        return
+    story = instance.coverage.article
+    title = instance.content.get("title") or Truncator(instance.content.get("body", "")).words(12)
+    notify(
+        editors(),
+        Event.SUBMITTED,
+        None,  # the link goes to the queue, not to the story's form
+        actor=instance.actor,
+        headline=f"Live post on {story.title}: {title}"[:300],
+        link=reverse("admin:articles_storyinreview_changelist"),
+        text=instance.content.get("body", ""),
+    )
+
+
 def connect_receivers() -> None:
     from desk.presence import story_taken_over as taken_over_signal
+    from live.models import LivePostRevision
 
     post_save.connect(transition_recorded, sender=Transition, dispatch_uid="notifications.transition_recorded")
+    post_save.connect(live_post_recorded, sender=LivePostRevision, dispatch_uid="notifications.live_post_recorded")
     taken_over_signal.connect(story_taken_over, dispatch_uid="notifications.story_taken_over")

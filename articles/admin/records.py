@@ -18,7 +18,8 @@ from ..models import (
     PreviewLink,
     StoryInReview,
 )
-from .lists import ArchiveListMixin
+from ..review_queue import waiting_entries
+from .lists import ArchiveListMixin, StoryChangeList
 
 
 class EditorsRecordAdmin(RecordAdminMixin, admin.ModelAdmin):
@@ -28,9 +29,25 @@ class EditorsRecordAdmin(RecordAdminMixin, admin.ModelAdmin):
         return workflow.is_editor(request.user)
 
 
+class ReviewQueueChangeList(StoryChangeList):
+    """The queue's stories, and on its first page what else waits for an editor (``articles.review_queue``):
+    a live story's posts awaiting approval, in the same table, narrowed by the same section and search."""
+
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.here = request.get_full_path()  # where an approval from the queue comes back to
+        self.waiting = []
+        if self.page_num == 1:
+            section = request.GET.get("section__id__exact", "")
+            self.waiting = waiting_entries(
+                request, section_id=int(section) if section.isdigit() else None, search=self.query.strip()
+            )
+
+
 @admin.register(StoryInReview)
 class ReviewQueueAdmin(ArchiveListMixin, EditorsRecordAdmin):
-    """Stories waiting for an editor, oldest first (from the ``article_review_queue`` index)."""
+    """Stories waiting for an editor, oldest first (from the ``article_review_queue`` index), and the other
+    things waiting for the same editors (live posts) above them."""
 
     list_display = ["story", "writer", "section", "submitted_at", "waiting"]
     list_display_links = None
@@ -41,6 +58,9 @@ class ReviewQueueAdmin(ArchiveListMixin, EditorsRecordAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).in_review()
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[ReviewQueueChangeList]:
+        return ReviewQueueChangeList
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return workflow.is_editor(request.user)

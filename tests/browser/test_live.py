@@ -83,3 +83,36 @@ def test_an_editor_posts_and_an_open_readers_page_offers_it(live_server, browser
     finally:
         desk_context.close()
         reader_context.close()
+
+
+def test_an_editor_approves_a_waiting_post_from_the_review_queue_and_a_reader_follows_its_card(
+    live_server, browser, editor, journalist, world
+):
+    from live import workflow
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="Summit in Kyiv", body="", section=world, authors=[journalist.author])
+    coverage = LiveCoverage.objects.create(article=article)
+    waiting = workflow.add_post(coverage, journalist, body="Sirens over the station.", title="Sirens in Kyiv")
+    base = live_server.url
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        log_in(page, base, "editor")
+        page.goto(f"{base}/admin/articles/storyinreview/")
+        row = page.locator("tr.queue-waiting")
+        expect(row).to_contain_text("Live post Sirens in Kyiv on Summit in Kyiv")
+        row.get_by_role("button", name="Approve").click()
+        expect(page.locator(".messagelist")).to_contain_text("Post approved")
+        assert page.url.endswith("/admin/articles/storyinreview/")
+        expect(page.locator("tr.queue-waiting")).to_have_count(0)
+
+        # The post's own page (its card), then the whole coverage at the post.
+        page.goto(f"{base}/live/posts/{waiting.pk}/")
+        expect(page.locator("h3")).to_have_text("Sirens in Kyiv")
+        page.get_by_role("link", name="See the whole live coverage").click()
+        expect(page.locator(f"#post-{waiting.pk}")).to_be_visible()
+        assert page.url.endswith(f"{article.get_absolute_url()}#post-{waiting.pk}")
+    finally:
+        context.close()

@@ -4,16 +4,21 @@ endpoint, permalinks, the cache, structured data, the desk's posting form and th
 import hashlib
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from articles import workflow as story_workflow
 from articles.models import Article, Transition
+from articles.templatetags.page_metadata import CARD
 from live import workflow
 from live.invalidation import scope_name
 from live.models import LiveCoverage, LivePost, LivePostRevision
@@ -29,6 +34,42 @@ pytestmark = pytest.mark.django_db
 # (with its bylines, tags, sources and corrections), then the posts' count, page and authors, the key
 # events and the pinned post: the same for 2 posts or 22.
 LIVE_PAGE_QUERIES = 12
+
+
+class Page(HTMLParser):
+    """A page's links and buttons, each with its text, and the cells of its table rows (as text)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.links, self.buttons, self.rows = [], [], []
+        self._open: list[tuple[str, dict, list]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("a", "button", "tr", "td"):
+            self._open.append((tag, dict(attrs), []))
+        if tag == "tr":
+            self.rows.append([])
+
+    def handle_data(self, data):
+        for _tag, _attrs, text in self._open:
+            text.append(data)
+
+    def handle_endtag(self, tag):
+        if not self._open or self._open[-1][0] != tag:
+            return
+        _tag, attrs, parts = self._open.pop()
+        text = " ".join("".join(parts).split())
+        if tag == "a":
+            self.links.append((text, attrs.get("href")))
+        elif tag == "button":
+            self.buttons.append((text, attrs))
+        elif tag == "td" and self.rows:
+            self.rows[-1].append(text)
+
+
+def links_of(response, text: str) -> list[str]:
+    return [href for label, href in Page(response.content.decode()).links if label == text]
 
 
 def post(coverage, user, body="A post.", **fields) -> LivePost:
@@ -187,7 +228,9 @@ def test_long_live_pages_paginate_and_permalinks_find_the_post(client, coverage,
     assert first.count('class="live-post"') == POSTS_PER_PAGE and "Older updates" in first
     oldest = posts[0]
     response = client.get(reverse("live:permalink", args=[oldest.pk]))
-    assert response.status_code == 302 and response["Location"] == f"{url}?page=2#post-{oldest.pk}"
+    assert response.status_code == 200 and links_of(response, "See the whole live coverage") == [
+        f"{url}?page=2#post-{oldest.pk}"
+    ]
     assert f'id="post-{oldest.pk}"' in client.get(f"{url}?page=2").content.decode()
     assert client.get(f"{url}?page=3").status_code == 404
 
@@ -407,3 +450,193 @@ def test_a_preview_of_a_live_story_is_its_live_page_never_polling(editor_client,
     html = page.content.decode()
     assert "Shown in the preview" in html and "Preview — this story is live" in html
     assert "js/live.js" not in html and "no-cache" in page["Cache-Control"]
+
+
+# --- Posts awaiting approval wait in the stories' review queue -------------------------------------------
+
+QUEUE = "/admin/articles/storyinreview/"
+# The review queue as an editor opens it, with posts waiting: the session, the user, the editor's
+# permissions (two), the section filter's choices, the stories' count (after the planner's estimate on
+# PostgreSQL: articles.pagination), the page of stories and the bell's unread count, and one query for
+# every post waiting, however many, on however many live stories.
+QUEUE_QUERIES = 9 + (connection.vendor == "postgresql")
+
+
+def filed_story(section, journalist, title="Budget talks stall") -> Article:
+    story = ArticleFactory(title=title, section=section, created_by=journalist, draft=True)
+    story_workflow.submit(story, journalist)
+    return story
+
+
+def waiting_rows(response) -> list[list[str]]:
+    return [row for row in Page(response.content.decode()).rows if row and row[0].startswith("Live post")]
+
+
+def test_posts_awaiting_approval_wait_in_the_same_queue_as_stories(client, coverage, journalist, editor, world):
+    filed_story(world, journalist)
+    waiting = post(coverage, journalist, "Sirens over the station.", title="Sirens in Kyiv")
+    client.force_login(editor)
+    response = client.get(QUEUE)
+    page = Page(response.content.decode())
+    stories = [row for row in page.rows if row and row[0] == "Budget talks stall"]
+    ((entry, by, section, since, wait),) = waiting_rows(response)
+    assert stories and entry.startswith("Live post Sirens in Kyiv on Summit in Kyiv")
+    assert (by, section) == (journalist.get_full_name() or journalist.username, "World") and since and wait
+    edit = reverse("admin:live_livecoverage_edit_post", args=[coverage.pk, waiting.pk])
+    approve = reverse("admin:live_livecoverage_post_step", args=[coverage.pk, waiting.pk, "approve"])
+    assert ("Open to edit", edit) in page.links
+    ((_label, button),) = [button for button in page.buttons if button[0] == "Approve"]
+    assert (button["formaction"], button["form"], button["value"]) == (approve, "changelist-form", QUEUE)
+    assert client.get(edit).status_code == 200
+    index = client.get(reverse("admin:index"))
+    assert "1 live post waits for approval" in index.content.decode() and QUEUE in links_of(
+        index, "1 live post waits for approval"
+    )
+
+    approved = client.post(approve, {"next": QUEUE})  # what the button sends, from the queue
+    assert approved.status_code == 302 and approved["Location"] == QUEUE
+    waiting.refresh_from_db()
+    assert waiting.status == LivePost.Status.PUBLISHED and waiting_rows(client.get(QUEUE)) == []
+    # Coming back only ever to this site.
+    other = post(coverage, journalist, "Another.")
+    step = reverse("admin:live_livecoverage_post_step", args=[coverage.pk, other.pk, "approve"])
+    assert client.post(step, {"next": "https://evil.example/"})["Location"] == reverse(
+        "admin:live_livecoverage_change", args=[coverage.pk]
+    )
+
+
+def test_the_queue_narrows_waiting_posts_by_section_and_search(client, coverage, journalist, editor, world):
+    from tests.factories import SectionFactory
+
+    sport = SectionFactory(name="Sport", slug="sport")
+    post(coverage, journalist, "Sirens over the station.", title="Sirens in Kyiv")
+    client.force_login(editor)
+    assert len(waiting_rows(client.get(f"{QUEUE}?section__id__exact={world.pk}"))) == 1
+    assert waiting_rows(client.get(f"{QUEUE}?section__id__exact={sport.pk}")) == []
+    assert len(waiting_rows(client.get(f"{QUEUE}?q=sirens"))) == 1
+    assert waiting_rows(client.get(f"{QUEUE}?q=budget")) == []
+    assert waiting_rows(client.get(f"{QUEUE}?p=2")) == []  # the first page only, above the oldest stories
+
+
+def test_the_queue_costs_the_same_queries_for_one_waiting_post_or_many(
+    client, coverage, journalist, editor, world, django_assert_num_queries
+):
+    filed_story(world, journalist)
+    post(coverage, journalist, "First.")
+    client.force_login(editor)
+    client.get(QUEUE)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert len(waiting_rows(client.get(QUEUE))) == 1
+    other = LiveCoverage.objects.create(
+        article=ArticleFactory(title="Floods", section=world, authors=[journalist.author], created_by=editor)
+    )
+    for n in range(5):
+        post(other, journalist, f"Water rising {n}.")
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert len(waiting_rows(client.get(QUEUE))) == 6
+
+
+def test_editors_hear_of_a_post_awaiting_approval_as_of_a_story_filed(coverage, journalist, editor, committed):
+    from notifications.models import Event, Notification
+
+    with committed():
+        waiting = post(coverage, journalist, "From the scene.", title="Sirens in Kyiv")
+    (told,) = Notification.objects.filter(recipient=editor)
+    assert (told.event, told.actor, told.link, told.text) == (Event.SUBMITTED, journalist, QUEUE, "From the scene.")
+    assert "Sirens in Kyiv" in told.summary and "Summit in Kyiv" in told.summary
+    # Nothing more for an edit while it waits, its approval, or an editor's own post.
+    workflow.edit_post(waiting, journalist, body="From the scene, edited.")
+    workflow.approve(waiting, editor)
+    post(coverage, editor, "Direct.")
+    assert Notification.objects.filter(event=Event.SUBMITTED).count() == 1
+    assert not Notification.objects.filter(recipient=journalist).exists()
+
+
+# --- Each post's own page and share card -------------------------------------------------------------------
+
+
+def card(client, post_id: int, **headers):
+    response = client.get(reverse("live:permalink", args=[post_id]), **headers)
+    return response, Head(response.content.decode())
+
+
+def test_a_shared_post_has_its_own_card_for_people_and_crawlers_alike(client, coverage, editor):
+    picture = ImageFactory(alt_text="Leaders at the podium")
+    shown = post(coverage, editor, f"Leaders meet at the palace.\n\n![](image:{picture.pk})", title="Leaders meet")
+    untitled = post(coverage, editor, "Sirens sound across the city during the talks.")
+    story_url = coverage.article.get_absolute_url()
+    permalink = f"http://testserver/live/posts/{shown.pk}/"
+
+    response, head = card(client, shown.pk)
+    assert response.status_code == 200
+    metas = head.metas
+    assert (metas["og:title"], metas["twitter:title"]) == (["Leaders meet"], ["Leaders meet"])
+    assert metas["og:description"] == metas["twitter:description"] == ["Leaders meet at the palace."]
+    assert metas["og:url"] == [permalink]
+    assert metas["og:image"] == [f"http://testserver{picture.file.url}"]
+    assert metas["og:image:alt"] == ["Leaders at the podium"] and metas["twitter:card"] == ["summary_large_image"]
+    assert len(metas["og:url"]) == len(metas["og:title"]) == 1  # the post's card in place of the site's
+    assert head.links["canonical"] == [f"http://testserver{story_url}"]
+    assert links_of(response, "See the whole live coverage") == [f"{story_url}#post-{shown.pk}"]
+    html = response.content.decode()
+    assert f'id="post-{shown.pk}"' in html and "Sirens sound" not in html  # this post, in its story's frame
+    # The post's share links give this address, which crawlers get as people do.
+    assert [href for label, href in Page(html).links if label == "Share on Facebook"] == [
+        f"https://www.facebook.com/sharer/sharer.php?u={quote(permalink, safe='')}"
+    ]
+    _crawled, crawled_head = card(client, shown.pk, HTTP_USER_AGENT="facebookexternalhit/1.1")
+    assert crawled_head.metas["og:title"] == ["Leaders meet"] and _crawled.status_code == 200
+
+    # Without a title or a picture: the headline and the post's time, the site's default card image.
+    _response, head = card(client, untitled.pk)
+    time = dateformat.format(timezone.localtime(untitled.posted_at), "H:i, j F Y")
+    assert head.metas["og:title"] == [f"Summit in Kyiv, {time}"]
+    assert head.metas["og:description"] == ["Sirens sound across the city during the talks."]
+    assert head.metas["og:image"] == head.metas["twitter:image"] == [f"http://testserver{static(CARD)}"]
+    # The story's lead picture comes before the site's.
+    lead = ImageFactory(alt_text="The palace")
+    Article.objects.filter(pk=coverage.pk).update(lead_picture=lead)
+    cache.clear()
+    _response, head = card(client, untitled.pk)
+    assert head.metas["og:image"] == [f"http://testserver{lead.file.url}"]
+
+
+def test_a_post_card_shows_only_public_posts_and_follows_every_change_at_once(client, coverage, editor, journalist):
+    waiting = post(coverage, journalist, "zqwaitingpost")
+    assert card(client, waiting.pk)[0].status_code == 404
+    assert card(client, 999999)[0].status_code == 404
+    shown = post(coverage, editor, "Before the edit.", title="First title")
+    first, head = card(client, shown.pk)
+    assert head.metas["og:title"] == ["First title"] and first["X-Cache"] == "MISS"
+    assert card(client, shown.pk)[0]["X-Cache"] == "HIT"
+    workflow.edit_post(shown, editor, title="Second title")
+    edited, head = card(client, shown.pk)
+    assert edited["X-Cache"] == "MISS" and head.metas["og:title"] == ["Second title"]
+    workflow.approve(waiting, editor)
+    assert card(client, waiting.pk)[0].status_code == 200
+    deleted = shown.pk
+    workflow.delete_post(shown, editor)
+    assert card(client, deleted)[0].status_code == 404
+    story_workflow.unpublish(coverage.article, editor, reason="Legal")
+    hidden = card(client, waiting.pk)[0]
+    assert hidden.status_code == 404 and b"zqwaitingpost" not in hidden.content
+
+
+# A post's page, uncached: the generation, the post's story, the story's scope, the post with its story
+# and section, its authors, the count placing it on the live page; the same for 2 posts or 22.
+CARD_QUERIES = 6
+
+
+def test_a_post_card_costs_the_same_queries_for_few_or_many_posts(client, coverage, editor, django_assert_num_queries):
+    shown = post(coverage, editor, "The first post.")
+    post(coverage, editor, "The second.")
+    cache.clear()
+    client.get("/world/")  # the section tree, kept for every page: not the card's cost
+    with django_assert_num_queries(CARD_QUERIES):
+        assert card(client, shown.pk)[0].status_code == 200
+    for n in range(POSTS_PER_PAGE):
+        post(coverage, editor, f"More {n}")
+    cache.clear()
+    client.get("/world/")
+    with django_assert_num_queries(CARD_QUERIES):
+        assert card(client, shown.pk)[0].status_code == 200

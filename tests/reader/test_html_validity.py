@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
+from live.models import LivePost
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -41,6 +42,7 @@ def checker() -> list[str]:
 def reader_pages() -> dict[str, tuple[str, int]]:
     story = Article.objects.get(slug__startswith="ukraine-is-closer")
     year, month = story.published_at.year, story.published_at.month
+    live_post = LivePost.objects.public().first()  # the demo's live story: a post's own page and card
     return {
         "front": ("/", 200),
         "section": ("/world/", 200),
@@ -56,6 +58,7 @@ def reader_pages() -> dict[str, tuple[str, int]]:
         "search-empty": ("/search/", 200),
         "corrections": ("/corrections/", 200),
         "publication-page": ("/info/about/", 200),
+        "live-post": (f"/live/posts/{live_post.pk}/", 200),
         "not-found": ("/no-such-page/", 404),
     }
 
