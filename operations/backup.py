@@ -104,9 +104,10 @@ FORMAT_VERSION = 2
 REBUILT_BY_MIGRATE = frozenset({"contenttypes.contenttype", "auth.permission"})
 # The state of this site's caches, not content: made by `migrate`, never copied, moved on by a restore.
 NOT_COPIED = frozenset({"pagecache.contentgeneration"})
-# Made by `migrate` too (the newsroom's roles, see articles/roles.py), but with content worth keeping:
-# a restore replaces them with the backed-up rows, ids and all. Add any table an app fills on migrate.
-REPLACED_ON_RESTORE = ("auth.group_permissions", "auth.group")
+# Made by `migrate` too (the newsroom's roles, see articles/roles.py; the publication pages' starter
+# text), but with content worth keeping: a restore replaces them with the backed-up rows, ids and all.
+# Add any table an app fills on migrate.
+REPLACED_ON_RESTORE = ("auth.group_permissions", "auth.group", "articles.publicationpage")
 # Rows per query when reading and per batch when loading; members of about this many bytes.
 BATCH_SIZE = 500
 MEMBER_BYTES = 4 * 1024 * 1024

@@ -65,7 +65,7 @@ def test_every_page_type_is_found_and_renders_with_its_queries_counted(demo):
 def test_the_story_measured_is_the_one_with_an_image_and_the_most_tags(demo):
     from articles.models import Article
 
-    story = Article.objects.published().get(tags__name="Mark Rutte")  # the demo's sample story, five tags
+    story = Article.objects.published().get(slug__startswith="ukraine-is-closer-to-nato")  # the sample story, five tags
     assert instructions.find_paths(["story"]) == {"story": story.get_absolute_url()}
 
 
