@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles import workflow as story_workflow
 from articles.models import Article
+from common.admin import RecordAdminMixin
 
 from . import workflow
 from .forms import PostForm, StartLiveForm
@@ -272,15 +273,9 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:live_livecoverage_change", args=[pk]))
 
 
-@admin.register(LivePost)
-class LivePostAdmin(admin.ModelAdmin):
-    """Every live story's posts, for editors: the ones awaiting approval first, approved from here too."""
-
-    list_display = ["posted_at", "headline", "story", "status", "created_by"]
-    list_filter = ["status"]
-    list_select_related = ["coverage__article", "created_by"]
-    ordering = ["-status", "-posted_at"]  # "pending" sorts after "published": awaiting approval first
-    actions = ["approve_posts"]
+class EditorsLiveRecords(RecordAdminMixin, admin.ModelAdmin):
+    """A list for editors only, read-only to Django: posts are written and changed from the live story's
+    page, through the workflow, and their records by the workflow alone."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return story_workflow.is_editor(request.user)
@@ -288,14 +283,16 @@ class LivePostAdmin(admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return story_workflow.is_editor(request.user)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # posted from the live story's page
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # edited from the live story's page, through the workflow
+@admin.register(LivePost)
+class LivePostAdmin(EditorsLiveRecords):
+    """Every live story's posts, for editors: the ones awaiting approval first, approved from here too."""
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    list_display = ["posted_at", "headline", "story", "status", "created_by"]
+    list_filter = ["status"]
+    list_select_related = ["coverage__article", "created_by"]
+    ordering = ["-status", "-posted_at"]  # "pending" sorts after "published": awaiting approval first
+    actions = ["approve_posts"]
 
     @admin.display(description="Live story")
     def story(self, post: LivePost) -> str:
@@ -319,27 +316,12 @@ class LivePostAdmin(admin.ModelAdmin):
 
 
 @admin.register(LivePostRevision)
-class LivePostRevisionAdmin(admin.ModelAdmin):
+class LivePostRevisionAdmin(EditorsLiveRecords):
     """What happened to every post (deleted ones included): for editors, read-only."""
 
     list_display = ["at", "story", "post_number", "action", "actor"]
     list_filter = ["action"]
     list_select_related = ["coverage__article", "actor"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return story_workflow.is_editor(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return story_workflow.is_editor(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="Live story")
     def story(self, revision: LivePostRevision) -> str:
