@@ -12,19 +12,20 @@ from pagecache.store import remember
 from readership.counting import most_read_ids
 
 from .models import Article, Section, SectionTree
+from .models.cards import Card
 
 MOST_READ_STORIES = 5
 
 
-def most_read(section: Section | None = None, tree: SectionTree | None = None) -> list[Article]:
+def most_read(section: Section | None = None, tree: SectionTree | None = None) -> list[Card]:
     """The most-read stories readers may see, of ``section`` (with its subsections) or of the whole paper."""
     stories = Article.objects.published()
     if section is not None:
         stories = stories.filter(section_id__in=(tree or SectionTree.load()).family_ids(section))
 
-    def load() -> list[Article]:
+    def load() -> list[Card]:
         ids = most_read_ids(stories, limit=MOST_READ_STORIES)
-        loaded = {story.pk: story for story in stories.filter(pk__in=ids).for_listing()} if ids else {}
+        loaded = {card.pk: card for card in stories.filter(pk__in=ids).cards()} if ids else {}
         return [loaded[pk] for pk in ids if pk in loaded]
 
     key = f"most-read:{section.pk if section else 'all'}"

@@ -10,7 +10,7 @@ Two things make deep pages cheap:
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -35,7 +35,7 @@ class CountCachingPaginator(Paginator):
 
 
 class StoryPaginator(CountCachingPaginator):
-    """Pages found as ids from the index, then loaded by ``load`` (e.g. ``for_listing``).
+    """Pages found as ids from the index, then loaded by ``load`` (e.g. ``cards()``: a list or a queryset).
 
     ``with_ids``: more columns read beside each id (a joined tag's name), kept from the page's first
     row in ``first_row`` so that a view needs no query of its own for them. ``directly``: the page is
@@ -47,7 +47,7 @@ class StoryPaginator(CountCachingPaginator):
         object_list: QuerySet,
         per_page: int,
         *,
-        load: Callable[[QuerySet], QuerySet] = lambda s: s,
+        load: Callable[[QuerySet], Iterable] = lambda s: s,
         with_ids: tuple[str, ...] = (),
         directly: bool = False,
         **kwargs,
@@ -65,7 +65,7 @@ class StoryPaginator(CountCachingPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         if self.directly:
-            return self._get_page(list(self.load(self.object_list)[bottom:top]), number, self)
+            return self._get_page(list(self.load(self.object_list[bottom:top])), number, self)
         rows = list(self.object_list.values_list("pk", *self.with_ids)[bottom:top])
         ids = [row[0] for row in rows]
         self.first_row = rows[0][1:] if rows else ()

@@ -89,7 +89,7 @@ class StoryListView(NumberedPages, ListView):
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.paginator = StoryPaginator(
             queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-            load=lambda stories: stories.for_listing(), count_key=self.count_key(), with_ids=self.with_ids,
+            load=lambda stories: stories.cards(), count_key=self.count_key(), with_ids=self.with_ids,
             directly=self.load_directly,
         )  # fmt: skip
         return self.paginator

@@ -58,6 +58,11 @@ def licence_expired(path: str = "", on: datetime.date | None = None) -> Q:
     return Q(**{f"{path}licence_expires__lt": on or timezone.localdate()})
 
 
+def licence_has_expired(expires: datetime.date | None, on: datetime.date | None = None) -> bool:
+    """The rule of ``licence_expired()`` for one licence's end (``Image.licence_expires``, read without its row)."""
+    return expires is not None and expires < (on or timezone.localdate())
+
+
 class ImageQuerySet(models.QuerySet):
     def expired(self, on: datetime.date | None = None) -> "ImageQuerySet":
         """Pictures whose licence has run out ``on`` that day (today by default): they may not be shown."""
@@ -196,7 +201,7 @@ class Image(models.Model):
         return found
 
     def licence_expired(self, on: datetime.date | None = None) -> bool:
-        return self.licence_expires is not None and self.licence_expires < (on or timezone.localdate())
+        return licence_has_expired(self.licence_expires, on)
 
     @property
     def focal_point(self) -> tuple[float, float]:

@@ -12,7 +12,7 @@ section, in the editors' order (``Section.position``), unless the section is kep
 page (``Section.on_front_page``). A block shows the section's newest stories not already at the
 top, as many as it has up to ``SECTION_STORIES``: a section with one story gets a block of one.
 
-All the ids come from one query of small indexed parts, the stories from one more, with their
+All the ids come from one query of small indexed parts, the stories' cards from one more, with their
 byline names from a third: three queries however many sections and stories.
 """
 
@@ -28,6 +28,7 @@ from common.django_internals import union_all_rows
 from .sections import Section, SectionTree
 
 if TYPE_CHECKING:  # stories imports this module
+    from .cards import Card
     from .stories import Article, ArticleQuerySet
 
 TOP_SLOTS = 9
@@ -50,12 +51,12 @@ class FrontPageSlot(models.IntegerChoices):
 
 @dataclass
 class FrontPage:
-    lead: Article | None = None
-    top: list[Article] = field(default_factory=list)  # slots 2–5, with pictures
-    headlines: list[Article] = field(default_factory=list)  # slots 6–9, text only
-    latest: list[Article] = field(default_factory=list)
-    most_read: list[Article] = field(default_factory=list)
-    sections: list[tuple[Section, list[Article]]] = field(default_factory=list)
+    lead: Card | None = None
+    top: list[Card] = field(default_factory=list)  # slots 2–5, with pictures
+    headlines: list[Card] = field(default_factory=list)  # slots 6–9, text only
+    latest: list[Card] = field(default_factory=list)
+    most_read: list[Card | Article] = field(default_factory=list)
+    sections: list[tuple[Section, list[Card]]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -76,7 +77,7 @@ def place_pins(pins: list[tuple[int, int]]) -> dict[int, int]:
     return placed
 
 
-def select_front_page(stories: ArticleQuerySet, tree: SectionTree, *, most_read: list[Article]) -> FrontPage:
+def select_front_page(stories: ArticleQuerySet, tree: SectionTree, *, most_read: list[Card | Article]) -> FrontPage:
     """The front page of ``stories`` (readers' stories: ``Article.objects.published()``)."""
     sections = tree.top_level()
     on_page = [section for section in sections if section.on_front_page]
@@ -112,7 +113,7 @@ def select_front_page(stories: ArticleQuerySet, tree: SectionTree, *, most_read:
 
     wanted = {*shown, *latest, *(pk for block in blocks for pk in block)}
     # By id alone: these ids were read from ``stories`` a moment ago, in this request.
-    loaded = {story.pk: story for story in stories.model.objects.filter(pk__in=wanted).for_listing()} if wanted else {}
+    loaded = {card.pk: card for card in stories.model.objects.filter(pk__in=wanted).cards()} if wanted else {}
     at = [loaded[slots[slot]] for slot in sorted(slots) if slots[slot] in loaded]
     lead_pk = slots.get(1)
     lead = loaded.get(lead_pk) if lead_pk else None

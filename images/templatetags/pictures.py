@@ -16,6 +16,7 @@ import re
 
 from django import template
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.signals import setting_changed
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.html import format_html, format_html_join
@@ -64,39 +65,63 @@ def picture(
     ``loading="eager"`` with ``fetchpriority="high"`` is for the one that is
     the page's largest paint. Other keywords (``class``…) go on the ``<img>``.
     """
+    if not image:
+        if loading not in {"lazy", "eager"}:
+            raise template.TemplateSyntaxError(f'{{% picture %}} takes loading="lazy" or "eager", not {loading!r}.')
+        return ""
+    width, height = _stored_size(image)
+    return stored_picture(
+        image.storage, image.name, width, height,
+        alt=alt, sizes=sizes, loading=loading, fetchpriority=fetchpriority, **attributes,
+    )  # fmt: skip
+
+
+def stored_picture(
+    storage: Storage,
+    name: str,
+    width: int | None,
+    height: int | None,
+    *,
+    alt: str = "",
+    sizes: str = "100vw",
+    loading: str = "lazy",
+    fetchpriority: str = "",
+    **attributes: str,
+) -> SafeString | str:
+    """``picture()`` of an image known by its storage, stored name, width and height (a row read with
+    ``values()``, no model instance): the same markup."""
     if loading not in {"lazy", "eager"}:
         raise template.TemplateSyntaxError(f'{{% picture %}} takes loading="lazy" or "eager", not {loading!r}.')
-    if not image:
+    if not name:
         return ""
-    for name in attributes:
-        if not ATTRIBUTE_NAME.match(name):
-            raise template.TemplateSyntaxError(f"{{% picture %}} does not take an attribute named {name!r}.")
+    for name_ in attributes:
+        if not ATTRIBUTE_NAME.match(name_):
+            raise template.TemplateSyntaxError(f"{{% picture %}} does not take an attribute named {name_!r}.")
     img_attributes = {"alt": alt or "", **attributes, "decoding": "async"}
     if loading == "lazy":
         img_attributes["loading"] = "lazy"
     if fetchpriority:
         img_attributes["fetchpriority"] = fetchpriority
 
-    width, height = _stored_size(image)
     if not (width and height):
         # Django measures an image whenever a row lacks its size, so none here
         # means the file is not a readable picture: there is nothing to show.
         return ""
-    key = (id(image.storage), image.name, width, height, sizes, tuple(img_attributes.items()))
+    key = (id(storage), name, width, height, sizes, tuple(img_attributes.items()))
     markup = _MARKUP.get(key)
     if markup is None:
-        markup = _markup(image, width, height, sizes, img_attributes)
+        markup = _markup(storage, name, width, height, sizes, img_attributes)
     return markup
 
 
-def _markup(image: ImageFieldFile, width: int, height: int, sizes: str, img_attributes: dict) -> SafeString:
-    url = image.storage.url
-    webp = renditions(image.name, width, height, "webp")
-    jpeg = renditions(image.name, width, height, "jpg")
+def _markup(storage: Storage, name: str, width: int, height: int, sizes: str, img_attributes: dict) -> SafeString:
+    url = storage.url
+    webp = renditions(name, width, height, "webp")
+    jpeg = renditions(name, width, height, "jpg")
     fallback = max((r for r in jpeg if r.width <= FALLBACK_WIDTH), key=lambda r: r.width, default=jpeg[0])
-    if not _renditions_ready(image, last_written=jpeg[0]):
+    if not _ready(storage, name, last_written=jpeg[0]):
         # Not remembered: the renditions are on their way, and the next page should link to them.
-        img = {"src": url(image.name), "width": fallback.width, "height": fallback.height, **img_attributes}
+        img = {"src": url(name), "width": fallback.width, "height": fallback.height, **img_attributes}
         return format_html("<img{}>", _attributes(img))
     source = {"type": webp[0].mime_type, "srcset": _srcset(webp, url), "sizes": sizes}
     img = {
@@ -110,7 +135,7 @@ def _markup(image: ImageFieldFile, width: int, height: int, sizes: str, img_attr
     markup = format_html("<picture><source{}><img{}></picture>", _attributes(source), _attributes(img))
     if len(_MARKUP) >= _MARKUP_LIMIT:
         _MARKUP.clear()
-    _MARKUP[(id(image.storage), image.name, width, height, sizes, tuple(img_attributes.items()))] = markup
+    _MARKUP[(id(storage), name, width, height, sizes, tuple(img_attributes.items()))] = markup
     return markup
 
 
@@ -123,16 +148,20 @@ def renditions_ready(image: ImageFieldFile) -> bool:
 
 
 def _renditions_ready(image: ImageFieldFile, *, last_written: Rendition) -> bool:
+    return _ready(image.storage, image.name, last_written=last_written)
+
+
+def _ready(storage: Storage, name: str, *, last_written: Rendition) -> bool:
     # In-process (no broker), renditions are made as the save commits: assumed, never looked for.
-    if settings.CELERY_TASK_ALWAYS_EAGER or image.name in _READY:
+    if settings.CELERY_TASK_ALWAYS_EAGER or name in _READY:
         return True
     # Renditions are written widest first, WebP before JPEG: the narrowest JPEG, written last, says
     # that all are there.
-    if not image.storage.exists(last_written.name):
+    if not storage.exists(last_written.name):
         return False
     if len(_READY) >= _READY_LIMIT:
         _READY.clear()
-    _READY.add(image.name)
+    _READY.add(name)
     return True
 
 

@@ -1,0 +1,132 @@
+"""A story card's data: what ``{% story_card %}`` shows of a story in a list, read without model instances.
+
+List pages (front, section, tag, author, archive, most read, a story's related stories) show twenty
+to fifty cards. Loading each as an ``Article`` (with its section and library picture joined in, and
+the ORM's descriptors and ``from_db`` per row) cost those pages a quarter of their instructions
+(``bench/instructions.py``); a card is one ``values_list()`` row and its byline names, read in two
+queries however many cards there are. Everything stays computed from the rows each time (nothing is
+copied into the story), so a renamed author or section, a new alt text or a picture whose licence runs
+out shows on the next page rendered, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from media_library.models import licence_has_expired
+
+from ..addresses import story_url
+
+if TYPE_CHECKING:  # stories imports this module
+    from .stories import Article, ArticleQuerySet
+
+# Read for each card, in this order (``Card.from_row``).
+CARD_COLUMNS = (
+    "pk", "title", "slug", "kicker", "standfirst", "section__slug", "published_at", "created_at",
+    "lead_picture__file", "lead_picture__width", "lead_picture__height", "lead_picture__alt_text",
+    "lead_picture__licence_expires",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CardPicture:
+    """A card's library picture, as stored: its file's name in the library's storage, size and alt text."""
+
+    name: str
+    width: int | None
+    height: int | None
+    alt: str
+    # Checked when shown, not when read: a card may be kept (Most read) past the licence's last day.
+    licence_expires: date | None = None
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether readers may see it now: the rule of ``Image.licence_expired()`` (``Article.lead``)."""
+        return not licence_has_expired(self.licence_expires)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Card:
+    """One story as a card shows it; fields are named as on ``Article``.
+
+    A card compares equal to its story and to the story's other cards (by primary key, as Django compares
+    model instances), so that a list of cards can be checked against the stories it should show.
+    """
+
+    pk: int
+    title: str
+    slug: str
+    kicker: str
+    standfirst: str
+    section_slug: str
+    published_at: datetime | None
+    created_at: datetime | None
+    byline_names: str
+    picture: CardPicture | None
+
+    @classmethod
+    def from_article(cls, article: Article) -> Card:
+        """The card of a story already loaded (search results): the same fields, from the instance."""
+        lead = article.lead  # None when the licence has run out
+        return cls(
+            pk=article.pk,
+            title=article.title,
+            slug=article.slug,
+            kicker=article.kicker,
+            standfirst=article.standfirst,
+            section_slug=article.section.slug,
+            published_at=article.published_at,
+            created_at=article.created_at,
+            byline_names=article.byline_names,
+            picture=CardPicture(lead.file.name, lead.width, lead.height, lead.alt) if lead else None,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Card):
+            return self.pk == other.pk
+        if getattr(other, "_meta", None) is not None and other._meta.concrete_model._meta.label == "articles.Article":
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)  # as a saved model instance's
+
+    def get_absolute_url(self) -> str:
+        """The story's address, by the rule of ``Article.get_absolute_url``: worked out when shown."""
+        return story_url(self.section_slug, self.published_at or self.created_at or timezone.now(), self.slug)
+
+    @property
+    def lead(self) -> CardPicture | None:
+        """The picture readers may see now, if any (as ``Article.lead``)."""
+        picture = self.picture
+        return picture if picture is not None and picture.is_shown else None
+
+
+def load_cards(stories: ArticleQuerySet) -> list[Card]:
+    """The cards of ``stories``, in their order: one query of the stories' columns, one of their byline names."""
+    from .stories import Byline, joined_names
+
+    rows = list(stories.values_list(*CARD_COLUMNS))
+    if not rows:
+        return []
+    names: dict[int, list[str]] = {}
+    bylines = Byline.objects.filter(article_id__in=[row[0] for row in rows]).order_by("position", "pk")
+    for article_id, name in bylines.values_list("article_id", "author__name"):
+        names.setdefault(article_id, []).append(name)
+    cards = []
+    for row in rows:
+        pk, title, slug, kicker, standfirst, section_slug, published_at, created_at = row[:8]
+        file, width, height, alt, expires = row[8:]
+        picture = CardPicture(file, width, height, alt, expires) if file else None
+        byline = joined_names(names.get(pk, []))
+        cards.append(Card(pk, title, slug, kicker, standfirst, section_slug, published_at, created_at, byline, picture))
+    return cards
+
+
+def card_of(story: Article | Card) -> Card:
+    """A card as it is, a story as its card."""
+    return story if isinstance(story, Card) else Card.from_article(story)
