@@ -29,5 +29,9 @@ def section_url(slug: str) -> str:
 
 def story_url(section_slug: str, moment: datetime, slug: str) -> str:
     """A story's address: ``STORY_ROUTE`` with its section, its local publication date and its slug."""
-    when = timezone.localtime(moment)
+    return local_story_url(section_slug, timezone.localtime(moment), slug)
+
+
+def local_story_url(section_slug: str, when: datetime, slug: str) -> str:
+    """``story_url`` of a moment already in the newsroom's time zone (a card has it for its time too)."""
     return f"{section_url(section_slug)}{when.year}/{when.month:02d}/{when.day:02d}/{slug}/"

@@ -8,16 +8,20 @@ The card's markup is ``templates/includes/story_card.html``, written out in Pyth
 there why). A search snippet arrives escaped and marked by ``articles.search``; everything else is escaped here.
 """
 
+import html
+from functools import lru_cache
+
 from django import template
 from django.core.files.storage import Storage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from images.templatetags.pictures import stored_picture
 from media_library.models import Image
 
+from ..addresses import local_story_url
 from ..models import Article, joined_names
 from ..models.cards import Card, card_of
 
@@ -90,26 +94,42 @@ def render_card(card: Card, *, heading: str, layout: str, snippet: str = "") -> 
         )
     parts.append('<div class="card__text">')
     if card.kicker:
-        parts.append(f'<p class="kicker">{escape(card.kicker)}</p>')
-    parts.append(
-        f'<{heading} class="card__title"><a href="{escape(card.get_absolute_url())}">{escape(card.title)}</a>'
-        f"</{heading}>"
-    )
+        parts.append(f'<p class="kicker">{_escape(card.kicker)}</p>')
+    # The newsroom's time zone looked up once for the address and the time (each lookup is a context-local read).
+    published = card.published_at.astimezone(timezone.get_current_timezone()) if card.published_at else None
+    url = local_story_url(card.section_slug, published, card.slug) if published else card.get_absolute_url()
+    parts.append(f'<{heading} class="card__title"><a href="{_escape(url)}">{_escape(card.title)}</a></{heading}>')
     if card.standfirst and layout not in WITHOUT_STANDFIRST:
-        parts.append(f'<p class="card__standfirst">{escape(card.standfirst)}</p>')
+        parts.append(f'<p class="card__standfirst">{_escape(card.standfirst)}</p>')
     if snippet:
         # A search snippet arrives escaped and marked safe by ``articles.search``.
         parts.append(f'<p class="card__snippet">{conditional_escape(snippet)}</p>')
     parts.append('<p class="meta">')
     if card.byline_names:
-        parts.append(f'<span class="byline">By {escape(card.byline_names)}</span> · ')
-    if card.published_at:
-        published = timezone.localtime(card.published_at)
-        shown_at = f"{published.day} {MONTHS_3[published.month].title()} {published.year}, {published:%H:%M}"
+        parts.append(f'<span class="byline">By {_escape(card.byline_names)}</span> · ')
+    if published:
+        shown_at = f"{published.day} {_month(published.month)} {published.year}, {published:%H:%M}"
         # <time> takes no microseconds.
-        parts.append(f'<time datetime="{escape(published.isoformat(timespec="seconds"))}">{escape(shown_at)}</time>')
+        parts.append(f'<time datetime="{published.isoformat(timespec="seconds")}">{_escape(shown_at)}</time>')
     parts.append("</p></div></article>")
     return mark_safe("".join(parts))
+
+
+def _escape(text: str) -> str:
+    # What ``django.utils.html.escape`` and the template's autoescape do to a string (``html.escape``),
+    # without their wrappers' checks for lazy strings: a card's fields are plain strings from the database.
+    return html.escape(text)
+
+
+def _month(month: int) -> str:
+    # The abbreviated month as the cards show it (“Mar”), in the active language.
+    return _month_names(translation.get_language())[month]
+
+
+@lru_cache(maxsize=32)
+def _month_names(language: str | None) -> dict[int, str]:
+    with translation.override(language):
+        return {number: str(name).title() for number, name in MONTHS_3.items()}
 
 
 def _library_storage() -> Storage:
