@@ -40,6 +40,7 @@ class StoryPaginator(CountCachingPaginator):
     ``with_ids``: more columns read beside each id (a joined tag's name), kept from the page's first
     row in ``first_row`` so that a view needs no query of its own for them. ``directly``: the page is
     loaded in one query, for lists already bounded by their filter (an author's stories, by id).
+    ``load_by_id``: loads a page's ids (to a dict by id) instead of ``load`` (``cards_by_id``).
     """
 
     def __init__(
@@ -48,12 +49,14 @@ class StoryPaginator(CountCachingPaginator):
         per_page: int,
         *,
         load: Callable[[QuerySet], Iterable] = lambda s: s,
+        load_by_id: Callable[[list], dict] | None = None,
         with_ids: tuple[str, ...] = (),
         directly: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
+        self.load_by_id = load_by_id
         self.with_ids = with_ids
         self.first_row: tuple = ()
         self.directly = directly
@@ -71,7 +74,11 @@ class StoryPaginator(CountCachingPaginator):
         self.first_row = rows[0][1:] if rows else ()
         # By primary key alone: the ids were just chosen by the list's own filters, and repeating
         # them here can lead the planner to walk the list's index instead of fetching 20 rows.
-        stories = {story.pk: story for story in self.load(self.object_list.model._default_manager.filter(pk__in=ids))}
+        if self.load_by_id is not None:
+            stories = self.load_by_id(ids)
+        else:
+            model = self.object_list.model
+            stories = {story.pk: story for story in self.load(model._default_manager.filter(pk__in=ids))}
         return self._get_page([stories[pk] for pk in ids if pk in stories], number, self)
 
 

@@ -25,6 +25,7 @@ from readership.counting import count_as
 
 from . import previews, search
 from .models import Article, Correction, PublicationPage, Section, SectionTree
+from .models.cards import cards_by_id
 from .most_read import most_read
 from .pagination import StoryPaginator
 from .rendering import render_page_markdown
@@ -89,7 +90,8 @@ class StoryListView(NumberedPages, ListView):
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.paginator = StoryPaginator(
             queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-            load=lambda stories: stories.cards(), count_key=self.count_key(), with_ids=self.with_ids,
+            load=lambda stories: stories.cards(), load_by_id=cards_by_id, count_key=self.count_key(),
+            with_ids=self.with_ids,
             directly=self.load_directly,
         )  # fmt: skip
         return self.paginator

@@ -25,6 +25,7 @@ from django.db import models
 
 from common.django_internals import union_all_rows
 
+from .cards import cards_by_id
 from .sections import Section, SectionTree
 
 if TYPE_CHECKING:  # stories imports this module
@@ -113,7 +114,7 @@ def select_front_page(stories: ArticleQuerySet, tree: SectionTree, *, most_read:
 
     wanted = {*shown, *latest, *(pk for block in blocks for pk in block)}
     # By id alone: these ids were read from ``stories`` a moment ago, in this request.
-    loaded = {card.pk: card for card in stories.model.objects.filter(pk__in=wanted).cards()} if wanted else {}
+    loaded = cards_by_id(list(wanted))
     at = [loaded[slots[slot]] for slot in sorted(slots) if slots[slot] in loaded]
     lead_pk = slots.get(1)
     lead = loaded.get(lead_pk) if lead_pk else None

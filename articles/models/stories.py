@@ -32,7 +32,7 @@ from ..addresses import story_url
 from ..body_media import BodyMedia, render_body
 from ..rendering import render_markdown
 from .body_pictures import sync_body_pictures
-from .cards import Card, load_cards
+from .cards import Card, cards_by_id, load_cards
 from .front_page import FrontPage, FrontPageSlot, select_front_page
 from .sections import Section, SectionTree
 from .sources import Source
@@ -597,7 +597,7 @@ class Article(models.Model):
         section_ids = [pk for _, pk in newest if pk not in related_ids]
         related_ids += section_ids[: limit - len(related_ids)]
         more_ids = [pk for pk in section_ids if pk not in related_ids][:limit]
-        stories = {card.pk: card for card in Article.objects.filter(pk__in=related_ids + more_ids).cards()}
+        stories = cards_by_id(related_ids + more_ids)
         return [stories[pk] for pk in related_ids if pk in stories], [stories[pk] for pk in more_ids if pk in stories]
 
 

@@ -1,6 +1,6 @@
 """Pins what common/django_internals.py relies on in Django's private API (see its docstring)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import django
 import pytest
@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.models.stories import ArticleQuerySet
-from common.django_internals import already_stored, handed_over_on_fetch, union_all_rows
+from common import django_internals
+from common.django_internals import already_stored, handed_over_on_fetch, rows_by_ids, union_all_rows
 from tests.factories import ArticleFactory, image_file
 
 
@@ -92,3 +93,29 @@ def test_story_cards_come_with_byline_names_in_two_queries(five_stories, django_
     with django_assert_num_queries(2):
         cards = list(Article.objects.for_listing())
         assert all(card.byline_names for card in cards)
+
+
+def test_rows_by_ids_gives_the_querysets_converted_rows_and_compiles_once_per_number_of_ids(
+    five_stories, django_assert_num_queries, monkeypatch
+):
+    def build(ids):
+        return Article.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "title", "published_at")
+
+    ids = [story.pk for story in five_stories]
+    built = []
+    counting = lambda ids: built.append(len(ids)) or build(ids)  # noqa: E731
+    monkeypatch.setattr(django_internals, "_COMPILED", {})
+    for chosen in (ids[:2], ids[2:4], ids[1:], ids[::-1], [*ids[:2], ids[0]]):
+        with django_assert_num_queries(1):
+            rows = rows_by_ids("test", Article, chosen, counting)
+        # As values_list() gives them: converted (an aware datetime on SQLite too), duplicates once.
+        assert rows == list(build(chosen))
+        assert all(isinstance(row[2], datetime) and row[2].tzinfo is not None for row in rows)
+    assert built == [2, 4, 5]  # compiled once for 2 ids, once for 4, once for 5
+    with django_assert_num_queries(0):
+        assert rows_by_ids("test", Article, [], counting) == []
+
+
+def test_rows_by_ids_refuses_a_query_with_other_parameters(five_stories):
+    with pytest.raises(ValueError, match="parameters must be the ids alone"):
+        rows_by_ids("other", Article, [1], lambda ids: Article.objects.filter(pk__in=ids, title="x").values_list("pk"))
