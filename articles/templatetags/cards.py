@@ -2,6 +2,7 @@
 
     {% load cards %}
     {% story_card article heading="h2" layout="list" %}
+    <ol>{% story_cards stories heading="h2" layout="list" %}</ol>
     {% byline article link=True %}
 
 The card's markup is ``templates/includes/story_card.html``, written out in Python by ``render_card`` (see
@@ -60,6 +61,18 @@ def story_card(
         heading=heading,
         layout=layout,
         snippet=getattr(article, "search_snippet", "") if show_snippet else "",
+    )
+
+
+@register.simple_tag
+def story_cards(stories: list, *, heading: str = "h3", layout: str = "grid", show_snippet: bool = False) -> SafeString:
+    """``{% story_card %}`` of each story, each in its own ``<li>``: a whole list in one tag, its options
+    read once (a variable missing from the context, e.g. ``show_snippets``, costs an exception per read)."""
+    return mark_safe(
+        "".join(
+            f"<li>{story_card(story, heading=heading, layout=layout, show_snippet=show_snippet)}</li>"
+            for story in stories
+        )
     )
 
 
