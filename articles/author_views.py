@@ -27,7 +27,7 @@ class AuthorDetailView(StoryListView):
 
     def stories(self):
         self.author = get_object_or_404(Author.objects.with_photos(), slug=self.kwargs["slug"])
-        return Article.objects.published().by_author(self.author)
+        return Article.objects.published().by_author(self.author, remembered=True)
 
     def count_key(self) -> str:
         return f"author:{self.author.pk}"

@@ -96,6 +96,8 @@ def label_changed(sender, instance, raw: bool = False, created: bool = False, **
 
 
 def story_sources_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs) -> None:
+    """Sources or authors added to or taken from stories through their many-to-many managers (``add()``,
+    ``remove()``, ``set()``: no post_save of the link rows), from either side."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
@@ -138,6 +140,8 @@ def connect_receivers() -> None:
         connect(post_save, label_changed, model)
         connect(post_delete, label_changed, model)
     connect(m2m_changed, story_sources_changed, Article.sources.through)
+    # Bylines are saved one by one in the desk (post_save above); ``article.authors.add()`` sends only this.
+    connect(m2m_changed, story_sources_changed, Article.authors.through)
     connect(post_save, picture_changed, Image)
     connect(renditions_made, picture_ready, Image)
     register_schedule(Article.objects.next_visibility_change)

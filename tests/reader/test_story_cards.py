@@ -151,3 +151,30 @@ def test_an_unpublished_story_leaves_the_cards_at_once(client, world, editor):
     workflow.unpublish(story, editor, reason="Legal")
     page = section_page(client, world)
     assert "Soon gone" not in page and "Staying" in page
+
+
+def author_page(client, author) -> str:
+    response = client.get(author.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_author_page_shows_a_story_at_once_when_they_join_its_byline_or_it_is_published(
+    client, world, editor, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the story ids kept for the content generation are what is tested
+    author = AuthorFactory(name="Kept Author")
+    ArticleFactory(section=world, authors=[author], title="Their first story")
+    other = ArticleFactory(section=world, title="Someone else's story")
+    draft = ArticleFactory(section=world, title="Their draft", draft=True, authors=[])
+    draft.authors.add(author, through_defaults={"position": 0})
+    assert "Their first story" in author_page(client, author)
+    assert "Someone else" not in author_page(client, author)
+    other.authors.add(author, through_defaults={"position": 1})  # a byline on a story readers see
+    assert "Someone else&#x27;s story" in author_page(client, author)
+    assert "Their draft" not in author_page(client, author)
+    draft.status, draft.published_at = Article.Status.PUBLISHED, timezone.now()
+    draft.save()
+    assert "Their draft" in author_page(client, author)
+    other.bylines.filter(author=author).delete()
+    assert "Someone else" not in author_page(client, author)
