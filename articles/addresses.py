@@ -29,9 +29,10 @@ def section_url(slug: str) -> str:
 
 def story_url(section_slug: str, moment: datetime, slug: str) -> str:
     """A story's address: ``STORY_ROUTE`` with its section, its local publication date and its slug."""
-    return local_story_url(section_slug, timezone.localtime(moment), slug)
+    return local_story_url(section_url(section_slug), timezone.localtime(moment), slug)
 
 
-def local_story_url(section_slug: str, when: datetime, slug: str) -> str:
-    """``story_url`` of a moment already in the newsroom's time zone (a card has it for its time too)."""
-    return f"{section_url(section_slug)}{when.year}/{when.month:02d}/{when.day:02d}/{slug}/"
+def local_story_url(section_address: str, when: datetime, slug: str) -> str:
+    """``story_url`` from its section's address (``section_url``) and a moment already in the newsroom's
+    time zone: a list of cards has both at hand for every card."""
+    return f"{section_address}{when.year}/{when.month:02d}/{when.day:02d}/{slug}/"

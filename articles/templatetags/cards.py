@@ -9,7 +9,6 @@ The card's markup is ``templates/includes/story_card.html``, written out in Pyth
 there why). A search snippet arrives escaped and marked by ``articles.search``; everything else is escaped here.
 """
 
-import html
 from functools import lru_cache
 
 from django import template
@@ -22,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from images.templatetags.pictures import stored_picture
 from media_library.models import Image
 
-from ..addresses import local_story_url
+from ..addresses import local_story_url, section_url
 from ..models import Article, joined_names
 from ..models.cards import Card, card_of
 
@@ -45,15 +44,39 @@ IMAGE_SIZES = {
 WITHOUT_STANDFIRST = {"top", "headline", "compact"}
 
 
+class Shared:
+    """What every card on a page shares, looked up once for a whole list: each is a context-local read
+    (time zone, language, script prefix, URLconf), which cost more than the rest of a card."""
+
+    __slots__ = ("months", "section_urls", "storage", "tz")
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_current_timezone()
+        self.months = _month_names(translation.get_language())
+        self.section_urls: dict[str, str] = {}
+        self.storage = _library_storage()
+
+    def section_url(self, slug: str) -> str:
+        url = self.section_urls.get(slug)
+        if url is None:
+            url = self.section_urls[slug] = section_url(slug)
+        return url
+
+
 @register.simple_tag
 def story_card(
-    article: Article | Card, *, heading: str = "h3", layout: str = "grid", show_snippet: bool = False
+    article: Article | Card,
+    *,
+    heading: str = "h3",
+    layout: str = "grid",
+    show_snippet: bool = False,
+    shared: Shared | None = None,
 ) -> SafeString:
     """A story's card, the same anatomy in every layout: kicker, headline, standfirst (if the layout has room),
     picture (if the layout has one), byline and time. ``layout`` is a key of ``IMAGE_SIZES``.
 
     ``article`` is a card (``ArticleQuerySet.cards()``: list pages) or a story (search results, with their
-    ``search_snippet``)."""
+    ``search_snippet``). ``shared``: given by ``story_cards`` for all the cards of its list."""
     if heading not in HEADINGS or layout not in IMAGE_SIZES:
         raise template.TemplateSyntaxError(f"story_card takes heading in {sorted(HEADINGS)} and a known layout.")
     return render_card(
@@ -61,6 +84,7 @@ def story_card(
         heading=heading,
         layout=layout,
         snippet=getattr(article, "search_snippet", "") if show_snippet else "",
+        shared=shared or Shared(),
     )
 
 
@@ -68,15 +92,18 @@ def story_card(
 def story_cards(stories: list, *, heading: str = "h3", layout: str = "grid", show_snippet: bool = False) -> SafeString:
     """``{% story_card %}`` of each story, each in its own ``<li>``: a whole list in one tag, its options
     read once (a variable missing from the context, e.g. ``show_snippets``, costs an exception per read)."""
+    shared = Shared()
     return mark_safe(
         "".join(
-            f"<li>{story_card(story, heading=heading, layout=layout, show_snippet=show_snippet)}</li>"
+            f"<li>{story_card(story, heading=heading, layout=layout, show_snippet=show_snippet, shared=shared)}</li>"
             for story in stories
         )
     )
 
 
-def render_card(card: Card, *, heading: str, layout: str, snippet: str = "") -> SafeString:
+def render_card(
+    card: Card, *, heading: str, layout: str, snippet: str = "", shared: Shared | None = None
+) -> SafeString:
     """The markup of ``templates/includes/story_card.html`` (kept as the card's reference), written here.
 
     Written in Python rather than rendered from the template: a page has up to fifty cards, and the
@@ -84,6 +111,7 @@ def render_card(card: Card, *, heading: str, layout: str, snippet: str = "") -> 
     page cost (bench/instructions.py). Every value is escaped as the template escapes it; the output
     is byte for byte the template's (a test renders both).
     """
+    shared = shared or Shared()
     lead = layout == "lead"
     sizes = IMAGE_SIZES[layout]
     shown = card.lead if sizes else None  # the library picture readers may see, if any
@@ -92,7 +120,7 @@ def render_card(card: Card, *, heading: str, layout: str, snippet: str = "") -> 
         parts.append(
             conditional_escape(
                 stored_picture(
-                    _library_storage(),
+                    shared.storage,
                     shown.name,
                     shown.width,
                     shown.height,
@@ -108,9 +136,12 @@ def render_card(card: Card, *, heading: str, layout: str, snippet: str = "") -> 
     parts.append('<div class="card__text">')
     if card.kicker:
         parts.append(f'<p class="kicker">{_escape(card.kicker)}</p>')
-    # The newsroom's time zone looked up once for the address and the time (each lookup is a context-local read).
-    published = card.published_at.astimezone(timezone.get_current_timezone()) if card.published_at else None
-    url = local_story_url(card.section_slug, published, card.slug) if published else card.get_absolute_url()
+    published = card.published_at.astimezone(shared.tz) if card.published_at else None
+    if published:
+        # ``story_url``'s address, from the time already in the newsroom's zone.
+        url = local_story_url(shared.section_url(card.section_slug), published, card.slug)
+    else:
+        url = card.get_absolute_url()
     parts.append(f'<{heading} class="card__title"><a href="{_escape(url)}">{_escape(card.title)}</a></{heading}>')
     if card.standfirst and layout not in WITHOUT_STANDFIRST:
         parts.append(f'<p class="card__standfirst">{_escape(card.standfirst)}</p>')
@@ -121,26 +152,25 @@ def render_card(card: Card, *, heading: str, layout: str, snippet: str = "") -> 
     if card.byline_names:
         parts.append(f'<span class="byline">By {_escape(card.byline_names)}</span> · ')
     if published:
-        shown_at = f"{published.day} {_month(published.month)} {published.year}, {published:%H:%M}"
+        shown_at = f"{published.day} {shared.months[published.month]} {published.year}, {published:%H:%M}"
         # <time> takes no microseconds.
         parts.append(f'<time datetime="{published.isoformat(timespec="seconds")}">{_escape(shown_at)}</time>')
     parts.append("</p></div></article>")
     return mark_safe("".join(parts))
 
 
+# What ``django.utils.html.escape`` and the template's autoescape do to a string (``html.escape``), in one
+# call and without their wrappers' checks for lazy strings: a card's fields are plain strings.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def _escape(text: str) -> str:
-    # What ``django.utils.html.escape`` and the template's autoescape do to a string (``html.escape``),
-    # without their wrappers' checks for lazy strings: a card's fields are plain strings from the database.
-    return html.escape(text)
-
-
-def _month(month: int) -> str:
-    # The abbreviated month as the cards show it (“Mar”), in the active language.
-    return _month_names(translation.get_language())[month]
+    return text.translate(_ESCAPES)
 
 
 @lru_cache(maxsize=32)
 def _month_names(language: str | None) -> dict[int, str]:
+    # The abbreviated months as the cards show them (“Mar”), in ``language``.
     with translation.override(language):
         return {number: str(name).title() for number, name in MONTHS_3.items()}
 
