@@ -50,34 +50,20 @@ ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 @register.simple_tag
-def picture(
-    image: ImageFieldFile | None,
-    *,
-    alt: str = "",
-    sizes: str = "100vw",
-    loading: str = "lazy",
-    fetchpriority: str = "",
-    **attributes: str,
-) -> SafeString | str:
+def picture(image: ImageFieldFile | None, **options: str) -> SafeString | str:
     """``<picture>`` with WebP and JPEG srcsets; nothing at all when there is no image.
 
-    ``loading="lazy"`` (the default) is for images below the fold;
-    ``loading="eager"`` with ``fetchpriority="high"`` is for the one that is
-    the page's largest paint. Other keywords (``class``…) go on the ``<img>``.
+    Takes ``stored_picture``'s options: ``alt``, ``sizes``, ``loading="lazy"`` (the default) for images
+    below the fold or ``loading="eager"`` with ``fetchpriority="high"`` for the one that is the page's
+    largest paint; other keywords (``class``…) go on the ``<img>``.
     """
     if not image:
-        if loading not in {"lazy", "eager"}:
-            raise template.TemplateSyntaxError(f'{{% picture %}} takes loading="lazy" or "eager", not {loading!r}.')
-        return ""
-    width, height = _stored_size(image)
-    return stored_picture(
-        image.storage, image.name, width, height,
-        alt=alt, sizes=sizes, loading=loading, fetchpriority=fetchpriority, **attributes,
-    )  # fmt: skip
+        return stored_picture(None, "", None, None, **options)
+    return stored_picture(image.storage, image.name, *_stored_size(image), **options)
 
 
 def stored_picture(
-    storage: Storage,
+    storage: Storage | None,
     name: str,
     width: int | None,
     height: int | None,
@@ -89,7 +75,7 @@ def stored_picture(
     **attributes: str,
 ) -> SafeString | str:
     """``picture()`` of an image known by its storage, stored name, width and height (a row read with
-    ``values()``, no model instance): the same markup."""
+    ``values()``, no model instance): the same markup; nothing without a name."""
     if loading not in {"lazy", "eager"}:
         raise template.TemplateSyntaxError(f'{{% picture %}} takes loading="lazy" or "eager", not {loading!r}.')
     if not name:

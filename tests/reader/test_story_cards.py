@@ -95,14 +95,23 @@ def section_page(client, section) -> str:
     return response.content.decode()
 
 
+def assert_cards_follow(client, section, change, *, before: str, after: str) -> None:
+    """The section page shows ``before``, and right after ``change()`` shows ``after`` and not ``before``."""
+    assert before in section_page(client, section)
+    change()
+    page = section_page(client, section)
+    assert after in page and before not in page
+
+
 def test_a_renamed_author_is_on_the_cards_at_once(client, world):
     author = AuthorFactory(name="Old Name")
     ArticleFactory(section=world, authors=[author])
-    assert "By Old Name" in section_page(client, world)
-    author.name = "New Name"
-    author.save()
-    page = section_page(client, world)
-    assert "By New Name" in page and "Old Name" not in page
+
+    def rename():
+        author.name = "New Name"
+        author.save()
+
+    assert_cards_follow(client, world, rename, before="By Old Name", after="By New Name")
 
 
 def test_a_byline_change_is_on_the_cards_at_once(client, world):
@@ -115,11 +124,12 @@ def test_a_byline_change_is_on_the_cards_at_once(client, world):
 def test_a_new_alt_text_is_on_the_cards_at_once(client, world):
     image = ImageFactory(alt_text="Before the change")
     ArticleFactory(section=world, lead_picture=image)
-    assert 'alt="Before the change"' in section_page(client, world)
-    image.alt_text = "After the change"
-    image.save()
-    page = section_page(client, world)
-    assert 'alt="After the change"' in page and "Before the change" not in page
+
+    def describe():
+        image.alt_text = "After the change"
+        image.save()
+
+    assert_cards_follow(client, world, describe, before='alt="Before the change"', after='alt="After the change"')
 
 
 def test_a_picture_whose_licence_ran_out_leaves_the_cards(client, world):
