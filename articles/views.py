@@ -46,7 +46,7 @@ def register_story_page(*, related: str, render: StoryPage) -> None:
 def front_page(request: HttpRequest) -> HttpResponse:
     """The lead and top stories, Latest, Most read and the sections' blocks (``articles.models.front_page``)."""
     tree = SectionTree.load()
-    front = Article.objects.published().front_page(tree, most_read=most_read())
+    front = Article.objects.front_page(tree, most_read=most_read())  # the stories readers see: published()
     return render(request, "articles/front_page.html", {"front": front, "structured_data": front_page_graph(request)})
 
 

@@ -19,11 +19,12 @@ byline names from a third: three queries however many sections and stories.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import models
 
-from common.django_internals import union_all_rows
+from common.django_internals import union_all_rows, union_all_rows_at
 
 from .cards import cards_by_id
 from .sections import Section, SectionTree
@@ -31,6 +32,15 @@ from .sections import Section, SectionTree
 if TYPE_CHECKING:  # stories imports this module
     from .cards import Card
     from .stories import Article, ArticleQuerySet
+
+
+class StoriesAt(Protocol):
+    """The stories readers see at a moment (``published(at=…)``), and their model."""
+
+    model: type
+
+    def __call__(self, moment: datetime) -> ArticleQuerySet: ...
+
 
 TOP_SLOTS = 9
 PICTURE_SLOTS = range(2, 6)  # after the lead, the top stories drawn with a picture
@@ -78,27 +88,46 @@ def place_pins(pins: list[tuple[int, int]]) -> dict[int, int]:
     return placed
 
 
-def select_front_page(stories: ArticleQuerySet, tree: SectionTree, *, most_read: list[Card | Article]) -> FrontPage:
-    """The front page of ``stories`` (readers' stories: ``Article.objects.published()``)."""
+def select_front_page(
+    stories_at: StoriesAt,
+    tree: SectionTree,
+    *,
+    most_read: list[Card | Article],
+    at: datetime,
+    reusable: bool,
+) -> FrontPage:
+    """The front page of ``stories_at(at)`` (readers' stories: ``Article.objects.published(at=at)``).
+
+    ``reusable``: ``stories_at`` gives the same query for every moment but the moment itself, so the
+    ids' query is built and compiled once per set of sections on the page (``union_all_rows_at``).
+    """
     sections = tree.top_level()
     on_page = [section for section in sections if section.on_front_page]
-    newest = stories.order_by("-published_at", "-pk").values_list("section_id", "pk")
-    parts = [
-        stories.filter(front_page_slot__isnull=False)
-        .order_by("front_page_slot", "-published_at", "-pk")
-        .values_list("front_page_slot", "pk")[: TOP_SLOTS * 2],
-        # Latest's candidates, enough to fill the top slots too however many of the newest are pinned elsewhere.
-        newest[: TOP_SLOTS * 3 + LATEST_STORIES],
-    ]
-    parts += [
-        newest.filter(section_id__in=tree.family_ids(section))[: SECTION_STORIES + TOP_SLOTS] for section in on_page
-    ]
+    families = [tree.family_ids(section) for section in on_page]
     hiding = len(on_page) < len(sections)
-    if hiding:  # only stories of sections on the page fill unpinned slots
-        family = [pk for section in on_page for pk in tree.family_ids(section)]
-        parts.append(newest.filter(section_id__in=family)[: TOP_SLOTS * 3])
-    rows: list[list[tuple]] = [[] for _ in parts]
-    for part, row in union_all_rows(parts):
+
+    def parts_at(moment: datetime) -> list:
+        stories = stories_at(moment)
+        newest = stories.order_by("-published_at", "-pk").values_list("section_id", "pk")
+        parts = [
+            stories.filter(front_page_slot__isnull=False)
+            .order_by("front_page_slot", "-published_at", "-pk")
+            .values_list("front_page_slot", "pk")[: TOP_SLOTS * 2],
+            # Latest's candidates, enough to fill the top slots too however many of the newest are pinned elsewhere.
+            newest[: TOP_SLOTS * 3 + LATEST_STORIES],
+        ]
+        parts += [newest.filter(section_id__in=family)[: SECTION_STORIES + TOP_SLOTS] for family in families]
+        if hiding:  # only stories of sections on the page fill unpinned slots
+            parts.append(newest.filter(section_id__in=[pk for family in families for pk in family])[: TOP_SLOTS * 3])
+        return parts
+
+    if reusable:
+        key = ("front page", hiding, tuple(tuple(family) for family in families))
+        found = union_all_rows_at(parts_at, at, model=stories_at.model, key=key)
+    else:
+        found = union_all_rows(parts_at(at))
+    rows: list[list[tuple]] = [[] for _ in range(2 + len(families) + hiding)]
+    for part, row in found:
         rows[part].append(row)
     fillers = rows.pop() if hiding else rows[1]
 

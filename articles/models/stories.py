@@ -145,9 +145,21 @@ class ArticleQuerySet(models.QuerySet):
             start, end = datetime(year, month, 1), datetime(year + month // 12, month % 12 + 1, 1)
         return self.filter(published_at__gte=timezone.make_aware(start), published_at__lt=timezone.make_aware(end))
 
-    def front_page(self, tree: SectionTree, *, most_read: list["Article"] = ()) -> FrontPage:
-        """What the front page shows of these stories: see ``articles.models.front_page``."""
-        return select_front_page(self, tree, most_read=list(most_read))
+    def front_page(self, tree: SectionTree, *, most_read: list = (), at: datetime | None = None) -> FrontPage:
+        """What the front page shows of these stories that readers see ``at`` (now): ``published(at=…)`` of
+        them, see ``articles.models.front_page``. From ``Article.objects`` itself its query is kept compiled."""
+
+        def stories_at(moment: datetime) -> "ArticleQuerySet":
+            return self.published(at=moment)
+
+        stories_at.model = self.model
+        return select_front_page(
+            stories_at,
+            tree,
+            most_read=list(most_read),
+            at=at or timezone.now(),
+            reusable=not self.query.has_filters(),
+        )
 
     def last_changed(self) -> datetime | None:
         """When one of these stories was last published or updated."""

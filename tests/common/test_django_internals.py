@@ -10,7 +10,13 @@ from django.utils import timezone
 from articles.models import Article
 from articles.models.stories import ArticleQuerySet
 from common import django_internals
-from common.django_internals import already_stored, handed_over_on_fetch, rows_by_ids, union_all_rows
+from common.django_internals import (
+    already_stored,
+    handed_over_on_fetch,
+    rows_by_ids,
+    union_all_rows,
+    union_all_rows_at,
+)
 from tests.factories import ArticleFactory, image_file
 
 
@@ -119,3 +125,26 @@ def test_rows_by_ids_gives_the_querysets_converted_rows_and_compiles_once_per_nu
 def test_rows_by_ids_refuses_a_query_with_other_parameters(five_stories):
     with pytest.raises(ValueError, match="parameters must be the ids alone"):
         rows_by_ids("other", Article, [1], lambda ids: Article.objects.filter(pk__in=ids, title="x").values_list("pk"))
+
+
+def test_union_all_rows_at_compiles_once_per_key_and_asks_about_each_moment(
+    five_stories, django_assert_num_queries, monkeypatch
+):
+    oldest, *_, newest = five_stories
+    built = []
+
+    def parts_at(moment):
+        built.append(moment)
+        visible = Article.objects.published(at=moment).order_by("-published_at").values_list("pk")
+        return [visible[:2], visible.filter(section_id=oldest.section_id)[:10]]
+
+    monkeypatch.setattr(django_internals, "_UNIONS", {})
+    before_all = oldest.published_at - timedelta(minutes=1)
+    with django_assert_num_queries(1):
+        assert union_all_rows_at(parts_at, before_all, model=Article, key=("test",)) == []
+    for moment in (oldest.published_at, newest.published_at, timezone.now()):
+        expected = union_all_rows(parts_at(moment))
+        with django_assert_num_queries(1):
+            assert union_all_rows_at(parts_at, moment, model=Article, key=("test",)) == expected
+    assert len([moment for moment in built if moment.year == 1971]) == 1  # built once, with the sentinel
+    assert union_all_rows_at(parts_at, timezone.now(), model=Article, key=("test",))[-1][1] == (oldest.pk,)
