@@ -14,12 +14,13 @@ from functools import lru_cache
 
 from django import template
 from django.core.files.storage import Storage
+from django.core.signals import setting_changed
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from images.templatetags.pictures import stored_picture
+from images.templatetags.pictures import renditions_known, stored_picture
 from media_library.models import Image
 
 from ..addresses import local_story_url, section_url
@@ -49,11 +50,12 @@ class Shared:
     """What every card on a page shares, looked up once for a whole list: each is a context-local read
     (time zone, language, script prefix, URLconf), which cost more than the rest of a card."""
 
-    __slots__ = ("months", "section_urls", "storage", "tz")
+    __slots__ = ("language", "months", "section_urls", "storage", "tz")
 
     def __init__(self) -> None:
         self.tz = timezone.get_current_timezone()
-        self.months = _month_names(translation.get_language())
+        self.language = translation.get_language()
+        self.months = _month_names(self.language)
         self.section_urls: dict[str, str] = {}
         self.storage = _library_storage()
 
@@ -116,6 +118,16 @@ def render_card(
     lead = layout == "lead"
     sizes = IMAGE_SIZES[layout]
     shown = card.lead if sizes else None  # the library picture readers may see, if any
+    key = None
+    if not snippet and card.published_at and (shown is None or renditions_known(shown.name)):
+        # Everything the markup depends on: any edit to what the card shows is another key.
+        key = (
+            card.pk, card.title, card.slug, card.kicker, card.standfirst, card.published_at, card.byline_names,
+            shared.section_url(card.section_slug), shown, heading, layout, shared.tz, shared.language,
+            id(shared.storage),
+        )  # fmt: skip
+        if (markup := _CARDS.get(key)) is not None:
+            return markup
     parts = [f'<article class="card card--{layout}">']
     if shown is not None:
         parts.append(
@@ -157,7 +169,28 @@ def render_card(
         # <time> takes no microseconds.
         parts.append(f'<time datetime="{published.isoformat(timespec="seconds")}">{_escape(shown_at)}</time>')
     parts.append("</p></div></article>")
-    return mark_safe("".join(parts))
+    markup = mark_safe("".join(parts))
+    if key is not None:
+        if len(_CARDS) >= _CARDS_LIMIT:
+            _CARDS.clear()
+        _CARDS[key] = markup
+    return markup
+
+
+# Cards already written, by everything their markup depends on (see render_card): the same story is on
+# many pages and every request until it changes. Not kept: a card with a search snippet, a story
+# without a publication time (its address has today's date) or a picture whose renditions may still be
+# on their way (the original stands in for them). Bounded.
+_CARDS: dict[tuple, SafeString] = {}
+_CARDS_LIMIT = 5_000
+
+
+def _forget_cards(setting: str, **kwargs) -> None:
+    # Where media is served from, the time zone or the URLs changed (tests): cards written before are forgotten.
+    _CARDS.clear()
+
+
+setting_changed.connect(_forget_cards, dispatch_uid="articles.cards.forget_cards")
 
 
 def _escape(text: str) -> str:

@@ -125,6 +125,12 @@ def _markup(storage: Storage, name: str, width: int, height: int, sizes: str, im
     return markup
 
 
+def renditions_known(name: str) -> bool:
+    """Whether the markup of the image stored as ``name`` is final: its renditions are known to exist
+    (made in-process, or found in storage). Until then ``{% picture %}`` shows the original, for now."""
+    return settings.CELERY_TASK_ALWAYS_EAGER or name in _READY
+
+
 def renditions_ready(image: ImageFieldFile) -> bool:
     """Whether ``image``'s renditions may be linked to, by the rule ``{% picture %}`` follows (see above)."""
     width, height = _stored_size(image)

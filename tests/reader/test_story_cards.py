@@ -188,3 +188,17 @@ def test_an_author_page_shows_a_story_at_once_when_they_join_its_byline_or_it_is
     assert "Their draft" in author_page(client, author)
     other.bylines.filter(author=author).delete()
     assert "Someone else" not in author_page(client, author)
+
+
+def test_a_card_written_before_is_reused_only_while_nothing_it_shows_changed(world):
+    story = ArticleFactory(section=world, title="First headline", lead_picture=ImageFactory())
+    (card,) = Article.objects.filter(pk=story.pk).cards()
+    first = render_card(card, heading="h3", layout="grid")
+    again = render_card(Article.objects.filter(pk=story.pk).cards()[0], heading="h3", layout="grid")
+    assert again is first  # kept, not written again
+    story.title = "Second headline"
+    story.save()
+    (edited,) = Article.objects.filter(pk=story.pk).cards()
+    assert "Second headline" in render_card(edited, heading="h3", layout="grid")
+    assert render_card(edited, heading="h2", layout="grid").startswith('<article class="card card--grid">')
+    assert "<h2 " in render_card(edited, heading="h2", layout="grid")
