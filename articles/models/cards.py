@@ -50,9 +50,10 @@ class CardPicture:
         return not licence_has_expired(self.licence_expires)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Card:
-    """One story as a card shows it; fields are named as on ``Article``.
+    """One story as a card shows it; fields are named as on ``Article``. Not to be changed once made
+    (not frozen only because a frozen dataclass's ``__init__`` costs a call per field, for fifty cards a page).
 
     A card compares equal to its story and to the story's other cards (by primary key, as Django compares
     model instances), so that a list of cards can be checked against the stories it should show.
