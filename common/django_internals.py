@@ -144,7 +144,7 @@ def rows_by_ids(name: str, model: type[models.Model], ids: list[int], build: Cal
         cursor.execute(compiled.sql, ids)
         rows = cursor.fetchall()
     if not compiled.converters:
-        return [tuple(row) for row in rows]
+        return rows
     converted = []
     for row in rows:
         row = list(row)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # stories imports this module
 
 # Read for each card, in this order (``Card.from_row``).
 CARD_COLUMNS = (
-    "pk", "title", "slug", "kicker", "standfirst", "section__slug", "published_at", "created_at",
+    "pk", "title", "slug", "kicker", "standfirst", "section__slug", "published_at",
     "lead_picture__file", "lead_picture__width", "lead_picture__height", "lead_picture__alt_text",
     "lead_picture__licence_expires",
 )  # fmt: skip
@@ -150,11 +150,13 @@ def _cards(rows: list[tuple]) -> list[Card]:
         names.setdefault(article_id, []).append(name)
     cards = []
     for row in rows:
-        pk, title, slug, kicker, standfirst, section_slug, published_at, created_at = row[:8]
-        file, width, height, alt, expires = row[8:]
+        pk, title, slug, kicker, standfirst, section_slug, published_at = row[:7]
+        file, width, height, alt, expires = row[7:]
         picture = CardPicture(file, width, height, alt, expires) if file else None
         byline = joined_names(names.get(pk, []))
-        cards.append(Card(pk, title, slug, kicker, standfirst, section_slug, published_at, created_at, byline, picture))
+        # No creation time: a card read as a row is of a story readers see, which has a publication time
+        # (a check constraint), the only time its address takes then.
+        cards.append(Card(pk, title, slug, kicker, standfirst, section_slug, published_at, None, byline, picture))
     return cards
 
 
