@@ -367,6 +367,8 @@ class Importer:
             TaggedArticle.objects.bulk_create(
                 [TaggedArticle(content_object=article, tag=tag) for tag in tags], ignore_conflicts=True
             )
+        if sources or authors or tags:
+            Article.objects.filter(pk=article.pk).refresh_page_parts()  # added in bulk: no signals
 
 
 def _running_embargo(story: ParsedStory) -> datetime | None:
