@@ -427,6 +427,16 @@ class Article(models.Model):
         sync_body_pictures(self, adding=adding, stored_body_html=getattr(self, "_stored_body_html", None))
         self._stored_body_html = self.body_html
 
+    def get_absolute_url(self) -> str:
+        return story_url(self.section.slug, self.published_at or self.created_at or timezone.now(), self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the body named when loaded, so that saving an unchanged body skips its pictures' records.
+        instance._stored_body_html = instance.__dict__.get("body_html")
+        return instance
+
     def _fill_page_parts(self, adding: bool, update_fields) -> None:
         """What the page shows from other tables, read again before a save writes the row (``page_parts``).
 
@@ -440,16 +450,6 @@ class Article(models.Model):
             self.page_parts = self.page_parts or empty()
         elif update_fields is None or "page_parts" in update_fields:
             self.page_parts = collect([self.pk])[self.pk]
-
-    def get_absolute_url(self) -> str:
-        return story_url(self.section.slug, self.published_at or self.created_at or timezone.now(), self.slug)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # What the body named when loaded, so that saving an unchanged body skips its pictures' records.
-        instance._stored_body_html = instance.__dict__.get("body_html")
-        return instance
 
     def free_slug(self, text: str) -> str:
         """A slug made from ``text`` that no other story has, now or as a former address (-2, -3… when taken).
