@@ -25,7 +25,7 @@ from common.background import enqueue
 from media_library.models import Image
 
 from . import tasks
-from .models import Article, Byline, Correction, Source, TaggedArticle
+from .models import Article, Byline, Correction, Source, TaggedArticle, page_parts
 from .search import INDEXED_FIELDS, refresh_search_vectors, uses_full_text
 
 
@@ -80,24 +80,28 @@ def _refresh_parts(stories: models.QuerySet) -> None:
     stories.refresh_page_parts()
 
 
+def _refresh_story_parts(article_id: int) -> None:
+    page_parts.refresh_ids([article_id])
+
+
 @receiver([post_save, post_delete], sender=Byline, dispatch_uid="parts_byline_changed")
 @receiver([post_save, post_delete], sender=Correction, dispatch_uid="parts_correction_changed")
 def parts_of_story_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw:  # a load (restore) brings each story's parts with it
-        _refresh_parts(Article.objects.filter(pk=instance.article_id))
+        _refresh_story_parts(instance.article_id)
 
 
 @receiver([post_save, post_delete], sender=TaggedArticle, dispatch_uid="parts_story_tags_changed")
 def parts_tags_changed(sender, instance: TaggedArticle, raw: bool = False, **kwargs) -> None:
     if not raw:
-        _refresh_parts(Article.objects.filter(pk=instance.content_object_id))
+        _refresh_story_parts(instance.content_object_id)
 
 
 @receiver(m2m_changed, sender=Article.sources.through, dispatch_uid="parts_story_sources_changed")
 def parts_sources_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs) -> None:
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
-            _refresh_parts(Article.objects.filter(pk=instance.pk))
+            _refresh_story_parts(instance.pk)
     elif action == "pre_clear":  # a source's stories, cleared: the ones that had it, noted before
         instance._parts_stories = list(instance.articles.values_list("pk", flat=True))
     elif action == "post_clear":

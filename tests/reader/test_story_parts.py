@@ -146,3 +146,16 @@ def test_a_preview_shows_the_bylines_of_an_unpublished_story(client, world, auth
     _, token = create_link(draft, editor)
     html = client.get(f"/preview/{token}/").content.decode()
     assert "David Wyatt" in html and "Secret tag" in html
+
+
+def test_parts_built_from_objects_are_those_read_from_the_tables(world):
+    """An imported story is saved with parts built from what it links to (``page_parts.built``)."""
+    from articles.models import page_parts
+
+    photographed = AuthorFactory(name="Ann Photo", photo=ImageFactory())
+    authors, sources = [photographed, AuthorFactory(name="Bo Plain")], [SourceFactory(name="Zeta"), SourceFactory()]
+    story = ArticleFactory(section=world, authors=authors, tags=["Second", "First"], sources=sources)
+    tags = list(story.tags_in_order)
+    loaded = [type(author).objects.select_related("photo").get(pk=author.pk) for author in authors]
+    built = page_parts.built(authors=loaded, tags=tags, sources=sources)
+    assert built == page_parts.collect([story.pk])[story.pk] == stored(story)
