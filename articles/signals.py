@@ -16,6 +16,7 @@ rows must not queue a rebuild per row, and whoever loads rebuilds once at the en
 from functools import partial
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
@@ -138,8 +139,8 @@ def parts_source_gone(sender, instance: Source, **kwargs) -> None:
     _refresh_parts(Article.objects.filter(pk__in=getattr(instance, "_parts_stories", [])))
 
 
-@receiver(post_save, sender=Image, dispatch_uid="parts_photo_changed")
-def parts_photo_changed(sender, instance: Image, raw: bool = False, created: bool = False, **kwargs) -> None:
-    """An author's photo (a library picture): its alt text, credit, licence, file…, stored with their stories."""
+@receiver(post_save, sender=Image, dispatch_uid="parts_picture_changed")
+def parts_picture_changed(sender, instance: Image, raw: bool = False, created: bool = False, **kwargs) -> None:
+    """A library picture in a story's body or an author's photo: its alt text, credit, licence, file…"""
     if not raw and not created:
-        _refresh_parts(Article.objects.filter(bylines__author__photo=instance))
+        _refresh_parts(Article.objects.filter(Q(body_pictures__image=instance) | Q(bylines__author__photo=instance)))

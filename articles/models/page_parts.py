@@ -28,12 +28,14 @@ from taggit.models import Tag
 from authors.models import Author
 from media_library.models import Image
 
+from ..body_media import picture_ids
+from .body_pictures import BodyPicture
 from .records import Correction
 from .sources import Source
 from .stories import Article, Byline, TaggedArticle
 
 # Bumped when the stored shape changes: parts of another shape are read from the tables instead.
-FORMAT = 1
+FORMAT = 2
 
 
 def _in_model_order(model: type[models.Model], *names: str) -> tuple[str, ...]:
@@ -50,15 +52,25 @@ CORRECTION_FIELDS = _in_model_order(Correction, "id", "article_id", "kind", "not
 
 
 def empty() -> dict:
-    """The parts of a story with no bylines, tags, sources or corrections: a new one."""
-    return {"v": FORMAT, "bylines": [], "tags": [], "sources": [], "corrections": []}
+    """The parts of a story with no bylines, tags, sources, corrections or pictures in its body: a new one."""
+    return {"v": FORMAT, "bylines": [], "tags": [], "sources": [], "corrections": [], "pictures": []}
 
 
-def collect(article_ids: list[int]) -> dict[int, dict]:
-    """Each story's parts, read from the tables in four queries however many stories."""
+def body_pictures(body_html: str) -> list[list]:
+    """The library pictures a body names, as stored (one query when it names any)."""
+    ids = picture_ids(body_html)
+    return [_json(values) for values in Image.objects.filter(pk__in=ids).values_list(*IMAGE_FIELDS)] if ids else []
+
+
+def collect(article_ids: list[int], *, bodies: dict[int, str] | None = None) -> dict[int, dict]:
+    """Each story's parts, read from the tables in five queries however many stories.
+
+    ``bodies``: a story's body about to be saved, whose pictures are not yet recorded (``BodyPicture``).
+    """
+    bodies = bodies or {}
     parts = {pk: empty() for pk in article_ids}
     author_columns = [f"author__{name}" for name in AUTHOR_FIELDS]
-    photo_columns = [f"author__photo__{name}" for name in IMAGE_FIELDS]
+    photo_columns = image_columns("author__photo")
     bylines = Byline.objects.filter(article_id__in=article_ids).order_by("position", "pk")
     for article_id, *values in bylines.values_list("article_id", *author_columns, *photo_columns):
         author, photo = values[: len(AUTHOR_FIELDS)], values[len(AUTHOR_FIELDS) :]
@@ -75,7 +87,17 @@ def collect(article_ids: list[int]) -> dict[int, dict]:
     corrections = Correction.objects.filter(article_id__in=article_ids).order_by("-created_at", "-pk")
     for correction in corrections.values_list(*CORRECTION_FIELDS):
         parts[correction[CORRECTION_FIELDS.index("article_id")]]["corrections"].append(_json(correction))
+    # The pictures the body shows, as recorded at each save (``BodyPicture``: a picture in use cannot be deleted).
+    recorded = BodyPicture.objects.filter(article_id__in=[pk for pk in article_ids if pk not in bodies])
+    for article_id, *picture in recorded.order_by("pk").values_list("article_id", *image_columns("image")):
+        parts[article_id]["pictures"].append(_json(picture))
+    for pk, body_html in bodies.items():
+        parts[pk]["pictures"] = body_pictures(body_html)
     return parts
+
+
+def image_columns(relation: str) -> list[str]:
+    return [f"{relation}__{name}" for name in IMAGE_FIELDS]
 
 
 def built(*, authors: list[Author], tags: list[Tag], sources: list[Source]) -> dict:
@@ -152,4 +174,7 @@ def unpack(parts: dict) -> dict | None:
         "tags_in_order": [_instance(Tag, TAG_FIELDS, values) for values in parts["tags"]],
         "sources_shown": [_instance(Source, SOURCE_FIELDS, values) for values in parts["sources"]],
         "corrections": [_instance(Correction, CORRECTION_FIELDS, values) for values in parts["corrections"]],
+        "body_pictures_stored": {
+            image.pk: image for image in (_instance(Image, IMAGE_FIELDS, values) for values in parts["pictures"])
+        },
     }

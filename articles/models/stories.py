@@ -418,11 +418,11 @@ class Article(models.Model):
             self.slug = self.free_slug(self.title)
         self.body_html = render_markdown(self.body)
         adding = self._state.adding
-        self._fill_page_parts(adding, kwargs.get("update_fields"))
         if self.pk is not None:
             self.version += 1
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
+        self._fill_page_parts(adding, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
         sync_body_pictures(self, adding=adding, stored_body_html=getattr(self, "_stored_body_html", None))
         self._stored_body_html = self.body_html
@@ -443,13 +443,15 @@ class Article(models.Model):
         Each change to those tables writes the stored parts itself (``articles.signals``), but this instance
         may have been loaded before it: a save of every field must not put older parts back.
         """
-        from .page_parts import collect, empty
+        from .page_parts import body_pictures, collect, empty
 
         if adding:
             # A new story has no bylines, tags, sources or corrections yet: each one added writes them.
-            self.page_parts = self.page_parts or empty()
-        elif update_fields is None or "page_parts" in update_fields:
-            self.page_parts = collect([self.pk])[self.pk]
+            self.page_parts = {**(self.page_parts or empty()), "pictures": body_pictures(self.body_html)}
+        elif update_fields is None or not {"page_parts", "body"}.isdisjoint(update_fields):
+            self.page_parts = collect([self.pk], bodies={self.pk: self.body_html})[self.pk]
+            if update_fields is not None:
+                update_fields.add("page_parts")  # the set save() passes on
 
     def free_slug(self, text: str) -> str:
         """A slug made from ``text`` that no other story has, now or as a former address (-2, -3… when taken).
@@ -521,6 +523,7 @@ class Article(models.Model):
         if parts is not None:
             corrections = parts.pop("corrections")
             self.__dict__.update(parts, corrections_shown=corrections if self.revised_at else [])
+            self.__dict__.pop("body_media", None)  # rendered again with the stored pictures
 
     @cached_property
     def sources_shown(self) -> list:
@@ -594,7 +597,8 @@ class Article(models.Model):
     @cached_property
     def body_media(self) -> BodyMedia:
         """The body as readers see it, with its pictures and embeds (one query when it has pictures)."""
-        return render_body(self.body_html)
+        # The pictures as stored with the story (``take_page_parts``), else read now.
+        return render_body(self.body_html, images=self.__dict__.get("body_pictures_stored"))
 
     @property
     def reading_minutes(self) -> int:

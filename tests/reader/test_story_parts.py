@@ -5,6 +5,8 @@ an author, a tag, a source or an author's photo, writes the stored parts again. 
 thing and reads the next page, with the page cache off (what is tested is the stored copy).
 """
 
+from datetime import date
+
 import pytest
 
 from articles import workflow
@@ -159,3 +161,36 @@ def test_parts_built_from_objects_are_those_read_from_the_tables(world):
     loaded = [type(author).objects.select_related("photo").get(pk=author.pk) for author in authors]
     built = page_parts.built(authors=loaded, tags=tags, sources=sources)
     assert built == page_parts.collect([story.pk])[story.pk] == stored(story)
+
+
+def test_pictures_in_the_body_show_as_the_library_has_them(client, world, author):
+    picture = ImageFactory(alt_text="The old alt text")
+    story = ArticleFactory(section=world, authors=[author], body=f"Text.\n\n![](image:{picture.pk})")
+    assert 'alt="The old alt text"' in page(client, story)
+    picture.alt_text = "The new alt text"
+    picture.save()
+    assert 'alt="The new alt text"' in page(client, story)
+    picture.licence_expires = date(2000, 1, 1)  # run out: shown nowhere
+    picture.save()
+    assert "The new alt text" not in page(client, story)
+
+
+def test_a_picture_added_to_the_body_shows(client, world, author):
+    story = ArticleFactory(section=world, authors=[author], body="Text.")
+    picture = ImageFactory(alt_text="Added later")
+    story.body = f"Text.\n\n![](image:{picture.pk})"
+    story.save(update_fields=["body"])
+    assert 'alt="Added later"' in page(client, story)
+    story.body = "Text only."
+    story.save()
+    assert "Added later" not in page(client, story)
+
+
+def test_the_page_reads_the_body_pictures_stored(world, author, django_assert_num_queries):
+    pictures = ImageFactory.create_batch(2)
+    body = "\n\n".join(f"![](image:{picture.pk})" for picture in pictures)
+    story = ArticleFactory(section=world, authors=[author], body=body)
+    article = Article.objects.for_story_page().get(pk=story.pk)
+    with django_assert_num_queries(0):
+        article.take_page_parts()
+        assert article.body_media.pictures == pictures
