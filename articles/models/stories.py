@@ -171,7 +171,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_story_page(self) -> "ArticleQuerySet":
         """Everything the story page shows, in one query: with its section and lead picture, and the bylines,
         tags, sources and corrections it stores (``page_parts``; see ``Article.take_page_parts``)."""
-        return self.select_related("section", "section__parent", "lead_picture")
+        return self.select_related("section", "lead_picture")
 
     def refresh_page_parts(self) -> None:
         """Write these stories' ``page_parts`` again from the tables: after bulk writes, which send no signals."""
