@@ -1,13 +1,14 @@
 """What a story's page shows from other tables, stored with the story: ``Article.page_parts``.
 
-The story page shows the bylines (names, links, roles, bios, photos), the tags, the sources and the
-corrections. Read from their tables, that is four more queries on every uncached story page, and
-building and compiling them cost more than the rest of the page. So each story stores them (JSON, in
-the same row) and the page reads them with the story: one query.
+The story page shows the bylines (names, links, roles, bios, photos), the tags, the sources, the
+corrections and the body's library pictures. Read from their tables, that is five more queries on every
+uncached story page, and building and compiling them cost more than the rest of the page. So each story
+stores them (JSON, in the same row) and the page reads them with the story: one query.
 
-The parts are written whenever one of them changes, in the same transaction as the change
-(``articles.signals``): a byline, tag link, source link or correction of the story, or an author, a
-tag, a source or an author's photo (a library picture) they name. Bulk writes that send no signals
+The parts are written at each save of the story (``Article.save``: a body naming other pictures) and
+whenever one of them changes, in the same transaction as the change (``articles.signals``): a byline,
+tag link, source link or correction of the story, or an author, a tag, a source or a library picture
+(an author's photo, a picture in the body) they name. Bulk writes that send no signals
 (``bulk_create``, ``QuerySet.update``) leave them as they were: whoever writes in bulk calls
 ``ArticleQuerySet.refresh_page_parts()`` after (``generate_newsroom``, ``load_demo``). A story whose
 parts were never written (``{}``: made in bulk, or before this existed) reads the tables instead,
