@@ -178,6 +178,7 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
 
 def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
     """The story page. With ``preview`` (a banner text) it is marked never to be cached or indexed."""
+    article.take_page_parts()
     for _, page in _story_pages:
         if (response := page(request, article, preview=preview)) is not None:
             return response
