@@ -83,10 +83,16 @@ def picture_ids(body_html: str) -> list[int]:
     return ids
 
 
-def render_body(body_html: str, *, on: datetime.date | None = None) -> BodyMedia:
-    """The reader HTML of a stored body (one query when it names pictures, none otherwise)."""
+def render_body(
+    body_html: str, *, on: datetime.date | None = None, images: dict[int, Image] | None = None
+) -> BodyMedia:
+    """The reader HTML of a stored body (one query when it names pictures, none otherwise).
+
+    ``images``: the library pictures the body names, by id, when the caller has them (``Article.page_parts``).
+    """
     ids = picture_ids(body_html)
-    images = Image.objects.in_bulk(ids) if ids else {}
+    if images is None:
+        images = Image.objects.in_bulk(ids) if ids else {}
     today = on or timezone.localdate()
     result = BodyMedia(html=mark_safe(""))
     usable = {pk: image for pk, image in images.items() if not image.licence_expired(today)}

@@ -38,7 +38,9 @@ from pagecache.generation import changes_are_public, content_changed, note_go_li
 from .models import Article, Byline, Correction, Section, Source, TaggedArticle
 
 # Fields a story's save may touch without changing anything readers see.
-UNSEEN_FIELDS = frozenset({"updated_at", "updated_by", "version", "search_vector", "submitted_at", "body_html"})
+UNSEEN_FIELDS = frozenset(
+    {"updated_at", "updated_by", "version", "search_vector", "submitted_at", "body_html", "page_parts"}
+)
 
 
 def visible(article_id: int | None) -> bool:

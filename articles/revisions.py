@@ -212,4 +212,5 @@ def restore(revision: Revision, user: AbstractBaseUser) -> Revision:
     )
     article.sources.set(Source.objects.filter(pk__in=[s["id"] for s in content.get("sources", [])]))
     article.tags.set(content.get("tags", []))
+    Article.objects.filter(pk=article.pk).refresh_page_parts()  # the bylines came in bulk: no signals
     return record_revision(article, user, note=f"Restored from revision {revision.number}") or revision

@@ -27,12 +27,13 @@ out escaped, with ``<mark>`` around matches as their only markup.
 """
 
 import hashlib
+import html
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -47,7 +48,6 @@ from django.db import connection, connections, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from authors.models import Author
@@ -77,7 +77,13 @@ INDEXED_FIELDS = frozenset({"title", "standfirst", "body"})
 _MARK_START, _MARK_END = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_MARK_START}([^{_MARK_START}{_MARK_END}]*){_MARK_END}")
 _WORD = re.compile(r"\w+")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+# A heading, quote or list marker at a line's start, with the space after it (or alone on its line).
+_LINE_MARKER = re.compile(r"\s*(?:#{1,6}|>|[-*+]|\d+\.)(?:\s+|$)")
 _EXCERPT_CHARS = 260
+# How much of a body's source before and after its first match the fallback's snippet reads: more
+# than the excerpt shows (``_excerpt``), with room for markup that reading as plain text drops.
+_WINDOW_BEFORE, _WINDOW_AFTER = _EXCERPT_CHARS, 2 * _EXCERPT_CHARS
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ def search_results(query: Query, *, filters: Filters = Filters(), sort: str = So
     if sort == Sort.DATE:
         return Matches([matches], query, key=key, every=matches, order=sort)
     return Matches(
-        [_headline_matching(matches, query), _headline_matching(matches, query, negate=True)],
+        [_headline_tier(stories, matches, query), _headline_matching(matches, query, negate=True)],
         query,
         key=key,
         every=matches,
@@ -332,8 +338,8 @@ def snippet(article: Article, query: Query) -> SafeString:
     """The part of a found story's body that matched, as safe HTML with ``<mark>``s."""
     marked = getattr(article, "marked_excerpt", None)
     if marked is None:
-        # The fallback: cut and mark the body here rather than in the database.
-        marked = _mark(_excerpt(_plain(article.excerpt_source), query.words), query.words)
+        # The fallback: cut (as plain text) and mark the body here rather than in the database.
+        return _render_marks(_mark(_excerpt_of_markdown(article.excerpt_source, query.words), query.words))
     return _render_marks(_plain(marked))
 
 
@@ -393,6 +399,18 @@ def _headline_matching(matches: ArticleQuerySet, query: Query, *, negate: bool =
     """Those of ``matches`` whose headline matches the query by itself (the first tier), or, negated, the others."""
     matches, condition = _headline_condition(matches, query)
     return matches.exclude(condition) if negate else matches.filter(condition)
+
+
+def _headline_tier(stories: ArticleQuerySet, matches: ArticleQuerySet, query: Query) -> ArticleQuerySet:
+    """The first tier: those of ``matches`` whose headline matches by itself.
+
+    In the fallback a headline holding every word is already a match, so the tier tests the headline
+    alone and never reads the bodies (SQLite would test the body before the headline). Full text needs
+    both: ``-word`` may exclude a story by a word of its body.
+    """
+    if uses_full_text(stories.db):
+        return _headline_matching(matches, query)
+    return _headline_matching(stories, query)
 
 
 def _headline_condition(matches: ArticleQuerySet, query: Query) -> tuple[ArticleQuerySet, Q]:
@@ -477,16 +495,47 @@ def _names_of(links: models.QuerySet, story_field: str, name_field: str) -> Subq
 
 def _plain(markdown: str) -> str:
     """Markdown source read as plain text: link targets, heading and quote markers dropped."""
-    text = re.sub(r"\[([^\]]*)\]\([^)\s]*\)", r"\1", markdown)
-    text = re.sub(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+", "", text)
-    text = text.replace("**", "").replace("__", "")
+    text = _LINK.sub(r"\1", markdown) if "](" in markdown else markdown
+    # Line by line: a multi-line pattern is tried at every character, not only where lines start.
+    lines = [line[marker.end() :] if (marker := _LINE_MARKER.match(line)) else line for line in text.split("\n")]
+    text = "\n".join(lines).replace("**", "").replace("__", "")
     return " ".join(text.split())
+
+
+def _excerpt_of_markdown(markdown: str, words: tuple[str, ...]) -> str:
+    """``_excerpt`` of the body read as plain text, making plain only the part of it around the first match.
+
+    Reading a whole body as plain text cost a result a million instructions (the regular expressions
+    of ``_plain`` walk every character); the excerpt needs a few hundred characters of it.
+    """
+    # No match in the body (the headline, a tag or a byline matched): the excerpt is its start.
+    first = _first_match(markdown, words, default=0)
+    start = 0 if first < _WINDOW_BEFORE else markdown.rfind(" ", 0, first - _WINDOW_BEFORE) + 1
+    end = markdown.find(" ", first + _WINDOW_AFTER)
+    end = len(markdown) if end < 0 else end
+    # The ellipsis keeps the cut's first word from reading as a list or heading marker at a line's start.
+    excerpt = _excerpt(_plain(f"… {markdown[start:end]}" if start else markdown[:end]), words)
+    return excerpt if end == len(markdown) or excerpt.endswith(" …") else f"{excerpt} …"
+
+
+def _first_match(text: str, words: tuple[str, ...], *, default: int) -> int:
+    """Where the first of ``words`` is in ``text``, ignoring case; ``default`` if none is."""
+    if not all(word.isascii() for word in words):
+        lowered = text.lower()
+        return min((hit for word in words if (hit := lowered.find(word.lower())) >= 0), default=default)
+    # ASCII words, found in the text's UTF-8 bytes: lowering a str looks up every character's case
+    # (200,000 instructions for a story's body), lowering bytes only changes ASCII letters.
+    encoded = text.encode()
+    lowered = encoded.lower()
+    hit = min((hit for word in words if (hit := lowered.find(word.encode().lower())) >= 0), default=-1)
+    if hit < 0:
+        return default
+    return hit if len(encoded) == len(text) else len(encoded[:hit].decode())
 
 
 def _excerpt(text: str, words: tuple[str, ...]) -> str:
     """About ``_EXCERPT_CHARS`` characters of ``text``, cut at spaces, from just before the first match."""
-    lowered = text.lower()
-    first = min((hit for word in words if (hit := lowered.find(word.lower())) >= 0), default=0)
+    first = _first_match(text, words, default=0)
     lead_in = _EXCERPT_CHARS // 3
     start = 0 if first < lead_in else text.rfind(" ", 0, first - lead_in) + 1
     end = len(text)
@@ -499,19 +548,19 @@ def _excerpt(text: str, words: tuple[str, ...]) -> str:
 def _mark(text: str, words: tuple[str, ...]) -> str:
     if not words:
         return text
-    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
-    return pattern.sub(lambda match: f"{_MARK_START}{match.group(0)}{_MARK_END}", text)
+    return _any_word(words).sub(lambda match: f"{_MARK_START}{match.group(0)}{_MARK_END}", text)
+
+
+@lru_cache(maxsize=64)
+def _any_word(words: tuple[str, ...]) -> re.Pattern:
+    """Any of ``words``, ignoring case, longest first (so that a longer word is marked whole)."""
+    return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
 
 
 def _render_marks(marked: str) -> SafeString:
     """Escape everything, then turn each balanced pair of markers into ``<mark>``."""
-    parts, position = [], 0
-    for match in _MARKED.finditer(marked):
-        parts.append(escape(_unmarked(marked[position : match.start()])))
-        parts.append(format_html("<mark>{}</mark>", match.group(1)))
-        position = match.end()
-    parts.append(escape(_unmarked(marked[position:])))
-    return mark_safe("".join(parts))
+    # Escaping leaves the markers as they are, so pairs are found after it; then strays go.
+    return mark_safe(_unmarked(_MARKED.sub(r"<mark>\1</mark>", html.escape(marked))))
 
 
 def _unmarked(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Keep stories' stored search vectors current when the words in them change.
+"""Keep what stories store of themselves and of other tables current: search vectors, page parts.
 
 A change to a story, its tags, its bylines, a tag's name or an author's name
 schedules a rebuild of the affected stories' vectors for when the transaction
@@ -16,15 +16,17 @@ rows must not queue a rebuild per row, and whoever loads rebuilds once at the en
 from functools import partial
 
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
 
 from authors.models import Author
 from common.background import enqueue
+from media_library.models import Image
 
 from . import tasks
-from .models import Article, Byline, TaggedArticle
+from .models import Article, Byline, Correction, Source, TaggedArticle, page_parts
 from .search import INDEXED_FIELDS, refresh_search_vectors, uses_full_text
 
 
@@ -69,3 +71,76 @@ def author_renamed(
 ) -> None:
     if not raw and not created and _changed(update_fields, frozenset({"name"})) and uses_full_text(using):
         enqueue(tasks.refresh_author_stories, instance.pk, using, using=using)  # many stories: on a worker
+
+
+# --- What story pages store of other tables (``Article.page_parts``, see ``articles.models.page_parts``) ---
+# Written again in the transaction of the change, whatever the story's state: a preview shows them too.
+
+
+def _refresh_parts(stories: models.QuerySet) -> None:
+    stories.refresh_page_parts()
+
+
+def _refresh_story_parts(article_id: int) -> None:
+    page_parts.refresh_ids([article_id])
+
+
+@receiver([post_save, post_delete], sender=Byline, dispatch_uid="parts_byline_changed")
+@receiver([post_save, post_delete], sender=Correction, dispatch_uid="parts_correction_changed")
+def parts_of_story_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:  # a load (restore) brings each story's parts with it
+        _refresh_story_parts(instance.article_id)
+
+
+@receiver([post_save, post_delete], sender=TaggedArticle, dispatch_uid="parts_story_tags_changed")
+def parts_tags_changed(sender, instance: TaggedArticle, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _refresh_story_parts(instance.content_object_id)
+
+
+@receiver(m2m_changed, sender=Article.sources.through, dispatch_uid="parts_story_sources_changed")
+def parts_sources_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs) -> None:
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            _refresh_story_parts(instance.pk)
+    elif action == "pre_clear":  # a source's stories, cleared: the ones that had it, noted before
+        instance._parts_stories = list(instance.articles.values_list("pk", flat=True))
+    elif action == "post_clear":
+        _refresh_parts(Article.objects.filter(pk__in=getattr(instance, "_parts_stories", [])))
+    elif action in ("post_add", "post_remove"):
+        _refresh_parts(Article.objects.filter(pk__in=pk_set))
+
+
+@receiver(post_save, sender=Author, dispatch_uid="parts_author_changed")
+def parts_author_changed(sender, instance: Author, raw: bool = False, created: bool = False, **kwargs) -> None:
+    if not raw and not created:  # a new author is on no story yet
+        _refresh_parts(Article.objects.filter(bylines__author=instance))
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="parts_tag_changed")
+def parts_tag_changed(sender, instance: Tag, raw: bool = False, created: bool = False, **kwargs) -> None:
+    if not raw and not created:
+        _refresh_parts(Article.objects.filter(tagged_items__tag=instance))
+
+
+@receiver(post_save, sender=Source, dispatch_uid="parts_source_changed")
+def parts_source_changed(sender, instance: Source, raw: bool = False, created: bool = False, **kwargs) -> None:
+    if not raw and not created:
+        _refresh_parts(Article.objects.filter(sources=instance))
+
+
+@receiver(pre_delete, sender=Source, dispatch_uid="parts_source_going")
+def parts_source_going(sender, instance: Source, **kwargs) -> None:
+    instance._parts_stories = list(instance.articles.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Source, dispatch_uid="parts_source_gone")
+def parts_source_gone(sender, instance: Source, **kwargs) -> None:
+    _refresh_parts(Article.objects.filter(pk__in=getattr(instance, "_parts_stories", [])))
+
+
+@receiver(post_save, sender=Image, dispatch_uid="parts_picture_changed")
+def parts_picture_changed(sender, instance: Image, raw: bool = False, created: bool = False, **kwargs) -> None:
+    """A library picture in a story's body or an author's photo: its alt text, credit, licence, file…"""
+    if not raw and not created:
+        _refresh_parts(Article.objects.filter(Q(body_pictures__image=instance) | Q(bylines__author__photo=instance)))

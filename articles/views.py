@@ -180,6 +180,7 @@ def story_detail(request: HttpRequest, section: str, year: int, month: int, day:
 
 def render_story(request: HttpRequest, article: Article, *, preview: str = "") -> HttpResponse:
     """The story page. With ``preview`` (a banner text) it is marked never to be cached or indexed."""
+    article.take_page_parts()
     for _, page in _story_pages:
         if (response := page(request, article, preview=preview)) is not None:
             return response
@@ -296,6 +297,7 @@ class SearchView(NumberedPages, ListView):
     def get_queryset(self):
         self.query = search.Query.parse(self.request.GET.get("q", ""))
         self.ignored: list[str] = []
+        self.tree = SectionTree.load()
         self.filters = search.Filters(
             section=self._named(Section, "section"),
             author=self._named(Author, "author"),
@@ -311,7 +313,12 @@ class SearchView(NumberedPages, ListView):
         if not slug:
             return None
         # Slugs here are ASCII; anything else cannot name one (and NUL bytes never reach the database).
-        found = model.objects.filter(slug=slug).first() if re.fullmatch(r"[-\w]{1,140}", slug, re.ASCII) else None
+        if not re.fullmatch(r"[-\w]{1,140}", slug, re.ASCII):
+            found = None
+        elif model is Section:
+            found = self.tree.get(slug)  # the process's section tree: no query
+        else:
+            found = model.objects.filter(slug=slug).first()
         if found is None:
             self.ignored.append(f"{parameter} “{slug[:40]}”")
         return found
@@ -353,7 +360,7 @@ class SearchView(NumberedPages, ListView):
             "sort": self.sort,
             "sorts": search.Sort.choices,
             "ignored_filters": self.ignored,
-            "sections": Section.objects.select_related("parent"),
+            "sections": self.tree.sections,
             "pagination_query": pagination_query,
             "max_query_length": search.MAX_QUERY_LENGTH,
             "phrase_search": search.uses_full_text(),

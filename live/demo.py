@@ -46,6 +46,7 @@ def load_live_demo(sender, *, sections: dict, authors: dict, now, report, **kwar
         for position, slug in enumerate(["david-wyatt", "lena-hoffmann"])
     )
     article.tags.set(["Ukraine", "NATO", "Mark Rutte"])
+    Article.objects.filter(pk=article.pk).refresh_page_parts()  # the bylines came in bulk: no signals
     start = now - timedelta(hours=HOURS_AGO)
     story_workflow.publish(
         article, story_workflow.SYSTEM, at=start, backdated=True, note="Published by the demo loader."

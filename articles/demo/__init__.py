@@ -192,6 +192,7 @@ def load_demo(*, with_accounts: bool) -> DemoReport:
         if story["source"]:
             article.sources.set([Source.objects.get(name=story["source"])])
         article.tags.set(story["tags"])
+        Article.objects.filter(pk=article.pk).refresh_page_parts()  # the bylines came in bulk: no signals
         at = now - timedelta(hours=story["hours_ago"])
         workflow.publish(article, workflow.SYSTEM, at=at, backdated=True, note="Published by the demo loader.")
         report.created.append(f"story “{article.title}”")

@@ -45,7 +45,7 @@ from taggit.models import Tag
 from authors.models import Author
 
 from .. import revisions, workflow
-from ..models import Article, Byline, ImportedItem, Revision, Section, Source, TaggedArticle
+from ..models import Article, Byline, ImportedItem, Revision, Section, Source, TaggedArticle, page_parts
 from . import MAX_BYTES, IngestError
 from .decoding import decode
 from .feeds import fetch, parse_feed
@@ -318,8 +318,13 @@ class Importer:
             updated_by=self.user,
         )
         where = _origin_note(story, label)
+        sources = find_or_create_sources(story.sources)
+        authors = find_or_create_authors(story.authors)
+        tags = find_or_create_tags(story.tags)
+        # Saved with what its page shows of them: the links below are made in bulk, which sends no signals.
+        article.page_parts = page_parts.built(authors=authors, tags=tags, sources=sources)
         workflow.file_imported(article, self.user or workflow.SYSTEM, note=f"Imported from {where}", at=now)
-        self._attach(article, story, new=True)
+        self._link(article, sources, authors, tags, new=True)
         revisions.record_revision(article, self.user, note=f"Imported from {where}"[:300])
         return article
 
@@ -336,7 +341,7 @@ class Importer:
             article.embargo_until = story.embargo_until
         article.updated_by = self.user
         article.save()
-        self._attach(article, story, new=False)
+        self._attach(article, story)
         source = ", ".join(source.name for source in story.sources) or label
         revision = revisions.record_revision(article, self.user, note=f"Updated by {source}"[:300])
         record.content_hash = digest
@@ -346,15 +351,23 @@ class Importer:
         record.save(update_fields=["content_hash", "original_url", "source_published_at", "updated_at"])
         return revision
 
-    def _attach(self, article: Article, story: ParsedStory, *, new: bool) -> None:
+    def _attach(self, article: Article, story: ParsedStory) -> None:
         """Sources, bylines and tags, each in a fixed number of queries, added to what the story has."""
         sources = find_or_create_sources(story.sources)
+        authors = find_or_create_authors(story.authors)
+        tags = find_or_create_tags(story.tags)
+        self._link(article, sources, authors, tags, new=False)
+        if sources or authors or tags:
+            page_parts.refresh_ids([article.pk])  # added in bulk: no signals
+
+    def _link(
+        self, article: Article, sources: list[Source], authors: list[Author], tags: list[Tag], *, new: bool
+    ) -> None:
         if sources:
             through = Article.sources.through
             through.objects.bulk_create(
                 [through(article_id=article.pk, source_id=source.pk) for source in sources], ignore_conflicts=True
             )
-        authors = find_or_create_authors(story.authors)
         if authors:
             existing = set() if new else set(article.bylines.values_list("author_id", flat=True))
             start = 0 if new else (article.bylines.aggregate(last=Max("position"))["last"] or -1) + 1
@@ -362,7 +375,6 @@ class Importer:
                 Byline(article=article, author=author, position=start + offset)
                 for offset, author in enumerate(a for a in authors if a.pk not in existing)
             )
-        tags = find_or_create_tags(story.tags)
         if tags:
             TaggedArticle.objects.bulk_create(
                 [TaggedArticle(content_object=article, tag=tag) for tag in tags], ignore_conflicts=True
@@ -491,7 +503,8 @@ def find_or_create_authors(parsed: list[ParsedAuthor]) -> list[Author]:
         return []
     found: dict[str, Author] = {}
     names = reduce(or_, (Q(name__iexact=p.name) for p in parsed))
-    for author in Author.objects.filter(names, user__isnull=True).order_by("pk"):
+    # With their photos: a new story is saved with what its page shows of its bylines (page_parts.built).
+    for author in Author.objects.filter(names, user__isnull=True).select_related("photo").order_by("pk"):
         found.setdefault(author.name.lower(), author)
     authors = []
     for wanted in parsed:

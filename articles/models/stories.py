@@ -195,8 +195,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_story_page(self) -> "ArticleQuerySet":
-        """Everything the story page shows, in a fixed number of queries (corrections: see ``corrections_shown``)."""
-        return self.with_bylines().with_tags_in_order().prefetch_related("sources").select_related("lead_picture")
+        """Everything the story page shows, in one query: with its section and lead picture, and the bylines,
+        tags, sources and corrections it stores (``page_parts``; see ``Article.take_page_parts``)."""
+        return self.select_related("section", "lead_picture")
+
+    def refresh_page_parts(self) -> None:
+        """Write these stories' ``page_parts`` again from the tables: after bulk writes, which send no signals."""
+        from .page_parts import refresh
+
+        refresh(self)
 
     def for_listing(self) -> "ArticleQuerySet":
         """Just what a story card shows (no bodies), with its section and byline names, in 2 queries."""
@@ -367,6 +374,9 @@ class Article(models.Model):
     # created by migration on PostgreSQL only (see 0005_article_search_vector);
     # on SQLite the column exists but stays empty, and search reads the text.
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the story page shows from other tables (bylines, tags, sources, corrections), kept current by
+    # ``articles.signals``: see ``articles.models.page_parts``. ``{}``: never written, read the tables.
+    page_parts = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleManager()
 
@@ -442,6 +452,7 @@ class Article(models.Model):
             self.version += 1
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
+        self._fill_page_parts(adding, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
         sync_body_pictures(self, adding=adding, stored_body_html=getattr(self, "_stored_body_html", None))
         self._stored_body_html = self.body_html
@@ -455,6 +466,22 @@ class Article(models.Model):
         # What the body named when loaded, so that saving an unchanged body skips its pictures' records.
         instance._stored_body_html = instance.__dict__.get("body_html")
         return instance
+
+    def _fill_page_parts(self, adding: bool, update_fields) -> None:
+        """What the page shows from other tables, read again before a save writes the row (``page_parts``).
+
+        Each change to those tables writes the stored parts itself (``articles.signals``), but this instance
+        may have been loaded before it: a save of every field must not put older parts back.
+        """
+        from .page_parts import body_pictures, collect, empty
+
+        if adding:
+            # A new story has no bylines, tags, sources or corrections yet: each one added writes them.
+            self.page_parts = {**(self.page_parts or empty()), "pictures": body_pictures(self.body_html)}
+        elif update_fields is None or not {"page_parts", "body"}.isdisjoint(update_fields):
+            self.page_parts = collect([self.pk], bodies={self.pk: self.body_html})[self.pk]
+            if update_fields is not None:
+                update_fields.add("page_parts")  # the set save() passes on
 
     def free_slug(self, text: str) -> str:
         """A slug made from ``text`` that no other story has, now or as a former address (-2, -3… when taken).
@@ -513,6 +540,25 @@ class Article(models.Model):
     def last_changed_at(self) -> datetime | None:
         """When readers last saw the story change: its latest update, else its publication."""
         return self.revised_at or self.published_at
+
+    def take_page_parts(self) -> None:
+        """Read the bylines, tags, sources and corrections from ``page_parts`` from now on, not from the tables.
+
+        For the reader pages only (``render_story``): the back office reads the tables, as they are this moment.
+        Stored parts of an older shape, or none (``{}``), leave the tables to be read as before.
+        """
+        from .page_parts import unpack
+
+        parts = unpack(self.page_parts)
+        if parts is not None:
+            corrections = parts.pop("corrections")
+            self.__dict__.update(parts, corrections_shown=corrections if self.revised_at else [])
+            self.__dict__.pop("body_media", None)  # rendered again with the stored pictures
+
+    @cached_property
+    def sources_shown(self) -> list:
+        """The story's sources, by name (stored with ``page_parts``, see ``take_page_parts``)."""
+        return list(self.sources.all())
 
     @cached_property
     def byline_authors(self) -> list:
@@ -581,7 +627,8 @@ class Article(models.Model):
     @cached_property
     def body_media(self) -> BodyMedia:
         """The body as readers see it, with its pictures and embeds (one query when it has pictures)."""
-        return render_body(self.body_html)
+        # The pictures as stored with the story (``take_page_parts``), else read now.
+        return render_body(self.body_html, images=self.__dict__.get("body_pictures_stored"))
 
     @property
     def reading_minutes(self) -> int:

@@ -6,12 +6,12 @@ from datetime import datetime
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import to_locale
 
+from articles import chrome
 from articles.structured_data import CARD, CARD_SIZE, LOGO
 
 register = template.Library()
@@ -44,7 +44,7 @@ def machine_time(value: datetime | None) -> str:
 def sharing_card_image(context: template.Context) -> dict:
     """The publication's sharing card (absolute ``url``, ``width``, ``height``), for pages without a picture."""
     width, height = CARD_SIZE
-    return {"url": context["request"].build_absolute_uri(static(CARD)), "width": width, "height": height}
+    return {"url": context["request"].build_absolute_uri(chrome.static_url(CARD)), "width": width, "height": height}
 
 
 @register.inclusion_tag("includes/sharing.html", takes_context=True)
@@ -85,7 +85,7 @@ def absolute_url(context: template.Context, url: str) -> str:
 @register.simple_tag
 def publisher_logo() -> str:
     """The static URL of the publication's logo (icon, default sharing image, JSON-LD logo)."""
-    return static(LOGO)
+    return chrome.static_url(LOGO)
 
 
 @register.simple_tag
@@ -95,3 +95,28 @@ def html_lang() -> str:
     A tag rather than a context variable: the standalone error pages render without the context processors.
     """
     return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
+
+
+@register.simple_tag
+def static_url(path: str) -> str:
+    """``{% static %}``, kept per process (``articles.chrome``): base.html's links on every page."""
+    return chrome.static_url(path)
+
+
+@register.simple_tag
+def fixed_url(name: str, *args: str) -> str:
+    """``{% url %}`` of a link whose arguments are constants, kept per process (``articles.chrome``)."""
+    return chrome.fixed_url(name, *args)
+
+
+@register.simple_tag(takes_context=True)
+def section_nav(context: template.Context) -> SafeString:
+    """The masthead's sections, kept per content generation (``articles.chrome``)."""
+    request = context.get("request")
+    return chrome.section_nav(context.get("current_section_slug"), request.path if request else "")
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context: template.Context) -> SafeString:
+    """The footer, kept per content generation and year (``articles.chrome``)."""
+    return chrome.site_footer(context["site_name"], context["site_tagline"])

@@ -121,10 +121,13 @@ def test_list_pages_with_images_make_no_more_queries(client, world, author, comm
         author.save()
         for _ in range(3):
             story_with(image_file(), committed, section=world, authors=[author], tags=["NATO"])
+    from articles import chrome
     from articles.models import PublicationPage, SectionTree
 
     for url, expected in LIST_PAGES.items():
-        SectionTree._loaded = PublicationPage._footer = None  # each page counted as the first of its generation
+        # Each page counted as the first of its generation: nothing kept for the generation (chrome: the footer).
+        SectionTree._loaded = PublicationPage._footer = None
+        chrome._kept = ("", {})
         with django_assert_num_queries(expected):
             html = client.get(url).content.decode()
         assert "<picture>" in html, url

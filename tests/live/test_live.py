@@ -31,9 +31,9 @@ from tests.reader.test_structured_data import Head
 pytestmark = pytest.mark.django_db
 
 # The live page's first page, uncached: the generation and the story's scope, the story as for any story
-# (with its bylines, tags, sources and corrections), then the posts' count, page and authors, the key
-# events and the pinned post: the same for 2 posts or 22.
-LIVE_PAGE_QUERIES = 12
+# (its bylines, tags, sources and corrections stored with it: Article.page_parts), then the posts' count,
+# page and authors, the key events and the pinned post: the same for 2 posts or 22.
+LIVE_PAGE_QUERIES = 8
 
 
 class Page(HTMLParser):

@@ -90,16 +90,17 @@ def test_the_story_page_costs_the_same_queries_for_1_or_20_figures(
     body += "\n\n::: gallery\n" + "\n".join(f"![](image:{image.pk})" for image in images) + "\n:::"
     story = ArticleFactory(section=world, authors=[author], body=body)
 
-    # The page's queries for a story without tags (8, see the next test) and one for all of the body's pictures.
-    with django_assert_num_queries(9):
+    # The page's queries for a story without tags (5, see the next test): the body's pictures are stored
+    # with the story (Article.page_parts).
+    with django_assert_num_queries(5):
         html = client.get(story.get_absolute_url()).content.decode()
     assert html.count('<figure class="body-figure">') == 2 * figures
 
 
 def test_a_body_without_pictures_adds_no_query(client, world, author, django_assert_num_queries):
     story = ArticleFactory(section=world, authors=[author], body=f"Text.\n\n{YOUTUBE}")
-    # As before figures existed, with the footer's pages (tests/reader/test_pages.py has 10 with tags).
-    with django_assert_num_queries(8):
+    # As before figures existed, with the footer's pages (tests/reader/test_pages.py has 7 with tags).
+    with django_assert_num_queries(5):
         client.get(story.get_absolute_url())
 
 

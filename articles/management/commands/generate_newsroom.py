@@ -42,6 +42,7 @@ class Command(BaseCommand):
             batch_size=batch_size, progress=progress,
         )  # fmt: skip
         everything_changed()  # bulk inserts send no signals: invalidate cached pages here
+        Article.objects.filter(page_parts={}).refresh_page_parts()  # nor write what story pages store
         if verbosity:
             self.stdout.write("Refreshing the planner's statistics (VACUUM ANALYZE)…")
         analysing = time.monotonic()
