@@ -51,10 +51,12 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from authors.models import Author
+from common.django_internals import rows_by_ids
 from pagecache.generation import content_changed
 from pagecache.store import remember
 
 from .models import Article, ArticleQuerySet, Byline, Section, TaggedArticle
+from .models.cards import CARD_COLUMNS, Card, cards_from_rows
 from .pagination import counted
 
 # Longer input is cut before any other work: nobody types more, and a huge
@@ -263,7 +265,7 @@ class Matches:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[Article]:
+    def __getitem__(self, index: slice) -> list[Card]:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("Search results are read a slice at a time.")
         start, stop = index.start or 0, self.count() if index.stop is None else min(index.stop, self.count())
@@ -273,11 +275,7 @@ class Matches:
             ids = remember(f"window:{self.key}:{self.order}", partial(self._ids, 0, self.count()))[start:stop]
         else:
             ids = self._ids(start, stop)
-        if not ids:
-            return []
-        loaded = _with_excerpts(Article.objects.filter(pk__in=ids).for_listing(), self.query)
-        stories = {story.pk: story for story in loaded}
-        return [stories[pk] for pk in ids if pk in stories]
+        return _found_cards(ids, self.query)
 
     def _ids(self, start: int, stop: int) -> list[int]:
         ids: list[int] = []
@@ -334,13 +332,42 @@ def headline_starting_words(stories: ArticleQuerySet, text: str) -> ArticleQuery
     return stories
 
 
-def snippet(article: Article, query: Query) -> SafeString:
-    """The part of a found story's body that matched, as safe HTML with ``<mark>``s."""
-    marked = getattr(article, "marked_excerpt", None)
-    if marked is None:
-        # The fallback: cut (as plain text) and mark the body here rather than in the database.
-        return _render_marks(_mark(_excerpt_of_markdown(article.excerpt_source, query.words), query.words))
-    return _render_marks(_plain(marked))
+def _found_cards(ids: list[int], query: Query) -> list[Card]:
+    """The cards of the stories with these ``ids`` (just found among published ones), in this order, each
+    with its ``search_snippet``: two queries, the first reading the card's columns and its excerpt."""
+    if not ids:
+        return []
+    if uses_full_text():
+        # ts_headline takes the query's words as a parameter: built for each query.
+        found = Article.objects.filter(pk__in=ids).annotate(marked_excerpt=_headline(query)).order_by()
+        rows = list(found.values_list(*CARD_COLUMNS, "marked_excerpt"))
+    else:
+        rows = rows_by_ids(
+            "search result cards",
+            Article,
+            ids,
+            lambda ids: Article.objects.filter(pk__in=ids).order_by().values_list(*CARD_COLUMNS, "body"),
+        )
+    excerpts = {row[0]: row[-1] for row in rows}
+    cards = {card.pk: card for card in cards_from_rows([row[:-1] for row in rows])}
+    found_cards = []
+    for pk in ids:
+        card = cards.get(pk)
+        if card is not None:
+            card.search_snippet = snippet(excerpts[pk], query, marked=uses_full_text())
+            found_cards.append(card)
+    return found_cards
+
+
+def snippet(excerpt: str, query: Query, *, marked: bool) -> SafeString:
+    """The part of a found story's body that matched, as safe HTML with ``<mark>``s.
+
+    ``excerpt``: the body's source, or (``marked``) ``ts_headline``'s excerpt of it, matches marked.
+    """
+    if marked:
+        return _render_marks(_plain(excerpt))
+    # The fallback: cut (as plain text) and mark the body here rather than in the database.
+    return _render_marks(_mark(_excerpt_of_markdown(excerpt, query.words), query.words))
 
 
 def refresh_search_vectors(stories: models.QuerySet) -> int:
@@ -452,18 +479,21 @@ def _with_excerpts(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
     if not uses_full_text(stories.db):
         # The body is deferred in lists; the snippet needs it, under another name.
         return stories.annotate(excerpt_source=F("body"))
-    return stories.annotate(
-        marked_excerpt=SearchHeadline(
-            "body",
-            _ts_query(query),
-            config=settings.SEARCH_CONFIG,
-            start_sel=_MARK_START,
-            stop_sel=_MARK_END,
-            min_words=15,
-            max_words=35,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
+    return stories.annotate(marked_excerpt=_headline(query))
+
+
+def _headline(query: Query) -> SearchHeadline:
+    """``ts_headline``: fragments of the body around the matches, each marked between private-use characters."""
+    return SearchHeadline(
+        "body",
+        _ts_query(query),
+        config=settings.SEARCH_CONFIG,
+        start_sel=_MARK_START,
+        stop_sel=_MARK_END,
+        min_words=15,
+        max_words=35,
+        max_fragments=2,
+        fragment_delimiter=" … ",
     )
 
 

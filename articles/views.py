@@ -337,8 +337,6 @@ class SearchView(NumberedPages, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for article in context["stories"]:
-            article.search_snippet = search.snippet(article, self.query)
         # Pagination links carry the cleaned query and the filters understood, not whatever arrived.
         pagination_query = QueryDict(mutable=True)
         pagination_query["q"] = self.query.text

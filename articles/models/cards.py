@@ -69,6 +69,9 @@ class Card:
     created_at: datetime | None
     byline_names: str
     picture: CardPicture | None
+    # A search result's matching words in its body, escaped and marked (``articles.search``), set once
+    # by search when it makes the card; "" on every other card.
+    search_snippet: str = ""
 
     @classmethod
     def from_article(cls, article: Article) -> Card:
@@ -110,7 +113,7 @@ class Card:
 
 def load_cards(stories: ArticleQuerySet) -> list[Card]:
     """The cards of ``stories``, in their order: one query of the stories' columns, one of their byline names."""
-    return _cards(list(stories.values_list(*CARD_COLUMNS)))
+    return cards_from_rows(list(stories.values_list(*CARD_COLUMNS)))
 
 
 def cards_by_id(ids: list[int]) -> dict[int, Card]:
@@ -127,10 +130,11 @@ def cards_by_id(ids: list[int]) -> dict[int, Card]:
         ids,
         lambda ids: Article.objects.filter(pk__in=ids).order_by().values_list(*CARD_COLUMNS),
     )
-    return {card.pk: card for card in _cards(rows)}
+    return {card.pk: card for card in cards_from_rows(rows)}
 
 
-def _cards(rows: list[tuple]) -> list[Card]:
+def cards_from_rows(rows: list[tuple]) -> list[Card]:
+    """Cards of rows of ``CARD_COLUMNS``, in their order, with their byline names (one query)."""
     from .stories import Byline, joined_names
 
     if not rows:
