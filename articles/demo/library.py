@@ -30,14 +30,16 @@ EMBED = (
 
 
 def library_picture(motif: str, section: str, caption: str) -> Image:
+    # Saved as an upload (not stored first with ``file.save``) so that the save reads its width and height:
+    # a picture without them is opened from storage each time a page loads it.
     picture = Image(
         alt_text=alt_text(motif, section),
         caption=caption,
         credit=CREDIT,
         copyright_holder="Buna Times",
         licence=Licence.STAFF,
+        file=ContentFile(illustration(motif, section, caption), name="illustration.jpg"),
     )
-    picture.file.save("illustration.jpg", ContentFile(illustration(motif, section, caption)), save=False)
     picture.save()
     return picture
 

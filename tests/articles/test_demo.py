@@ -9,9 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db.models import Q
 
 from articles.models import Article, Section, Source
 from authors.models import Author
+from media_library.models import Image
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +117,9 @@ def test_demo_stories_and_journalists_have_illustrations_with_renditions(client,
             "staff",
         )
         assert picture.width and picture.height
+    # Every library picture knows its size, the body's figures and gallery too: one that does not is
+    # opened from storage each time a page loads its row (Django's ImageField fills the size in then).
+    assert not Image.objects.filter(Q(width__isnull=True) | Q(height__isnull=True)).exists()
     portrayed = Author.objects.filter(photo__isnull=False).select_related("photo")
     assert portrayed.count() >= 5
     assert all(author.photo.alt_text == f"Portrait of {author.name}" for author in portrayed)
