@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from pagecache.generation import current_generation_id
 
@@ -75,6 +76,24 @@ def site_footer(site_name: str, site_tagline: str) -> SafeString:
             },
         ),
     )
+
+
+def section_options(selected_slug: str | None) -> SafeString:
+    """The search form's ``<option>`` of every section, ``selected`` on the one searched in, as the tree orders them."""
+    return _fragment(
+        ("section options", selected_slug),
+        lambda: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (section.slug, SELECTED if section.slug == selected_slug else "", str(section))
+                for section in SectionTree.load().sections
+            ),
+        ),
+    )
+
+
+SELECTED = mark_safe(" selected")
 
 
 @cache

@@ -358,7 +358,6 @@ class SearchView(NumberedPages, ListView):
             "sort": self.sort,
             "sorts": search.Sort.choices,
             "ignored_filters": self.ignored,
-            "sections": self.tree.sections,
             "pagination_query": pagination_query,
             "max_query_length": search.MAX_QUERY_LENGTH,
             "phrase_search": search.uses_full_text(),

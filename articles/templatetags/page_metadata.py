@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import to_locale
 
 from articles import chrome
+from articles.models import Section
 from articles.structured_data import CARD, CARD_SIZE, LOGO
 
 register = template.Library()
@@ -114,6 +115,12 @@ def section_nav(context: template.Context) -> SafeString:
     """The masthead's sections, kept per content generation (``articles.chrome``)."""
     request = context.get("request")
     return chrome.section_nav(context.get("current_section_slug"), request.path if request else "")
+
+
+@register.simple_tag
+def section_options(selected: Section | None) -> SafeString:
+    """The search form's sections, kept per content generation (``articles.chrome``)."""
+    return chrome.section_options(selected.slug if selected is not None else None)
 
 
 @register.simple_tag(takes_context=True)

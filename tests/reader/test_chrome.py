@@ -76,3 +76,19 @@ def test_the_footer_year_follows_the_clock(client, world):
         assert "© 2030 " in footer(client.get("/world/").content.decode())
     with time_machine.travel("2031-06-01 12:00Z"):
         assert "© 2031 " in footer(client.get("/world/").content.decode())
+
+
+def test_the_search_forms_sections_follow_renames_and_mark_the_one_searched(client, world, sport):
+    def options(url: str) -> str:
+        html = client.get(url).content.decode()
+        return html[html.index('<select id="search-section"') : html.index("</select>")]
+
+    assert '<option value="world">World</option>' in options("/search/?q=x")
+    assert '<option value="world" selected>World</option>' in options("/search/?q=x&section=world")
+    SectionFactory(name="Europe", slug="europe", parent=world)
+    world.name = "Foreign"
+    world.save()
+    shown = options("/search/?q=x&section=world")
+    assert '<option value="world" selected>Foreign</option>' in shown
+    assert '<option value="europe">Foreign › Europe</option>' in shown
+    assert '<option value="sport">Sport</option>' in options("/search/?q=x")
