@@ -26,5 +26,6 @@ class AnyOf(Lookup):
     def as_sql(self, compiler, connection) -> tuple[str, list]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs]
+            # An array literal of the ids (integers, see get_prep_lookup): the driver adapts a list item by item.
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}"]
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]
