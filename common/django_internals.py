@@ -15,7 +15,8 @@ on SQLite and PostgreSQL first: it fails here, not on a reader page, when an int
   ``Prefetch(to_attr=…)`` gives the same in the same number of queries but builds an object per byline,
   which costs listing pages 2–5 % more instructions (front page 110.2M → 115.1M per render).
 - ``union_all_rows_at`` keeps ``union_all_rows``'s SQL and parameters, and swaps the parameters a
-  sentinel moment became (``DateTimeField.get_db_prep_value``) for another moment's.
+  sentinel moment became (``DateTimeField.get_db_prep_value``) for another moment's, and sentinel
+  integers (ids) for the run's own.
 - ``rows_by_ids`` keeps a ``values_list()`` query's SQL from ``Query.get_compiler().as_sql()`` and its
   column converters from ``SQLCompiler.get_converters()`` (applied as ``SQLCompiler.apply_converters``
   does), and runs that SQL again with other ids: the story cards' two queries have one shape per number
@@ -65,40 +66,60 @@ def _run_union(using: str, sql: str, params: list) -> list[tuple[int, tuple]]:
 
 # A moment no query asks about, built into the SQL kept by ``union_all_rows_at`` where the moment goes.
 _SENTINEL = datetime(1971, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-_UNIONS: dict[tuple, tuple[str, list, list[int]]] = {}
+# Ids no query asks about (no primary key is negative), one per value ``union_all_rows_at`` swaps.
+_SENTINEL_IDS = tuple(-987_654_321_000 - number for number in range(64))
+_UNIONS: dict[tuple, tuple[str, list, list[int], list[tuple[int, int]]]] = {}
 _UNIONS_LIMIT = 100
 
 
 def union_all_rows_at(
-    build: Callable[[datetime], list[models.QuerySet]], at: datetime, *, model: type[models.Model], key: tuple
+    build: Callable[..., list[models.QuerySet]],
+    at: datetime,
+    *,
+    model: type[models.Model],
+    key: tuple,
+    values: tuple[int, ...] = (),
 ) -> list[tuple[int, tuple]]:
-    """``union_all_rows(build(at))``, built and compiled once per ``key`` (and database connection).
+    """``union_all_rows(build(at, *values))``, built and compiled once per ``key`` (and database connection).
 
-    ``build(moment)`` must give the same SQL for the same ``key`` whatever the moment, and use the moment
-    only as datetime parameters (``published(at=moment)``): it is built once with a sentinel moment, whose
-    parameters are swapped for ``at``'s on every run. The front page's dozen parts cost more to build
-    and compile than the rest of the page's queries together.
+    ``build(moment, *values)`` must give the same SQL for the same ``key`` whatever the moment and
+    values, and use the moment only as datetime parameters (``published(at=moment)``) and each value
+    (an integer: ids) only as a parameter of its own: it is built once with a sentinel moment and
+    sentinel integers, whose parameters are swapped for ``at``'s and ``values``' on every run. The
+    front page's dozen parts cost more to build and compile than the rest of the page's queries together.
     """
+    if len(values) > len(_SENTINEL_IDS):
+        raise ValueError(f"union_all_rows_at: at most {len(_SENTINEL_IDS)} values, not {len(values)}.")
     using = router.db_for_read(model)
     connection = connections[using]
-    full_key = (key, using, id(connection))
+    full_key = (key, len(values), using, id(connection))
     kept = _UNIONS.get(full_key)
     field = models.DateTimeField()
     if kept is None:
-        querysets = build(_SENTINEL)
+        sentinel_ids = _SENTINEL_IDS[: len(values)]
+        querysets = build(_SENTINEL, *sentinel_ids)
         if not querysets:
             return []
         sql, params = _union_all(querysets, using)
         sentinel = field.get_db_prep_value(_SENTINEL, connection)
-        kept = (sql, params, [position for position, param in enumerate(params) if param == sentinel])
+        moments = [position for position, param in enumerate(params) if param == sentinel]
+        number_of = {sentinel_id: number for number, sentinel_id in enumerate(sentinel_ids)}
+        swapped = [
+            (position, number_of[param])
+            for position, param in enumerate(params)
+            if type(param) is int and param in number_of
+        ]
+        kept = (sql, params, moments, swapped)
         if len(_UNIONS) >= _UNIONS_LIMIT:
             _UNIONS.clear()
         _UNIONS[full_key] = kept
-    sql, params, moments = kept
+    sql, params, moments, swapped = kept
     params = list(params)
     moment = field.get_db_prep_value(at, connection)
     for position in moments:
         params[position] = moment
+    for position, number in swapped:
+        params[position] = values[number]
     return _run_union(using, sql, params)
 
 
