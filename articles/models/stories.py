@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from common.django_internals import handed_over_on_fetch, union_all_rows_at
+from common.django_internals import handed_over_on_fetch, instances_at, union_all_rows_at
 from common.slugs import unique_slug
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 from pagecache.store import remember
@@ -198,6 +198,21 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the story page shows, in one query: with its section and lead picture, and the bylines,
         tags, sources and corrections it stores (``page_parts``; see ``Article.take_page_parts``)."""
         return self.select_related("section", "lead_picture")
+
+    def published_story_page(self, slug: str, *, related: tuple[str, ...] = ()) -> "Article":
+        """The published story with this slug, ``for_story_page()`` with ``related`` joined in too.
+
+        Its query is built and compiled once per ``related`` (``instances_at``): the same SQL for every
+        story, with the moment and the slug as parameters. Raises ``Article.DoesNotExist``.
+        """
+
+        def story_at(moment: datetime, slug: str) -> "ArticleQuerySet":
+            return Article.objects.published(at=moment).for_story_page().select_related(*related).filter(slug=slug)
+
+        found = instances_at(story_at, timezone.now(), model=Article, key=("story page", related), values=(slug,))
+        if not found:
+            raise Article.DoesNotExist("No published story with this slug.")
+        return found[0]  # slugs are unique
 
     def refresh_page_parts(self) -> None:
         """Write these stories' ``page_parts`` again from the tables: after bulk writes, which send no signals."""

@@ -13,6 +13,7 @@ from common import django_internals
 from common.django_internals import (
     already_stored,
     handed_over_on_fetch,
+    instances_at,
     rows_by_ids,
     union_all_rows,
     union_all_rows_at,
@@ -166,3 +167,21 @@ def test_union_all_rows_at_swaps_the_ids_it_is_given(five_stories, monkeypatch):
         assert union_all_rows_at(parts_at, now, model=Article, key=("ids",), values=(story.pk, other.pk)) == expected
         assert (1, (other.pk,)) in expected and (0, (story.pk,)) not in expected
     assert len([ids for ids in built if ids[0] < 0]) == 1  # built once, with the sentinel ids
+
+
+def test_instances_at_compiles_once_and_asks_about_each_moment_and_text(five_stories, monkeypatch):
+    oldest, *_, newest = five_stories
+    built = []
+
+    def story_at(moment, slug):
+        built.append(slug)
+        return Article.objects.published(at=moment).select_related("section").filter(slug=slug)
+
+    monkeypatch.setattr(django_internals, "_INSTANCES", {})
+    for story in (oldest, newest):
+        found = instances_at(story_at, timezone.now(), model=Article, key=("test",), values=(story.slug,))
+        assert found == [story] and found[0].section.slug == story.section.slug
+    before = newest.published_at - timedelta(seconds=1)
+    assert instances_at(story_at, before, model=Article, key=("test",), values=(newest.slug,)) == []
+    assert instances_at(story_at, timezone.now(), model=Article, key=("test",), values=("no-such-story",)) == []
+    assert len([slug for slug in built if slug.startswith("kept-query-sentinel")]) == 1  # built once
