@@ -69,11 +69,55 @@ def _run_union(using: str, sql: str, params: list) -> list[tuple[int, tuple]]:
         return [(row[0], row[1:]) for row in cursor.fetchall()]
 
 
+def _kept_where(name: str, model: type[models.Model], key: tuple, values: tuple, sentinels: tuple) -> tuple:
+    """The database alias, connection and full key a kept query of ``model`` is kept under."""
+    if len(values) > len(sentinels):
+        raise ValueError(f"{name}: at most {len(sentinels)} values, not {len(values)}.")
+    using = router.db_for_read(model)
+    connection = connections[using]
+    # The connection's own (one per thread): the kept parameters are prepared for it.
+    return using, connection, (key, len(values), using, id(connection))
+
+
+@dataclass(frozen=True)
+class _Swaps:
+    """Where a kept query's parameters take the run's moment and values."""
+
+    params: list
+    moments: list[int]
+    # (parameter position, which value)
+    values: list[tuple[int, int]]
+
+    @classmethod
+    def found(cls, params: list, sentinels: tuple, connection) -> "_Swaps":
+        sentinel = models.DateTimeField().get_db_prep_value(_SENTINEL, connection)
+        number_of = {value: number for number, value in enumerate(sentinels)}
+        kinds = {type(value) for value in sentinels}
+        return cls(
+            list(params),
+            [position for position, param in enumerate(params) if param == sentinel],
+            [
+                (position, number_of[param])
+                for position, param in enumerate(params)
+                if type(param) in kinds and param in number_of
+            ],
+        )
+
+    def params_for(self, at: datetime, values: tuple, connection) -> list:
+        params = list(self.params)
+        moment = models.DateTimeField().get_db_prep_value(at, connection)
+        for position in self.moments:
+            params[position] = moment
+        for position, number in self.values:
+            params[position] = values[number]
+        return params
+
+
 # A moment no query asks about, built into the SQL kept by ``union_all_rows_at`` where the moment goes.
 _SENTINEL = datetime(1971, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 # Ids no query asks about (no primary key is negative), one per value ``union_all_rows_at`` swaps.
 _SENTINEL_IDS = tuple(-987_654_321_000 - number for number in range(64))
-_UNIONS: dict[tuple, tuple[str, list, list[int], list[tuple[int, int]]]] = {}
+_UNIONS: dict[tuple, tuple[str, "_Swaps"]] = {}
 _UNIONS_LIMIT = 100
 
 
@@ -93,44 +137,26 @@ def union_all_rows_at(
     sentinel integers, whose parameters are swapped for ``at``'s and ``values``' on every run. The
     front page's dozen parts cost more to build and compile than the rest of the page's queries together.
     """
-    if len(values) > len(_SENTINEL_IDS):
-        raise ValueError(f"union_all_rows_at: at most {len(_SENTINEL_IDS)} values, not {len(values)}.")
-    using = router.db_for_read(model)
-    connection = connections[using]
-    full_key = (key, len(values), using, id(connection))
+    using, connection, full_key = _kept_where("union_all_rows_at", model, key, values, _SENTINEL_IDS)
     kept = _UNIONS.get(full_key)
-    field = models.DateTimeField()
     if kept is None:
         sentinel_ids = _SENTINEL_IDS[: len(values)]
         querysets = build(_SENTINEL, *sentinel_ids)
         if not querysets:
             return []
         sql, params = _union_all(querysets, using)
-        sentinel = field.get_db_prep_value(_SENTINEL, connection)
-        moments = [position for position, param in enumerate(params) if param == sentinel]
-        number_of = {sentinel_id: number for number, sentinel_id in enumerate(sentinel_ids)}
-        swapped = [
-            (position, number_of[param])
-            for position, param in enumerate(params)
-            if type(param) is int and param in number_of
-        ]
-        kept = (sql, params, moments, swapped)
+        kept = (sql, _Swaps.found(params, sentinel_ids, connection))
         if len(_UNIONS) >= _UNIONS_LIMIT:
             _UNIONS.clear()
         _UNIONS[full_key] = kept
-    sql, params, moments, swapped = kept
-    params = list(params)
-    moment = field.get_db_prep_value(at, connection)
-    for position in moments:
-        params[position] = moment
-    for position, number in swapped:
-        params[position] = values[number]
+    sql, swaps = kept
+    params = swaps.params_for(at, values, connection)
     return _run_union(using, sql, params)
 
 
 # Texts no query asks about, one per text value ``instances_at`` swaps.
 _SENTINEL_TEXTS = tuple(f"kept-query-sentinel-{number}-e3b0c442" for number in range(8))
-_INSTANCES: dict[tuple, tuple[models.QuerySet, list, list[int], list[tuple[int, int]]]] = {}
+_INSTANCES: dict[tuple, tuple[models.QuerySet, _Swaps]] = {}
 _INSTANCES_LIMIT = 100
 
 
@@ -148,46 +174,26 @@ def instances_at(
     texts in ``values``, and use each only as parameters of its own (``published(at=moment)``,
     ``filter(slug=value)``). Instances are made as the queryset makes them (``select_related`` too).
     """
-    if len(values) > len(_SENTINEL_TEXTS):
-        raise ValueError(f"instances_at: at most {len(_SENTINEL_TEXTS)} values, not {len(values)}.")
-    using = router.db_for_read(model)
-    connection = connections[using]
-    full_key = (key, len(values), using, id(connection))
+    using, connection, full_key = _kept_where("instances_at", model, key, values, _SENTINEL_TEXTS)
     kept = _INSTANCES.get(full_key)
-    field = models.DateTimeField()
     if kept is None:
         sentinel_texts = _SENTINEL_TEXTS[: len(values)]
         queryset = build(_SENTINEL, *sentinel_texts)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()  # also sets the compiler's select and klass_info, kept with it
-        params = list(params)
-        sentinel = field.get_db_prep_value(_SENTINEL, connection)
-        moments = [position for position, param in enumerate(params) if param == sentinel]
-        number_of = {text: number for number, text in enumerate(sentinel_texts)}
-        swapped = [
-            (position, number_of[param])
-            for position, param in enumerate(params)
-            if type(param) is str and param in number_of
-        ]
-        kept_sql = sql
-        compiler.kept_params = params
+        compiler.kept_params = list(params)
 
         def kept_as_sql(*args, **kwargs) -> tuple[str, tuple]:
-            return kept_sql, tuple(compiler.kept_params)
+            return sql, tuple(compiler.kept_params)
 
         compiler.as_sql = kept_as_sql
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        kept = (queryset, params, moments, swapped)
+        kept = (queryset, _Swaps.found(params, sentinel_texts, connection))
         if len(_INSTANCES) >= _INSTANCES_LIMIT:
             _INSTANCES.clear()
         _INSTANCES[full_key] = kept
-    queryset, params, moments, swapped = kept
-    params = list(params)
-    moment = field.get_db_prep_value(at, connection)
-    for position in moments:
-        params[position] = moment
-    for position, number in swapped:
-        params[position] = values[number]
+    queryset, swaps = kept
+    params = swaps.params_for(at, values, connection)
     compiler = queryset.query.get_compiler()
     compiler.kept_params = params
     return list(models.query.ModelIterable(queryset))
