@@ -160,8 +160,7 @@ class TagView(StoryListView):
 
 def story_detail(request: HttpRequest, section: str, year: int, month: int, day: int, slug: str) -> HttpResponse:
     try:
-        related = [name for name, _ in _story_pages]
-        article = Article.objects.published().for_story_page().select_related(*related).get(slug=slug)
+        article = Article.objects.published_story_page(slug, related=tuple(name for name, _ in _story_pages))
     except Article.DoesNotExist:
         # An address the story had before an editor changed it: links to it keep working.
         moved = Article.objects.published().select_related("section").filter(former_slugs__slug=slug).first()

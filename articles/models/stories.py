@@ -25,7 +25,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from common import lookups  # noqa: F401  (registers ``__any_of``)
-from common.django_internals import handed_over_on_fetch, union_all_rows
+from common.django_internals import handed_over_on_fetch, instances_at, union_all_rows_at
 from common.slugs import unique_slug
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 from pagecache.store import remember
@@ -34,7 +34,7 @@ from ..addresses import story_url
 from ..body_media import BodyMedia, render_body
 from ..rendering import render_markdown
 from .body_pictures import sync_body_pictures
-from .cards import Card, cards_by_id, load_cards
+from .cards import Card, cards_with_names_by_id, load_cards
 from .front_page import FrontPage, FrontPageSlot, select_front_page
 from .sections import Section, SectionTree
 from .sources import Source
@@ -200,6 +200,21 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the story page shows, in one query: with its section and lead picture, and the bylines,
         tags, sources and corrections it stores (``page_parts``; see ``Article.take_page_parts``)."""
         return self.select_related("section", "lead_picture")
+
+    def published_story_page(self, slug: str, *, related: tuple[str, ...] = ()) -> "Article":
+        """The published story with this slug, ``for_story_page()`` with ``related`` joined in too.
+
+        Its query is built and compiled once per ``related`` (``instances_at``): the same SQL for every
+        story, with the moment and the slug as parameters. Raises ``Article.DoesNotExist``.
+        """
+
+        def story_at(moment: datetime, slug: str) -> "ArticleQuerySet":
+            return Article.objects.published(at=moment).for_story_page().select_related(*related).filter(slug=slug)
+
+        found = instances_at(story_at, timezone.now(), model=Article, key=("story page", related), values=(slug,))
+        if not found:
+            raise Article.DoesNotExist("No published story with this slug.")
+        return found[0]  # slugs are unique
 
     def refresh_page_parts(self) -> None:
         """Write these stories' ``page_parts`` again from the tables: after bulk writes, which send no signals."""
@@ -645,25 +660,37 @@ class Article(models.Model):
         """Related stories (sharing the most tags, topped up from the section) and more from the section.
 
         One query of small indexed parts finds them all: per tag (at most ``RELATED_TAGS_CONSIDERED``)
-        its newest stories readers may see, and the section's newest; one query and its byline names
-        load them, as cards.
+        its newest stories readers may see, and the section's newest (SQL compiled once per number of
+        tags); one more query loads them, as cards with their byline names.
         """
-        candidates = Article.objects.published().exclude(pk=self.pk)
-        # For each tag, its newest visible stories, walking the tag's index newest first: a popular tag
-        # may be on tens of thousands of stories, and counting shared tags across all of them is the
-        # slow way. Then the section's newest, enough to top up the related list and then fill "more
-        # from this section" even if the related stories are among them: the last part.
-        parts = [
-            candidates.filter(tagged_items__tag_id=tag_id)
-            .order_by("-pk")
-            .values_list("pk", "published_at")[:RELATED_CANDIDATES_PER_TAG]
-            for tag_id in sorted(tag.pk for tag in self.tags_in_order)[:RELATED_TAGS_CONSIDERED]
-        ]
-        section_part = len(parts)
-        parts.append(
-            candidates.filter(section_id=self.section_id).newest_first().values_list("pk", "published_at")[: limit * 3]
+        tag_ids = sorted(tag.pk for tag in self.tags_in_order)[:RELATED_TAGS_CONSIDERED]
+
+        def parts_at(moment: datetime, story_id: int, section_id: int, *tag_ids: int) -> list[models.QuerySet]:
+            candidates = Article.objects.published(at=moment).exclude(pk=story_id)
+            # For each tag, its newest visible stories, walking the tag's index newest first: a popular tag
+            # may be on tens of thousands of stories, and counting shared tags across all of them is the
+            # slow way. Then the section's newest, enough to top up the related list and then fill "more
+            # from this section" even if the related stories are among them: the last part.
+            parts = [
+                candidates.filter(tagged_items__tag_id=tag_id)
+                .order_by("-pk")
+                .values_list("pk", "published_at")[:RELATED_CANDIDATES_PER_TAG]
+                for tag_id in tag_ids
+            ]
+            parts.append(
+                candidates.filter(section_id=section_id).newest_first().values_list("pk", "published_at")[: limit * 3]
+            )
+            return parts
+
+        section_part = len(tag_ids)
+        # Built and compiled once per number of tags: the same SQL for every story, with its own ids.
+        rows = union_all_rows_at(
+            parts_at,
+            timezone.now(),
+            model=Article,
+            key=("story neighbours", limit),
+            values=(self.pk, self.section_id, *tag_ids),
         )
-        rows = union_all_rows(parts)
         shared: Counter[int] = Counter(pk for part, (pk, _) in rows if part != section_part)
         related_ids = sorted(shared, key=lambda pk: (-shared[pk], -pk))[:limit]
         # Each part's order is its own: sort the section's newest again, as newest_first() does.
@@ -671,7 +698,7 @@ class Article(models.Model):
         section_ids = [pk for _, pk in newest if pk not in related_ids]
         related_ids += section_ids[: limit - len(related_ids)]
         more_ids = [pk for pk in section_ids if pk not in related_ids][:limit]
-        stories = cards_by_id(related_ids + more_ids)
+        stories = cards_with_names_by_id(related_ids + more_ids)
         return [stories[pk] for pk in related_ids if pk in stories], [stories[pk] for pk in more_ids if pk in stories]
 
 

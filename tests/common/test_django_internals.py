@@ -13,6 +13,7 @@ from common import django_internals
 from common.django_internals import (
     already_stored,
     handed_over_on_fetch,
+    instances_at,
     rows_by_ids,
     union_all_rows,
     union_all_rows_at,
@@ -148,3 +149,39 @@ def test_union_all_rows_at_compiles_once_per_key_and_asks_about_each_moment(
             assert union_all_rows_at(parts_at, moment, model=Article, key=("test",)) == expected
     assert len([moment for moment in built if moment.year == 1971]) == 1  # built once, with the sentinel
     assert union_all_rows_at(parts_at, timezone.now(), model=Article, key=("test",))[-1][1] == (oldest.pk,)
+
+
+def test_union_all_rows_at_swaps_the_ids_it_is_given(five_stories, monkeypatch):
+    built = []
+
+    def parts_at(moment, story_id, other_id):
+        built.append((story_id, other_id))
+        visible = Article.objects.published(at=moment).order_by("-pk").values_list("pk")
+        return [visible.exclude(pk=story_id)[:10], visible.filter(pk=other_id)[:1]]
+
+    monkeypatch.setattr(django_internals, "_UNIONS", {})
+    now = timezone.now()
+    first, second, third, *_ = five_stories
+    for story, other in ((first, second), (second, third), (third, first)):
+        expected = union_all_rows(parts_at(now, story.pk, other.pk))
+        assert union_all_rows_at(parts_at, now, model=Article, key=("ids",), values=(story.pk, other.pk)) == expected
+        assert (1, (other.pk,)) in expected and (0, (story.pk,)) not in expected
+    assert len([ids for ids in built if ids[0] < 0]) == 1  # built once, with the sentinel ids
+
+
+def test_instances_at_compiles_once_and_asks_about_each_moment_and_text(five_stories, monkeypatch):
+    oldest, *_, newest = five_stories
+    built = []
+
+    def story_at(moment, slug):
+        built.append(slug)
+        return Article.objects.published(at=moment).select_related("section").filter(slug=slug)
+
+    monkeypatch.setattr(django_internals, "_INSTANCES", {})
+    for story in (oldest, newest):
+        found = instances_at(story_at, timezone.now(), model=Article, key=("test",), values=(story.slug,))
+        assert found == [story] and found[0].section.slug == story.section.slug
+    before = newest.published_at - timedelta(seconds=1)
+    assert instances_at(story_at, before, model=Article, key=("test",), values=(newest.slug,)) == []
+    assert instances_at(story_at, timezone.now(), model=Article, key=("test",), values=("no-such-story",)) == []
+    assert len([slug for slug in built if slug.startswith("kept-query-sentinel")]) == 1  # built once

@@ -114,10 +114,10 @@ def test_story_page_shows_more_from_its_section_newest_first(client, world, stor
 
 
 # The story, with its bylines, tags, sources and corrections (stored with it: Article.page_parts); its
-# tags' newest visible stories and the section's newest (one query of parts); all those stories and their
-# byline names; the content generation (pagecache.generation); the section tree and the footer's
+# tags' newest visible stories and the section's newest (one query of parts); all those stories with their
+# byline names (one query); the content generation (pagecache.generation); the section tree and the footer's
 # publication pages (once per content generation: each request here is the first of its generation).
-@pytest.mark.parametrize(("shared_tags", "expected"), [(True, 7), (False, 7)])
+@pytest.mark.parametrize(("shared_tags", "expected"), [(True, 6), (False, 6)])
 def test_story_page_queries_do_not_grow_with_stories(
     client, world, author, story, django_assert_num_queries, shared_tags, expected
 ):
@@ -138,7 +138,7 @@ def test_story_page_queries_do_not_grow_with_its_tags(client, world, author, dja
     for tags in (["One"], ["One", "Two", "Three", "Four", "Five", "Six"]):
         ArticleFactory(section=world, authors=[author], tags=tags)
         story = ArticleFactory(section=world, authors=[author], tags=tags)
-        with django_assert_num_queries(7):  # as above
+        with django_assert_num_queries(6):  # as above
             client.get(story.get_absolute_url())
 
 
@@ -262,12 +262,12 @@ def test_list_pages_meet_their_query_targets_once_warm(client, world, author, ur
 
 
 def test_the_story_page_queries_once_warm(client, world, author, story, settings, django_assert_num_queries):
-    # Issue 15's target is 4; these 5 are the story (with its bylines, tags, sources and corrections:
-    # Article.page_parts), its neighbours (one query), their cards and byline names, and the content generation.
+    # Issue 15's target is 4: the story (with its bylines, tags, sources and corrections:
+    # Article.page_parts), its neighbours (one query), their cards with byline names, and the content generation.
     settings.PAGE_CACHE_SECONDS = 0
     ArticleFactory.create_batch(5, section=world, authors=[author], tags=["NATO"])
     client.get(story.get_absolute_url())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(story.get_absolute_url()).status_code == 200
 
 
