@@ -214,8 +214,12 @@ FEED_QUERIES = {
 
 @pytest.mark.parametrize("url", FEED_QUERIES)
 def test_feed_queries_do_not_grow_with_stories(client, world, author, url, django_assert_num_queries):
+    picture = ImageFactory()  # every item's enclosure: its lead picture, loaded with it
+
     def add(count):
-        ArticleFactory.create_batch(count, section=world, authors=[author, AuthorFactory()], tags=["NATO", "X"])
+        ArticleFactory.create_batch(
+            count, section=world, authors=[author, AuthorFactory()], tags=["NATO", "X"], lead_picture=picture
+        )
 
     add(3)
     with django_assert_num_queries(FEED_QUERIES[url]):
