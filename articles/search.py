@@ -45,7 +45,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection, connections, models, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
@@ -157,7 +157,7 @@ class Filters:
 
 
 def find_stories(query: Query, *, section: Section | None = None) -> ArticleQuerySet:
-    """Every published story matching ``query``, headline matches first, newest first within each, with snippets.
+    """Every published story matching ``query``, headline matches first, newest first within each.
 
     One queryset, for callers that want one; it sorts every match, so for pages of a common
     word use ``search_results``, which reads a page at a time.
@@ -169,7 +169,7 @@ def find_stories(query: Query, *, section: Section | None = None) -> ArticleQuer
         return stories.none()
     matches, in_headline = _headline_condition(_matching(stories, query), query)
     ranked = matches.annotate(rank=Case(When(in_headline, then=Value(1)), default=Value(0)))
-    return _with_excerpts(ranked.order_by("-rank", "-published_at", "-pk").for_listing(), query)
+    return ranked.order_by("-rank", "-published_at", "-pk")
 
 
 def search_results(query: Query, *, filters: Filters = Filters(), sort: str = Sort.RELEVANCE) -> "Matches":
@@ -472,14 +472,6 @@ def rebuild_headline_index() -> bool:
 
 def _ts_query(query: Query) -> SearchQuery:
     return SearchQuery(query.text, search_type="websearch", config=settings.SEARCH_CONFIG)
-
-
-def _with_excerpts(stories: ArticleQuerySet, query: Query) -> ArticleQuerySet:
-    """The stories with what ``snippet`` marks: ``ts_headline`` on PostgreSQL, the body itself elsewhere."""
-    if not uses_full_text(stories.db):
-        # The body is deferred in lists; the snippet needs it, under another name.
-        return stories.annotate(excerpt_source=F("body"))
-    return stories.annotate(marked_excerpt=_headline(query))
 
 
 def _headline(query: Query) -> SearchHeadline:

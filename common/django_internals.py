@@ -8,12 +8,6 @@ on SQLite and PostgreSQL first: it fails here, not on a reader page, when an int
   and the public alternatives cost more: one query per part multiplies the round trips of the story
   page (whose query count the tests assert), and ``pk__in`` around each sliced part makes the database
   look every row up twice.
-- ``handed_over_on_fetch`` sets ``QuerySet._iterable_class`` (the class Django itself swaps for
-  ``values()``) so that a queryset's model instances are handed, as one list per fetch, to its
-  ``on_fetch()`` before anyone sees them, however the queryset is chained (``order_by()``, slices,
-  ``first()``, ``get()``, pagination). Story cards get their byline names so, from one query of names;
-  ``Prefetch(to_attr=…)`` gives the same in the same number of queries but builds an object per byline,
-  which costs listing pages 2–5 % more instructions (front page 110.2M → 115.1M per render).
 - ``union_all_rows_at`` keeps ``union_all_rows``'s SQL and parameters, and swaps the parameters a
   sentinel moment became (``DateTimeField.get_db_prep_value``) for another moment's, and sentinel
   integers (ids) for the run's own.
@@ -252,28 +246,6 @@ def rows_by_ids(name: str, model: type[models.Model], ids: list[int], build: Cal
             row[position] = value
         converted.append(tuple(row))
     return converted
-
-
-class _HandedOver(models.query.ModelIterable):
-    """Model instances, handed to their queryset's ``on_fetch(instances)`` before they are yielded."""
-
-    def __iter__(self):
-        instances = list(super().__iter__())
-        if instances:
-            self.queryset.on_fetch(instances)
-        yield from instances
-
-
-def handed_over_on_fetch(queryset: models.QuerySet) -> models.QuerySet:
-    """``queryset`` (of a class with an ``on_fetch(instances)`` method) calling it once per non-empty fetch.
-
-    Survives chaining, as ``values()`` does not: ``values()``/``values_list()`` rows are not handed over.
-    ``iterator()`` hands everything over at once too, whatever its chunk size: not for huge querysets.
-    """
-    # Set on ``queryset`` itself, which callers give fresh from a chained method: one more clone
-    # would be measurable on listing pages.
-    queryset._iterable_class = _HandedOver
-    return queryset
 
 
 def already_stored(file: object) -> bool:

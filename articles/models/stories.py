@@ -25,7 +25,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from common import lookups  # noqa: F401  (registers ``__any_of``)
-from common.django_internals import handed_over_on_fetch, instances_at, union_all_rows_at
+from common.django_internals import instances_at, union_all_rows_at
 from common.slugs import unique_slug
 from images.uploads import PictureField, RandomImagePath, validate_image_file
 from pagecache.store import remember
@@ -222,26 +222,9 @@ class ArticleQuerySet(models.QuerySet):
 
         refresh(self)
 
-    def for_listing(self) -> "ArticleQuerySet":
-        """Just what a story card shows (no bodies), with its section and byline names, in 2 queries."""
-        return handed_over_on_fetch(self.select_related("section", "lead_picture").only(*Article.CARD_FIELDS))
-
     def cards(self) -> list[Card]:
         """These stories as cards (``articles.models.cards``), in their order: two queries, no model instances."""
         return load_cards(self)
-
-    def on_fetch(self, stories: list["Article"]) -> None:
-        """Give stories loaded ``for_listing()`` their byline names, from one query of names.
-
-        Not ``Prefetch("bylines", to_attr=…)``: a byline object per name costs a listing page 2–5 %
-        more instructions (measured with bench/instructions.py).
-        """
-        names: dict[int, list[str]] = {}
-        bylines = Byline.objects.filter(article_id__in=[story.pk for story in stories]).order_by("position", "pk")
-        for article_id, name in bylines.values_list("article_id", "author__name"):
-            names.setdefault(article_id, []).append(name)
-        for story in stories:
-            story.__dict__["byline_names"] = joined_names(names.get(story.pk, []))
 
 
 def joined_names(names: list[str]) -> str:
@@ -396,14 +379,6 @@ class Article(models.Model):
     page_parts = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleManager()
-
-    # What a story card in a list needs (see for_listing()).
-    CARD_FIELDS = (
-        "title", "slug", "kicker", "standfirst", "section__slug", "section__name", "status", "published_at",
-        "embargo_until", "created_at", "revised_at", "lead_picture__file", "lead_picture__width",
-        "lead_picture__height", "lead_picture__alt_text", "lead_picture__caption", "lead_picture__credit",
-        "lead_picture__licence_expires",
-    )  # fmt: skip
 
     # Fields whose change after publication is news to readers ("Updated …").
     CONTENT_FIELDS = frozenset({"title", "kicker", "standfirst", "body", "lead_picture"})
@@ -597,7 +572,7 @@ class Article(models.Model):
 
     @cached_property
     def byline_names(self) -> str:
-        """The byline as plain text; stories loaded ``for_listing()`` come with it."""
+        """The byline as plain text."""
         return joined_names([author.name for author in self.byline_authors])
 
     @property

@@ -211,5 +211,5 @@ def test_a_byline_is_joined_the_same_way_everywhere(world):
     rendered = Template("{% load cards %}{% byline article %}").render(Context({"article": article}))
     assert rendered == "Ann Lee, Bo &lt;Chen&gt; and Cy Diaz"
     # A card's story comes with the names alone, in the same order and the same words.
-    card = Article.objects.filter(pk=article.pk).for_listing().get()
+    (card,) = Article.objects.filter(pk=article.pk).cards()
     assert card.byline_names == article.byline_names

@@ -8,11 +8,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import Article
-from articles.models.stories import ArticleQuerySet
 from common import django_internals
 from common.django_internals import (
     already_stored,
-    handed_over_on_fetch,
     instances_at,
     rows_by_ids,
     union_all_rows,
@@ -69,36 +67,9 @@ def test_already_stored_tells_a_new_upload_from_a_file_in_storage(world):
     assert already_stored(story.social_image)
 
 
-def test_handed_over_on_fetch_survives_chaining_and_hands_each_fetch_over_once(five_stories, monkeypatch):
-    handed: list[list[int]] = []
-    monkeypatch.setattr(ArticleQuerySet, "on_fetch", lambda self, stories: handed.append([s.pk for s in stories]))
-    stories = handed_over_on_fetch(Article.objects.order_by("pk"))
-    pks = [story.pk for story in five_stories]
-
-    assert [story.pk for story in stories] == pks
-    assert handed == [pks]
-    list(stories)  # the queryset's own cache: no second fetch
-    assert handed == [pks]
-
-    handed.clear()
-    assert stories.order_by("-pk").first().pk == pks[-1]
-    assert stories.filter(pk=pks[2]).get().pk == pks[2]
-    list(stories.all()[1:3])  # stories.all(): a fresh fetch, not the cache's slice
-    assert handed == [[pks[-1]], [pks[2]], pks[1:3]]
-
-    handed.clear()
-    assert len(list(stories.iterator(chunk_size=2))) == 5
-    assert handed == [pks]  # iterator() too: all of it at once, whatever the chunk size
-
-    handed.clear()
-    assert list(stories.values_list("pk", flat=True)) == pks  # rows, not instances: nothing handed over
-    assert list(stories.none()) == []
-    assert handed == []
-
-
 def test_story_cards_come_with_byline_names_in_two_queries(five_stories, django_assert_num_queries):
     with django_assert_num_queries(2):
-        cards = list(Article.objects.for_listing())
+        cards = Article.objects.all().cards()
         assert all(card.byline_names for card in cards)
 
 
